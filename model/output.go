@@ -1,0 +1,255 @@
+package model
+
+import (
+	"fmt"
+	"time"
+)
+
+// mss is the largest payload of one segment.
+const mss = 1460
+
+// sendSegment puts a segment on the link, applying the scripted faults, and records it.
+func (s *sim) sendSegment(side Side, flags Flags, seq, ack uint32, n, retrans int, why string) *Segment {
+	e := &s.ep[side]
+	seg := Segment{
+		ID: len(s.segs), From: side, Flags: flags, Seq: seq, Len: n,
+		SeqBase: e.ISS, AckBase: e.IRS, Retrans: retrans, SentAt: s.now, Why: why,
+	}
+	if flags.Has(ACK) {
+		seg.Ack = ack
+		// Any segment with ACK carries the owed acknowledgment.
+		e.AckOwed = false
+		s.stopTimer(side, TimerDelayedAck)
+	}
+	delay := s.sc.Delay[side]
+	var dupDelay time.Duration
+	dup, lost := false, false
+	for i := range s.faults {
+		f := &s.faults[i]
+		if !f.Matches(&seg) {
+			continue
+		}
+		s.faultHits[i]++
+		times := max(f.Times, 1)
+		if s.faultHits[i] < f.Nth || s.faultHits[i] >= f.Nth+times {
+			continue
+		}
+		switch f.Action {
+		case FaultDrop:
+			lost = true
+		case FaultDelay:
+			delay += f.Delay
+		case FaultDuplicate:
+			dup, dupDelay = true, f.Delay
+		}
+	}
+	seg.ArriveAt = s.now + delay
+	if lost {
+		seg.Lost = true
+		seg.ArriveAt = s.now + delay/2
+	}
+	s.segs = append(s.segs, seg)
+	id := seg.ID
+	s.record(Event{Kind: EvSend, Side: side, Seg: id, Note: sendNote(&seg)})
+	if lost {
+		s.push(item{at: seg.ArriveAt, kind: itemLost, side: side, seg: id})
+	} else {
+		s.push(item{at: seg.ArriveAt, kind: itemArrive, side: side.Peer(), seg: id})
+	}
+	if dup {
+		c := seg
+		c.ID = len(s.segs)
+		c.Dup = true
+		c.Lost = false
+		c.ArriveAt = s.now + s.sc.Delay[side] + dupDelay
+		c.Why = "a copy held in the network: an old duplicate"
+		s.segs = append(s.segs, c)
+		s.push(item{at: c.ArriveAt, kind: itemArrive, side: side.Peer(), seg: c.ID})
+	}
+	return &s.segs[id]
+}
+
+func sendNote(seg *Segment) string {
+	if seg.Retrans > 0 {
+		return fmt.Sprintf("Retransmission #%d (%s): the earlier copy was not acknowledged before the RTO expired (RFC 9293 §3.8.1, RFC 6298 5.4-5.5).", seg.Retrans, seg.Why)
+	}
+	return seg.Why
+}
+
+// output sends whatever the endpoint may send now: queued data, then the FIN once the
+// queue is empty (RFC 9293 §3.10.4: "queue until all preceding SENDs have been
+// segmentized, then form a FIN segment").
+func (s *sim) output(side Side) {
+	e := &s.ep[side]
+	if e.State != Established && e.State != CloseWait {
+		return
+	}
+	for e.SndBuf > 0 {
+		n := min(e.SndBuf, mss)
+		e.SndBuf -= n
+		s.sendSegment(side, PSH|ACK, e.SndNxt, e.RcvNxt, n, 0, fmt.Sprintf("%d bytes of data", n))
+		s.timeSegment(side)
+		e.SndNxt += uint32(n)
+		s.startRTO(side)
+	}
+	if e.FinQueued && !e.FinSent {
+		e.FinSent = true
+		e.FinSeq = e.SndNxt
+		if e.State == Established {
+			s.setState(side, FinWait1, "Our FIN is on its way: FIN_WAIT_1 waits for its ACK, or for the peer's FIN (RFC 9293 §3.10.4).")
+		} else {
+			s.setState(side, LastAck, "Both directions are closing: LAST_ACK waits only for the ACK of our FIN (RFC 9293 §3.10.4).")
+		}
+		why := "FIN: this side will send no more data"
+		if e.AckOwed {
+			why = "FIN that also carries the delayed ACK of the peer's FIN"
+		}
+		s.sendSegment(side, FIN|ACK, e.SndNxt, e.RcvNxt, 0, 0, why)
+		s.timeSegment(side)
+		e.SndNxt++
+		s.startRTO(side)
+	}
+}
+
+// timeSegment starts an RTT measurement on the segment just sent, if none is running.
+func (s *sim) timeSegment(side Side) {
+	if !s.rttTiming[side] {
+		s.rttTiming[side] = true
+		s.rttSeq[side] = s.ep[side].SndNxt
+		s.rttStart[side] = s.now
+	}
+}
+
+// startRTO arms the retransmission timer if it is not running (RFC 6298 5.1).
+func (s *sim) startRTO(side Side) {
+	e := &s.ep[side]
+	if !e.Timers[TimerRetransmit].Armed && e.SndNxt != e.SndUna {
+		s.armTimer(side, TimerRetransmit, e.RTO)
+	}
+}
+
+// sendAck sends a bare ACK <SEQ=SND.NXT><ACK=RCV.NXT>.
+func (s *sim) sendAck(side Side, why string) {
+	e := &s.ep[side]
+	s.sendSegment(side, ACK, e.SndNxt, e.RcvNxt, 0, 0, why)
+}
+
+// ackNow sends an owed ACK at once or, when the profile delays ACKs, arms the
+// delayed-ACK timer (RFC 9293 §3.8.6.3; Linux pingpong mode).
+func (s *sim) ackLater(side Side, why string) {
+	e := &s.ep[side]
+	if s.prof.DelayedAck == 0 {
+		s.sendAck(side, why)
+		return
+	}
+	e.AckOwed = true
+	if !e.Timers[TimerDelayedAck].Armed {
+		s.armTimer(side, TimerDelayedAck, s.prof.DelayedAck)
+	}
+}
+
+// fire handles an expired timer.
+func (s *sim) fire(side Side, k TimerKind) {
+	e := &s.ep[side]
+	switch k {
+	case TimerDelayedAck:
+		if e.AckOwed {
+			s.sendAck(side, fmt.Sprintf("delayed ACK: nothing came to carry it within %s", durText(s.prof.DelayedAck)))
+		}
+	case TimerRetransmit:
+		s.retransmit(side)
+	case TimerFinWait2:
+		s.setState(side, Closed, fmt.Sprintf("The orphaned FIN_WAIT_2 timer (tcp_fin_timeout) expired: Linux drops the socket silently, with no segment sent. The peer, if it still exists, does not know (tcp_timer.c; \"a (useful) BSD violating of the RFC\")."))
+	case TimerTimeWait:
+		s.setState(side, Closed, "2MSL has passed with no retransmitted FIN: no old segment of this connection can still be in the network, and the peer surely got our last ACK. The TCB is deleted (RFC 9293 §3.10.8).")
+	}
+}
+
+// retransmit resends the segment at the head of the retransmission queue, or gives up
+// (RFC 9293 §3.8.3, RFC 6298 5.4-5.7; Linux tcp_retransmit_timer).
+func (s *sim) retransmit(side Side) {
+	e := &s.ep[side]
+	if e.SndNxt == e.SndUna {
+		return
+	}
+	limit := s.prof.retries(e)
+	if e.Backoff >= limit {
+		prev := e.State
+		note := fmt.Sprintf("%d retransmissions went unanswered: the connection gives up (RFC 9293 §3.8.3 R2", e.Backoff)
+		if e.Orphan {
+			note += "; Linux tcp_orphan_retries"
+		}
+		note += "). No RST is sent."
+		s.setState(side, Closed, note)
+		if !e.Orphan {
+			e.Told |= ToldTimedOut
+			call := "read -> error ETIMEDOUT"
+			if prev == SynSent {
+				call = "connect -> error ETIMEDOUT"
+			}
+			s.appEvent(side, call, "The app learns that the connection timed out.")
+		}
+		return
+	}
+	e.Backoff++
+	e.RTO = min(2*e.RTO, s.prof.RTOMax) // RFC 6298 5.5: back off the timer
+	s.rttTiming[side] = false           // Karn: never time a retransmitted segment
+	switch e.State {
+	case SynSent:
+		s.sendSegment(side, SYN, e.ISS, 0, 0, e.Backoff, "SYN")
+	case SynReceived:
+		s.sendSegment(side, SYN|ACK, e.ISS, e.RcvNxt, 0, e.Backoff, "SYN|ACK")
+	default:
+		n := int(e.SndNxt - e.SndUna)
+		flags := ACK
+		what := "data"
+		if e.FinSent && seqGEQ(e.FinSeq, e.SndUna) {
+			n--
+			flags |= FIN
+			what = "FIN"
+		}
+		if n > 0 {
+			flags |= PSH
+		}
+		s.sendSegment(side, flags, e.SndUna, e.RcvNxt, n, e.Backoff, what)
+	}
+	s.armTimer(side, TimerRetransmit, e.RTO)
+}
+
+// armFinWait2 starts Linux's orphan timer: max(tcp_fin_timeout, 3.5·RTO) (tcp_fin_time).
+func (s *sim) armFinWait2(side Side) {
+	e := &s.ep[side]
+	tmo := max(s.prof.FinTimeout, e.RTO*7/2)
+	s.armTimer(side, TimerFinWait2, tmo)
+}
+
+// enterTimeWait moves to TIME_WAIT and starts the 2MSL timer (RFC 9293 §3.10.7.4 step 8).
+func (s *sim) enterTimeWait(side Side, note string) {
+	if s.prof.SkipTimeWait {
+		s.setState(side, Closed, note+" But TIME_WAIT is switched off here (skip_time_wait): the TCB is deleted at once, and the 4-tuple is free for reuse.")
+		return
+	}
+	s.setState(side, TimeWait, note)
+	s.armTimer(side, TimerTimeWait, s.prof.TimeWait)
+}
+
+// abort resets the connection from this side (RFC 9293 §3.10.5 ABORT; Linux
+// tcp_send_active_reset / tcp_disconnect).
+func (s *sim) abort(side Side, note string) {
+	e := &s.ep[side]
+	switch e.State {
+	case SynReceived, Established, FinWait1, FinWait2, CloseWait:
+		if s.prof.AbortRSTHasACK {
+			s.sendSegment(side, RST|ACK, e.SndNxt, e.RcvNxt, 0, 0, "RST: abort")
+		} else {
+			s.sendSegment(side, RST, e.SndNxt, 0, 0, 0, "RST: abort")
+		}
+	}
+	e.SndBuf, e.RcvBuf = 0, 0
+	e.Orphan = true
+	if s.prof.RSTSenderTimeWait && !s.prof.SkipTimeWait {
+		s.enterTimeWait(side, note+" The RST's sender enters TIME_WAIT (RFC 9293 §3.5.2, Figure 5 note 3).")
+		return
+	}
+	s.setState(side, Closed, note)
+}

@@ -1,0 +1,221 @@
+package model
+
+import (
+	"fmt"
+	"time"
+)
+
+// Scenario is everything a run needs: who does what when, the link, the faults and the
+// profile tweaks. The scenarios package loads these from files.
+type Scenario struct {
+	ID          string
+	Title       string
+	Explanation string
+
+	// Exchanged is the number of bytes each app wrote (and the other read) before time
+	// zero, after the handshake: [A→B, B→A]. The TCBs start ESTABLISHED with the
+	// sequence numbers that history leaves.
+	Exchanged [2]int
+	// ISN is each side's initial sequence number (absolute).
+	ISN [2]uint32
+	// Delay is the one-way delay of the link, per direction: [A→B, B→A].
+	Delay [2]time.Duration
+
+	Apps   [2]App
+	Faults []Fault
+
+	// Overrides are knob settings applied on top of a profile. A setting whose Profile
+	// is empty applies to every profile.
+	Overrides []Override
+}
+
+// Override sets one profile knob for a scenario.
+type Override struct {
+	Profile string // "" for every profile
+	Knob    string
+	Value   string
+}
+
+// App is one side's application: whether it reads, and its script.
+type App struct {
+	// NoRead: the app never calls read(), so received bytes stay queued.
+	NoRead bool
+	// NextISNDelta is the ISN this host picks for its next incarnation of the
+	// connection, relative to the last incarnation's SND.NXT (a stand-in for the ISN
+	// clock of RFC 9293 §3.4.1). 0 means the default, +65537.
+	NextISNDelta int64
+	Steps        []Step
+}
+
+// Trigger is what a step waits for before its delay starts.
+type Trigger uint8
+
+// Triggers a step can wait for.
+const (
+	// OnPrevious starts the delay when the previous step ran (at time zero for the first).
+	OnPrevious Trigger = iota
+	// OnEOF waits until read() returned EOF.
+	OnEOF
+	// OnReset waits until the app was told ECONNRESET or EPIPE.
+	OnReset
+	// OnEstablished waits until the connection is ESTABLISHED (after connect or accept).
+	OnEstablished
+	// OnClosed waits until the endpoint is CLOSED.
+	OnClosed
+)
+
+var triggerNames = [...]string{"previous", "eof", "reset", "established", "closed"}
+
+// String returns the trigger's name as written in scenario files.
+func (t Trigger) String() string { return triggerNames[t] }
+
+// ParseTrigger reads a trigger name.
+func ParseTrigger(s string) (Trigger, bool) {
+	for i, n := range triggerNames {
+		if n == s {
+			return Trigger(i), true
+		}
+	}
+	return 0, false
+}
+
+// CallKind is an application call.
+type CallKind uint8
+
+// Application calls a script can make.
+const (
+	CallClose CallKind = iota
+	CallShutdown
+	CallWrite
+	CallLinger0
+	CallConnect
+)
+
+var callNames = [...]string{"close", "shutdown", "write", "linger0", "connect"}
+
+// String returns the call's name as written in scenario files.
+func (c CallKind) String() string { return callNames[c] }
+
+// ParseCall reads a call name.
+func ParseCall(s string) (CallKind, bool) {
+	for i, n := range callNames {
+		if n == s {
+			return CallKind(i), true
+		}
+	}
+	return 0, false
+}
+
+// Step is one line of an app's script: wait for On (or, with HasAt, for absolute time
+// At), then After more, then make the call.
+type Step struct {
+	On    Trigger
+	HasAt bool
+	At    time.Duration
+	After time.Duration
+	Call  CallKind
+	N     int   // bytes, for write
+	ISN   int64 // for connect: the new ISS relative to the previous incarnation's SND.NXT
+}
+
+// FaultAction is what the link does to a matching segment.
+type FaultAction uint8
+
+// Link faults.
+const (
+	FaultDrop FaultAction = iota
+	FaultDelay
+	FaultDuplicate
+)
+
+var faultNames = [...]string{"drop", "delay", "duplicate"}
+
+// String returns the fault's name as written in scenario files.
+func (a FaultAction) String() string { return faultNames[a] }
+
+// ParseFaultAction reads a fault name.
+func ParseFaultAction(s string) (FaultAction, bool) {
+	for i, n := range faultNames {
+		if n == s {
+			return FaultAction(i), true
+		}
+	}
+	return 0, false
+}
+
+// Fault acts on the Nth (1-based) segment that Side sends and that matches: if Exact, its
+// flags equal Flags; otherwise it has every flag in Flags (Flags 0 matches any segment).
+// Times > 1 acts on that many consecutive matches.
+type Fault struct {
+	Action FaultAction
+	Side   Side
+	Flags  Flags
+	Exact  bool
+	Nth    int
+	Times  int
+	Delay  time.Duration // for delay and duplicate: the extra time on the link
+	// Injected marks a fault added interactively (drop at the cursor), not by the script.
+	Injected bool
+}
+
+// Matches reports whether seg matches the fault's pattern (side and flags).
+func (f *Fault) Matches(seg *Segment) bool {
+	if seg.From != f.Side {
+		return false
+	}
+	if f.Exact {
+		return seg.Flags == f.Flags
+	}
+	return seg.Flags.Has(f.Flags)
+}
+
+// String describes the fault: "drop the 2nd ACK B sends".
+func (f Fault) String() string {
+	pat := "segment"
+	if f.Flags != 0 {
+		pat = f.Flags.String()
+		if !f.Exact {
+			pat = "segment with " + pat
+		}
+	}
+	s := fmt.Sprintf("%s the %s %s %s sends", f.Action, ordinal(f.Nth), pat, f.Side)
+	if f.Times > 1 {
+		s += fmt.Sprintf(" (%d times)", f.Times)
+	}
+	if f.Action != FaultDrop {
+		s += " by " + f.Delay.String()
+	}
+	return s
+}
+
+func ordinal(n int) string {
+	suf := "th"
+	switch {
+	case n%100 >= 11 && n%100 <= 13:
+	case n%10 == 1:
+		suf = "st"
+	case n%10 == 2:
+		suf = "nd"
+	case n%10 == 3:
+		suf = "rd"
+	}
+	return fmt.Sprintf("%d%s", n, suf)
+}
+
+// ProfileFor returns the named profile with the scenario's overrides applied and then
+// extra (e.g. from the command line, "knob=value" already split).
+func (sc *Scenario) ProfileFor(name string, extra ...Override) (Profile, error) {
+	p, err := ProfileByName(name)
+	if err != nil {
+		return p, err
+	}
+	for _, o := range append(append([]Override(nil), sc.Overrides...), extra...) {
+		if o.Profile != "" && o.Profile != p.Name {
+			continue
+		}
+		if err := p.Set(o.Knob, o.Value); err != nil {
+			return p, err
+		}
+	}
+	return p, nil
+}

@@ -1,0 +1,62 @@
+package model
+
+import (
+	"fmt"
+	"time"
+)
+
+// Segment is one TCP segment as it crossed (or failed to cross) the link. Segments are
+// immutable once sent: a fork shares the segments sent before the fork point.
+type Segment struct {
+	ID    int   // index in Timeline.Segments
+	From  Side  // the sender
+	Flags Flags // control bits
+	Seq   uint32
+	Ack   uint32 // meaningful only when Flags has ACK
+	Len   int    // payload bytes; SYN and FIN take a sequence number but no length
+
+	// SeqBase and AckBase are the ISNs that make Seq and Ack relative: the sender's
+	// ISS and the sender's idea of the peer's ISS when it sent the segment.
+	SeqBase, AckBase uint32
+
+	Retrans int  // 0 for an original; n for the nth retransmission of this data
+	Dup     bool // a copy made by the link (an old duplicate when delayed)
+
+	SentAt   time.Duration
+	ArriveAt time.Duration // when it reaches the peer, or when it was lost
+	Lost     bool          // dropped on the link; ArriveAt is then where it vanished
+
+	// Why is a short reason the segment was sent ("ACK of FIN", "RST: no TCB").
+	Why string
+}
+
+// RelSeq is Seq relative to the sender's ISN.
+func (s *Segment) RelSeq() uint32 { return s.Seq - s.SeqBase }
+
+// RelAck is Ack relative to the receiver's ISN.
+func (s *Segment) RelAck() uint32 { return s.Ack - s.AckBase }
+
+// SeqSpace is the sequence space the segment occupies: its length plus one for SYN and
+// one for FIN.
+func (s *Segment) SeqSpace() uint32 {
+	n := uint32(s.Len)
+	if s.Flags.Has(SYN) {
+		n++
+	}
+	if s.Flags.Has(FIN) {
+		n++
+	}
+	return n
+}
+
+// Label is the segment as the trace prints it: "FIN|ACK seq=11 ack=11 len=0".
+func (s *Segment) Label() string {
+	ack := "-"
+	if s.Flags.Has(ACK) {
+		ack = fmt.Sprint(s.RelAck())
+	}
+	return fmt.Sprintf("%s seq=%d ack=%s len=%d", s.Flags, s.RelSeq(), ack, s.Len)
+}
+
+// InFlight reports whether the segment is on the link at virtual time t.
+func (s *Segment) InFlight(t time.Duration) bool { return s.SentAt <= t && t < s.ArriveAt }

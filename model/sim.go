@@ -1,0 +1,306 @@
+package model
+
+import (
+	"time"
+)
+
+// item kinds in the event queue.
+type itemKind uint8
+
+const (
+	itemApp    itemKind = iota // an app step is due
+	itemArrive                 // a segment reaches its receiver
+	itemLost                   // a segment vanishes on the link
+	itemTimer                  // a timer fires
+)
+
+type item struct {
+	at    time.Duration
+	order uint64 // tie-break: items due at the same instant keep causal order
+	kind  itemKind
+	side  Side
+	seg   int
+	step  int
+	timer TimerKind
+	gen   uint32
+}
+
+// appState is an application's progress through its script.
+type appState struct {
+	next      int  // the next step to run
+	scheduled bool // the next step is in the queue
+	lastRun   time.Duration
+	pending   Told // an error the next call will return (set by a RST)
+	wrote     bool // the app has written since the last pending-error report
+}
+
+// sim is the engine's whole mutable state. It is cloned for checkpoints.
+type sim struct {
+	sc   *Scenario
+	prof Profile
+	now  time.Duration
+
+	ep    [2]Endpoint
+	apps  [2]appState
+	queue []item
+	order uint64
+
+	timerGen [2][NumTimers]uint32
+	shown    [2]shownTimer // the timer each side's last timer line reported
+
+	// RTT timing (one segment at a time, Karn's algorithm: RFC 6298 §3).
+	rttTiming [2]bool
+	rttSeq    [2]uint32
+	rttStart  [2]time.Duration
+
+	// lastOOWAck is when Linux last sent an ACK to an out-of-window segment in
+	// TIME_WAIT (tcp_invalid_ratelimit).
+	lastOOWAck [2]time.Duration
+	sentOOWAck [2]bool
+
+	faults    []Fault
+	faultHits []int
+
+	segs   []Segment
+	events []Event
+
+	recvEvent   int // the recv event being processed, for explain
+	truncated   bool
+	items       int
+	checkpoints []checkpoint
+}
+
+type shownTimer struct {
+	kind     TimerKind
+	deadline time.Duration
+	retrans  int
+}
+
+type checkpoint struct{ s *sim }
+
+// checkpointEvery is how many queue items pass between two checkpoints.
+const checkpointEvery = 8
+
+// oowRateLimit is Linux's tcp_invalid_ratelimit.
+const oowRateLimit = 500 * time.Millisecond
+
+func (s *sim) clone() *sim {
+	c := *s
+	c.queue = append([]item(nil), s.queue...)
+	c.faults = append([]Fault(nil), s.faults...)
+	c.faultHits = append([]int(nil), s.faultHits...)
+	c.checkpoints = nil
+	return &c
+}
+
+// Run simulates sc under profile p to quiescence (no event left, TIME_WAIT expiry
+// included) and returns the timeline. Injected faults are added to the scenario's own.
+// The same input gives the same timeline, byte for byte.
+func Run(sc *Scenario, p Profile, injected ...Fault) *Timeline {
+	s := &sim{sc: sc, prof: p}
+	s.faults = append(append([]Fault(nil), sc.Faults...), injected...)
+	s.faultHits = make([]int, len(s.faults))
+	s.segs = make([]Segment, 0, 32)
+	s.events = make([]Event, 0, 64)
+	for side := A; side <= B; side++ {
+		s.ep[side] = s.initialEndpoint(side)
+		s.shown[side].kind = NumTimers
+	}
+	s.record(Event{Kind: EvStart, Side: A, Note: "Both endpoints are ESTABLISHED: the handshake is done and the apps have exchanged data."})
+	return s.run()
+}
+
+// initialEndpoint builds a TCB as the handshake and the exchange left it.
+func (s *sim) initialEndpoint(side Side) Endpoint {
+	sc := s.sc
+	iss, irs := sc.ISN[side], sc.ISN[side.Peer()]
+	e := Endpoint{
+		Side:      side,
+		State:     Established,
+		ISS:       iss,
+		IRS:       irs,
+		SndUna:    iss + 1 + uint32(sc.Exchanged[side]),
+		SndNxt:    iss + 1 + uint32(sc.Exchanged[side]),
+		RcvNxt:    irs + 1 + uint32(sc.Exchanged[side.Peer()]),
+		RcvWnd:    65535,
+		Read:      sc.Exchanged[side.Peer()],
+		Listening: side == B,
+	}
+	// One RTT sample from the handshake (RFC 6298 2.2).
+	rtt := sc.Delay[0] + sc.Delay[1]
+	e.SRTT, e.RTTVar = rtt, rtt/2
+	e.RTO = s.computeRTO(&e)
+	return e
+}
+
+func (s *sim) run() *Timeline {
+	if len(s.checkpoints) == 0 {
+		s.checkpoint()
+	}
+	for {
+		s.armApps()
+		if len(s.queue) == 0 {
+			break
+		}
+		if len(s.events) >= MaxEvents {
+			s.truncated = true
+			break
+		}
+		it := s.pop()
+		s.now = it.at
+		switch it.kind {
+		case itemApp:
+			s.runStep(it.side, it.step)
+		case itemArrive:
+			s.arrive(it.seg)
+		case itemLost:
+			seg := &s.segs[it.seg]
+			s.record(Event{Kind: EvDrop, Side: seg.From, Seg: it.seg, Note: "The link loses this segment: the receiver never sees it."})
+		case itemTimer:
+			if s.timerGen[it.side][it.timer] == it.gen && s.ep[it.side].Timers[it.timer].Armed {
+				s.ep[it.side].Timers[it.timer].Armed = false
+				s.fire(it.side, it.timer)
+			}
+		}
+		s.reportTimers()
+		s.items++
+		if s.items%checkpointEvery == 0 {
+			s.checkpoint()
+		}
+	}
+	return &Timeline{
+		Scenario:    s.sc,
+		Profile:     s.prof,
+		Faults:      s.faults,
+		Events:      s.events,
+		Segments:    s.segs,
+		Truncated:   s.truncated,
+		checkpoints: s.checkpoints,
+	}
+}
+
+func (s *sim) checkpoint() {
+	c := s.clone()
+	c.events = s.events[:len(s.events):len(s.events)]
+	c.segs = s.segs[:len(s.segs):len(s.segs)]
+	s.checkpoints = append(s.checkpoints, checkpoint{c})
+}
+
+// push adds an item to the queue, keeping it sorted by (at, order).
+func (s *sim) push(it item) {
+	s.order++
+	it.order = s.order
+	i := len(s.queue)
+	s.queue = append(s.queue, it)
+	for i > 0 && (s.queue[i-1].at > it.at || (s.queue[i-1].at == it.at && s.queue[i-1].order > it.order)) {
+		s.queue[i] = s.queue[i-1]
+		i--
+	}
+	s.queue[i] = it
+}
+
+func (s *sim) pop() item {
+	it := s.queue[0]
+	copy(s.queue, s.queue[1:])
+	s.queue = s.queue[:len(s.queue)-1]
+	return it
+}
+
+// record appends an event with a snapshot of both endpoints.
+func (s *sim) record(ev Event) {
+	ev.Index = len(s.events)
+	ev.T = s.now
+	if ev.Kind != EvSend && ev.Kind != EvDrop && ev.Kind != EvRecv {
+		ev.Seg = -1
+	}
+	ev.Snap = s.ep
+	s.events = append(s.events, ev)
+}
+
+// setState moves an endpoint to a new state and records it.
+func (s *sim) setState(side Side, to State, note string) {
+	e := &s.ep[side]
+	from := e.State
+	if from == to {
+		return
+	}
+	e.State = to
+	switch to {
+	case Closed:
+		for k := range e.Timers {
+			s.stopTimer(side, TimerKind(k))
+		}
+		e.AckOwed = false
+		e.SndBuf = 0
+	case TimeWait:
+		for k := range e.Timers {
+			s.stopTimer(side, TimerKind(k))
+		}
+		e.AckOwed = false
+	}
+	s.record(Event{Kind: EvState, Side: side, From: from, To: to, Note: note})
+}
+
+// armTimer (re)starts a timer.
+func (s *sim) armTimer(side Side, k TimerKind, d time.Duration) {
+	e := &s.ep[side]
+	s.timerGen[side][k]++
+	e.Timers[k] = Timer{Armed: true, Deadline: s.now + d, Length: d}
+	s.push(item{at: s.now + d, kind: itemTimer, side: side, timer: k, gen: s.timerGen[side][k]})
+}
+
+func (s *sim) stopTimer(side Side, k TimerKind) {
+	if s.ep[side].Timers[k].Armed {
+		s.timerGen[side][k]++
+		s.ep[side].Timers[k].Armed = false
+	}
+}
+
+// reportTimers records a timer line for each side whose next timer changed: the timer
+// `ss -o` would show (trace-format.md, kind timer).
+func (s *sim) reportTimers() {
+	for side := A; side <= B; side++ {
+		e := &s.ep[side]
+		k, t, ok := e.NextTimer()
+		cur := shownTimer{kind: NumTimers}
+		if ok {
+			cur = shownTimer{kind: k, deadline: t.Deadline, retrans: e.Backoff}
+		}
+		if cur == s.shown[side] {
+			continue
+		}
+		s.shown[side] = cur
+		ev := Event{Kind: EvTimer, Side: side, Timer: cur.kind, Retrans: cur.retrans}
+		if ok {
+			ev.Remaining = t.Deadline - s.now
+		}
+		s.record(ev)
+	}
+}
+
+// computeRTO applies RFC 6298 (2.2/2.3), or Linux's variant, and the profile's bounds.
+func (s *sim) computeRTO(e *Endpoint) time.Duration {
+	p := &s.prof
+	var rto time.Duration
+	if p.RTOMinOnVariance {
+		rto = e.SRTT + max(4*e.RTTVar, p.RTOMin)
+	} else {
+		rto = max(e.SRTT+max(time.Millisecond, 4*e.RTTVar), p.RTOMin)
+	}
+	return min(rto, p.RTOMax)
+}
+
+// rttSample folds one measurement into the estimator (RFC 6298 2.3).
+func (s *sim) rttSample(e *Endpoint, r time.Duration) {
+	if e.SRTT == 0 {
+		e.SRTT, e.RTTVar = r, r/2
+	} else {
+		diff := e.SRTT - r
+		if diff < 0 {
+			diff = -diff
+		}
+		e.RTTVar = (3*e.RTTVar + diff) / 4
+		e.SRTT = (7*e.SRTT + r) / 8
+	}
+	e.RTO = s.computeRTO(e)
+}

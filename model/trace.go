@@ -1,0 +1,111 @@
+package model
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Trace renders the timeline in the format of trace-format.md: a header of comments,
+// then one event per line, "<t_ms> <kind> <fields>", each with its annotation.
+func (tl *Timeline) Trace() string {
+	var b strings.Builder
+	b.Grow(128 * len(tl.Events))
+	sc := tl.Scenario
+	fmt.Fprintf(&b, "# scenario: %s (%s)\n", sc.ID, sc.Title)
+	fmt.Fprintf(&b, "# profile: %s\n", tl.Profile.Name)
+	fmt.Fprintf(&b, "# link: A->B delay=%s B->A delay=%s\n", FormatMillis(sc.Delay[A]), FormatMillis(sc.Delay[B]))
+	fmt.Fprintf(&b, "# isn: A=%d B=%d\n", sc.ISN[A], sc.ISN[B])
+	fmt.Fprintf(&b, "# before t=0: handshake done, A wrote %d bytes, B wrote %d bytes\n", sc.Exchanged[A], sc.Exchanged[B])
+	for side := A; side <= B; side++ {
+		app := sc.Apps[side]
+		var steps []string
+		for _, st := range app.Steps {
+			steps = append(steps, st.String())
+		}
+		if app.NoRead {
+			steps = append([]string{"never reads"}, steps...)
+		}
+		if len(steps) == 0 {
+			steps = []string{"reads until EOF, never closes"}
+		}
+		fmt.Fprintf(&b, "# app %s: %s\n", side, strings.Join(steps, "; "))
+	}
+	for _, f := range tl.Faults {
+		fmt.Fprintf(&b, "# fault: %s\n", f)
+	}
+	if tl.Truncated {
+		fmt.Fprintf(&b, "# truncated: the run was stopped after %d events\n", MaxEvents)
+	}
+	for i := range tl.Events {
+		ev := &tl.Events[i]
+		if ev.Kind == EvStart {
+			continue
+		}
+		b.WriteString(ev.TraceLine(tl))
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
+
+// TraceLine is one event in the trace grammar, with its annotation.
+func (ev *Event) TraceLine(tl *Timeline) string {
+	body := ev.TraceBody(tl)
+	if ev.Note == "" {
+		return body
+	}
+	return body + "  # " + ev.Note
+}
+
+// TraceBody is one event in the trace grammar, without the annotation.
+func (ev *Event) TraceBody(tl *Timeline) string {
+	t := FormatMillis(ev.T)
+	switch ev.Kind {
+	case EvApp:
+		return fmt.Sprintf("%s app %s %s", t, ev.Side, ev.Call)
+	case EvSend, EvDrop:
+		seg := &tl.Segments[ev.Seg]
+		return fmt.Sprintf("%s %s %s %s", t, ev.Kind, seg.From, seg.Label())
+	case EvRecv:
+		seg := &tl.Segments[ev.Seg]
+		return fmt.Sprintf("%s recv %s %s", t, ev.Side, seg.Label())
+	case EvState:
+		return fmt.Sprintf("%s state %s %s", t, ev.Side, ev.To)
+	case EvTimer:
+		kind := "none"
+		if ev.Timer < NumTimers {
+			kind = ev.Timer.String()
+		}
+		return fmt.Sprintf("%s timer %s %s remaining=%d retrans=%d", t, ev.Side, kind, ev.Remaining.Milliseconds(), ev.Retrans)
+	}
+	return t + " start"
+}
+
+// String describes a script step as the trace header shows it.
+func (st Step) String() string {
+	var when string
+	switch {
+	case st.HasAt:
+		when = "at " + st.At.String()
+	case st.On != OnPrevious && st.After > 0:
+		when = fmt.Sprintf("%s after %s", st.After, st.On)
+	case st.On != OnPrevious:
+		when = "on " + st.On.String()
+	case st.After > 0:
+		when = st.After.String() + " later"
+	}
+	call := st.Call.String()
+	switch st.Call {
+	case CallWrite:
+		call = fmt.Sprintf("write %d", st.N)
+	case CallShutdown:
+		call = "shutdown(SHUT_WR)"
+	case CallLinger0:
+		call = "SO_LINGER {1,0}"
+	case CallConnect:
+		call = fmt.Sprintf("connect (ISN %+d)", st.ISN)
+	}
+	if when == "" {
+		return call
+	}
+	return when + ": " + call
+}
