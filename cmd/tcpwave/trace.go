@@ -1,0 +1,94 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/tcpwave/tcpwave/model"
+	"github.com/tcpwave/tcpwave/scenarios"
+)
+
+func runList(args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("list", "tcpwave list", stderr)
+	if _, err := parseInterspersed(fs, args); err != nil {
+		return exitFor(err)
+	}
+	w := 0
+	for _, sc := range scenarios.Catalog() {
+		w = max(w, len(sc.ID))
+	}
+	for _, sc := range scenarios.Catalog() {
+		fmt.Fprintf(stdout, "%-*s  %s\n", w, sc.ID, sc.Title)
+	}
+	return 0
+}
+
+func runTrace(args []string, stdout, stderr io.Writer) int {
+	var rf runFlags
+	fs := newFlagSet("trace", "tcpwave trace SCENARIO|FILE [--profile linux|rfc9293] [--set knob=value]... [--drop SIDE:N]...", stderr)
+	rf.register(fs)
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
+		return exitFor(err)
+	}
+	if len(pos) != 1 {
+		fmt.Fprintln(stderr, "tcpwave trace: name one scenario (an id from 'tcpwave list', or a .yaml file)")
+		return 2
+	}
+	sc, p, err := rf.load(pos[0])
+	if err != nil {
+		return reportLoadError(stderr, "trace", err)
+	}
+	tl := model.Run(sc, p, rf.drops...)
+	io.WriteString(stdout, tl.Trace())
+	return 0
+}
+
+func runKnobs(args []string, stdout, stderr io.Writer) int {
+	var rf runFlags
+	fs := newFlagSet("knobs", "tcpwave knobs [--profile linux|rfc9293] [--set knob=value]...", stderr)
+	rf.register(fs)
+	if _, err := parseInterspersed(fs, args); err != nil {
+		return exitFor(err)
+	}
+	p, err := model.ProfileByName(rf.profile)
+	if err == nil {
+		for _, o := range rf.sets {
+			if err = p.Set(o.Knob, o.Value); err != nil {
+				break
+			}
+		}
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "tcpwave knobs: %v\n", err)
+		return 2
+	}
+	fmt.Fprintf(stdout, "# profile %s\n", p.Name)
+	for _, k := range model.Knobs {
+		v, _ := p.Get(k.Name)
+		fmt.Fprintf(stdout, "%-22s %-8s %s\n", k.Name, v, k.Doc)
+	}
+	return 0
+}
+
+// reportLoadError prints a scenario or profile problem in one line; exit status 2.
+func reportLoadError(stderr io.Writer, cmd string, err error) int {
+	var ue *scenarios.UnknownError
+	var fe *scenarios.Error
+	switch {
+	case errors.As(err, &ue):
+		fmt.Fprintf(stderr, "tcpwave %s: %v\n", cmd, ue)
+		ids := make([]string, 0, len(scenarios.Catalog()))
+		for _, sc := range scenarios.Catalog() {
+			ids = append(ids, sc.ID)
+		}
+		fmt.Fprintf(stderr, "known scenarios: %s\n", strings.Join(ids, ", "))
+	case errors.As(err, &fe):
+		fmt.Fprintf(stderr, "tcpwave %s: %v\n", cmd, fe)
+	default:
+		fmt.Fprintf(stderr, "tcpwave %s: %v\n", cmd, err)
+	}
+	return 2
+}

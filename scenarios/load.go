@@ -1,0 +1,463 @@
+// Package scenarios holds tcpwave's catalog of closing scenarios (YAML files embedded in
+// the binary) and the strict loader that turns a scenario file, the catalog's or a
+// user's, into a model.Scenario.
+package scenarios
+
+import (
+	"bytes"
+	"embed"
+	"errors"
+	"fmt"
+	"os"
+	"path"
+	"regexp"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/goccy/go-yaml"
+	"github.com/goccy/go-yaml/parser"
+
+	"github.com/tcpwave/tcpwave/model"
+)
+
+//go:embed catalog/*.yaml
+var catalogFS embed.FS
+
+// file is a scenario file as written. Unknown fields are errors.
+type file struct {
+	ID          string            `yaml:"id"`
+	Title       string            `yaml:"title"`
+	Explanation string            `yaml:"explanation"`
+	Order       int               `yaml:"order"`
+	Exchanged   *int              `yaml:"exchanged"`
+	ISN         *sides[uint32]    `yaml:"isn"`
+	Link        link              `yaml:"link"`
+	Client      app               `yaml:"client"`
+	Server      app               `yaml:"server"`
+	Faults      []fault           `yaml:"faults"`
+	Set         map[string]string `yaml:"set"`
+	SetLinux    map[string]string `yaml:"set_linux"`
+	SetRFC      map[string]string `yaml:"set_rfc9293"`
+}
+
+type sides[T any] struct {
+	Client T `yaml:"client"`
+	Server T `yaml:"server"`
+}
+
+type link struct {
+	Delay     string `yaml:"delay"`
+	ClientToS string `yaml:"client_to_server"`
+	ServerToC string `yaml:"server_to_client"`
+}
+
+type app struct {
+	Reads   *bool  `yaml:"reads"`
+	NextISN int64  `yaml:"next_isn"`
+	Steps   []step `yaml:"steps"`
+}
+
+type step struct {
+	On    string `yaml:"on"`
+	At    string `yaml:"at"`
+	After string `yaml:"after"`
+	Do    string `yaml:"do"`
+	N     int    `yaml:"n"`
+	ISN   int64  `yaml:"isn"`
+}
+
+type fault struct {
+	Do    string `yaml:"do"`
+	Side  string `yaml:"side"`
+	Flags string `yaml:"flags"`
+	Has   string `yaml:"has"`
+	Nth   int    `yaml:"nth"`
+	Times int    `yaml:"times"`
+	Delay string `yaml:"delay"`
+}
+
+// Error is a problem in a scenario file, with where it is.
+type Error struct {
+	File      string
+	Line, Col int
+	Field     string
+	Msg       string
+}
+
+func (e *Error) Error() string {
+	var b strings.Builder
+	b.WriteString(e.File)
+	if e.Line > 0 {
+		fmt.Fprintf(&b, ":%d:%d", e.Line, e.Col)
+	}
+	b.WriteString(": ")
+	if e.Field != "" {
+		fmt.Fprintf(&b, "field %s: ", e.Field)
+	}
+	b.WriteString(e.Msg)
+	return b.String()
+}
+
+var posRE = regexp.MustCompile(`^\[(\d+):(\d+)\]\s*`)
+
+// Parse reads one scenario file. name is used in error messages.
+func Parse(name string, data []byte) (sc *model.Scenario, err error) {
+	defer func() {
+		// The YAML library is third-party code: never let it take the program down.
+		if r := recover(); r != nil {
+			sc, err = nil, &Error{File: name, Msg: fmt.Sprintf("unreadable YAML (%v)", r)}
+		}
+	}()
+	if len(bytes.TrimSpace(data)) == 0 {
+		return nil, &Error{File: name, Msg: "the file is empty"}
+	}
+	ast, perr := parser.ParseBytes(data, 0)
+	if perr != nil {
+		return nil, yamlError(name, perr)
+	}
+	var f file
+	dec := yaml.NewDecoder(bytes.NewReader(data), yaml.DisallowUnknownField())
+	if derr := dec.Decode(&f); derr != nil {
+		return nil, yamlError(name, derr)
+	}
+	v := validator{name: name, ast: ast}
+	sc = v.scenario(&f)
+	if v.err != nil {
+		return nil, v.err
+	}
+	return sc, nil
+}
+
+func yamlError(name string, err error) error {
+	var ye yaml.Error
+	if errors.As(err, &ye) {
+		tok := ye.GetToken()
+		e := &Error{File: name, Msg: ye.GetMessage()}
+		if tok != nil && tok.Position != nil {
+			e.Line, e.Col = tok.Position.Line, tok.Position.Column
+		}
+		return e
+	}
+	msg := err.Error()
+	e := &Error{File: name, Msg: msg}
+	if m := posRE.FindStringSubmatch(msg); m != nil {
+		fmt.Sscan(m[1], &e.Line)
+		fmt.Sscan(m[2], &e.Col)
+		e.Msg = strings.SplitN(msg[len(m[0]):], "\n", 2)[0]
+	}
+	return e
+}
+
+// validator turns a decoded file into a model.Scenario, keeping the first error with
+// the position of the offending value.
+type validator struct {
+	name string
+	ast  interface{ String() string }
+	err  error
+}
+
+func (v *validator) fail(field, format string, args ...any) {
+	if v.err != nil {
+		return
+	}
+	e := &Error{File: v.name, Field: field, Msg: fmt.Sprintf(format, args...)}
+	e.Line, e.Col = v.position(field)
+	v.err = e
+}
+
+// position finds the line and column of a field given as a dotted path.
+func (v *validator) position(field string) (int, int) {
+	return positionOf(v.ast, field)
+}
+
+func (v *validator) dur(field, s string, def time.Duration) time.Duration {
+	if s == "" {
+		return def
+	}
+	d, err := model.ParseDuration(s)
+	if err != nil {
+		v.fail(field, "%v", err)
+		return def
+	}
+	if d < 0 {
+		v.fail(field, "must not be negative")
+	}
+	return d
+}
+
+var idRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`)
+
+func (v *validator) scenario(f *file) *model.Scenario {
+	sc := &model.Scenario{ID: f.ID, Title: f.Title, Explanation: strings.TrimSpace(f.Explanation)}
+	if f.ID == "" {
+		v.fail("id", "missing: every scenario needs an id")
+	} else if !idRE.MatchString(f.ID) {
+		v.fail("id", "%q: use lower-case letters, digits and dashes", f.ID)
+	}
+	if f.Title == "" {
+		v.fail("title", "missing: every scenario needs a title")
+	}
+	sc.Exchanged = [2]int{10, 10}
+	if f.Exchanged != nil {
+		if *f.Exchanged < 0 || *f.Exchanged > 1<<20 {
+			v.fail("exchanged", "want 0 to 1048576 bytes, got %d", *f.Exchanged)
+		}
+		sc.Exchanged = [2]int{*f.Exchanged, *f.Exchanged}
+	}
+	// RFC 9293 Figure 12's numbers: after 10 bytes each way, A's FIN is SEQ=100, B's 300.
+	sc.ISN = [2]uint32{89, 289}
+	if f.ISN != nil {
+		sc.ISN = [2]uint32{f.ISN.Client, f.ISN.Server}
+	}
+	d := v.dur("link.delay", f.Link.Delay, 10*time.Millisecond)
+	sc.Delay = [2]time.Duration{v.dur("link.client_to_server", f.Link.ClientToS, d), v.dur("link.server_to_client", f.Link.ServerToC, d)}
+	for side, a := range []app{f.Client, f.Server} {
+		sc.Apps[side] = v.app(sideName(side), a)
+	}
+	for i, fl := range f.Faults {
+		sc.Faults = append(sc.Faults, v.fault(fmt.Sprintf("faults[%d]", i), fl))
+	}
+	for _, set := range []struct {
+		field, profile string
+		m              map[string]string
+	}{{"set", "", f.Set}, {"set_linux", "linux", f.SetLinux}, {"set_rfc9293", "rfc9293", f.SetRFC}} {
+		keys := make([]string, 0, len(set.m))
+		for k := range set.m {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			p := model.Linux()
+			if err := p.Set(k, set.m[k]); err != nil {
+				v.fail(set.field+"."+k, "%v", err)
+			}
+			sc.Overrides = append(sc.Overrides, model.Override{Profile: set.profile, Knob: k, Value: set.m[k]})
+		}
+	}
+	return sc
+}
+
+func sideName(side int) string {
+	if side == 0 {
+		return "client"
+	}
+	return "server"
+}
+
+func (v *validator) app(field string, a app) model.App {
+	out := model.App{NoRead: a.Reads != nil && !*a.Reads, NextISNDelta: a.NextISN}
+	for i, st := range a.Steps {
+		f := fmt.Sprintf("%s.steps[%d]", field, i)
+		var s model.Step
+		if st.On != "" {
+			t, ok := model.ParseTrigger(st.On)
+			if !ok {
+				v.fail(f+".on", "unknown trigger %q (want eof, reset, established, closed or previous)", st.On)
+			}
+			s.On = t
+		}
+		if st.At != "" {
+			if st.On != "" {
+				v.fail(f+".at", "use either at (absolute time) or on (an event), not both")
+			}
+			s.HasAt = true
+			s.At = v.dur(f+".at", st.At, 0)
+		}
+		s.After = v.dur(f+".after", st.After, 0)
+		c, ok := model.ParseCall(st.Do)
+		switch {
+		case st.Do == "":
+			v.fail(f+".do", "missing: say what the app does (close, shutdown, write, linger0, connect)")
+		case !ok:
+			v.fail(f+".do", "unknown call %q (want close, shutdown, write, linger0 or connect)", st.Do)
+		}
+		s.Call = c
+		s.N, s.ISN = st.N, st.ISN
+		if c == model.CallWrite && (st.N <= 0 || st.N > 1<<20) {
+			v.fail(f+".n", "write needs n, the number of bytes, from 1 to 1048576")
+		}
+		out.Steps = append(out.Steps, s)
+	}
+	return out
+}
+
+func (v *validator) fault(field string, fl fault) model.Fault {
+	var f model.Fault
+	a, ok := model.ParseFaultAction(fl.Do)
+	if !ok {
+		v.fail(field+".do", "unknown fault %q (want drop, delay or duplicate)", fl.Do)
+	}
+	f.Action = a
+	switch strings.ToLower(fl.Side) {
+	case "client", "a":
+		f.Side = model.A
+	case "server", "b":
+		f.Side = model.B
+	default:
+		v.fail(field+".side", "want client or server, got %q", fl.Side)
+	}
+	switch {
+	case fl.Flags != "" && fl.Has != "":
+		v.fail(field+".has", "use flags (exactly these) or has (at least these), not both")
+	case fl.Flags != "":
+		fs, err := model.ParseFlags(fl.Flags)
+		if err != nil {
+			v.fail(field+".flags", "%v", err)
+		}
+		f.Flags, f.Exact = fs, true
+	case fl.Has != "":
+		fs, err := model.ParseFlags(fl.Has)
+		if err != nil {
+			v.fail(field+".has", "%v", err)
+		}
+		f.Flags = fs
+	}
+	f.Nth, f.Times = fl.Nth, fl.Times
+	if f.Nth == 0 {
+		f.Nth = 1
+	}
+	if f.Nth < 0 || f.Nth > 10000 {
+		v.fail(field+".nth", "want 1 to 10000, got %d", fl.Nth)
+	}
+	if f.Times < 0 || f.Times > 10000 {
+		v.fail(field+".times", "want 1 to 10000, got %d", fl.Times)
+	}
+	f.Delay = v.dur(field+".delay", fl.Delay, 0)
+	if a != model.FaultDrop && f.Delay == 0 {
+		v.fail(field+".delay", "%s needs a delay", fl.Do)
+	}
+	return f
+}
+
+var (
+	catalogOnce sync.Once
+	catalog     []*model.Scenario
+	catalogErr  error
+)
+
+// Catalog returns the built-in scenarios in their catalog order.
+func Catalog() []*model.Scenario {
+	catalogOnce.Do(loadCatalog)
+	if catalogErr != nil {
+		panic(catalogErr) // a broken embedded file is a build defect; tests catch it
+	}
+	return catalog
+}
+
+func loadCatalog() {
+	entries, err := catalogFS.ReadDir("catalog")
+	if err != nil {
+		catalogErr = err
+		return
+	}
+	type entry struct {
+		order int
+		sc    *model.Scenario
+	}
+	var list []entry
+	for _, e := range entries {
+		data, _ := catalogFS.ReadFile(path.Join("catalog", e.Name()))
+		sc, err := Parse("catalog/"+e.Name(), data)
+		if err != nil {
+			catalogErr = err
+			return
+		}
+		var o struct {
+			Order int `yaml:"order"`
+		}
+		_ = yaml.Unmarshal(data, &o)
+		list = append(list, entry{o.Order, sc})
+	}
+	sort.SliceStable(list, func(i, j int) bool { return list[i].order < list[j].order })
+	for _, e := range list {
+		catalog = append(catalog, e.sc)
+	}
+}
+
+// Lookup finds a catalog scenario by id.
+func Lookup(id string) (*model.Scenario, bool) {
+	for _, sc := range Catalog() {
+		if sc.ID == id {
+			return sc, true
+		}
+	}
+	return nil, false
+}
+
+// UnknownError says a scenario id is not in the catalog, and which is closest.
+type UnknownError struct {
+	ID      string
+	Closest string
+}
+
+func (e *UnknownError) Error() string {
+	msg := fmt.Sprintf("unknown scenario %q", e.ID)
+	if e.Closest != "" {
+		msg += fmt.Sprintf(" (did you mean %q?)", e.Closest)
+	}
+	return msg + "; run 'tcpwave list' for the catalog, or give a path to a .yaml file"
+}
+
+// Get returns a catalog scenario by id, or loads a file when arg is a path (it contains
+// a slash or ends in .yaml/.yml).
+func Get(arg string) (*model.Scenario, error) {
+	if sc, ok := Lookup(arg); ok {
+		return sc, nil
+	}
+	if strings.ContainsAny(arg, `/\`) || strings.HasSuffix(arg, ".yaml") || strings.HasSuffix(arg, ".yml") {
+		return LoadFile(arg)
+	}
+	return nil, &UnknownError{ID: arg, Closest: Closest(arg)}
+}
+
+// LoadFile loads a user's scenario file.
+func LoadFile(p string) (*model.Scenario, error) {
+	data, err := os.ReadFile(p)
+	if err != nil {
+		return nil, fmt.Errorf("cannot read scenario file: %w", err)
+	}
+	if len(data) > 1<<20 {
+		return nil, &Error{File: p, Msg: "file too large (over 1 MiB)"}
+	}
+	return Parse(p, data)
+}
+
+// Closest returns the catalog id nearest to id by edit distance, or "" if none is close.
+func Closest(id string) string {
+	best, bestD := "", 1<<30
+	for _, sc := range Catalog() {
+		d := editDistance(id, sc.ID)
+		if strings.Contains(sc.ID, id) && len(id) >= 3 {
+			d = min(d, 2)
+		}
+		if d < bestD {
+			best, bestD = sc.ID, d
+		}
+	}
+	if bestD > max(3, len(id)/2) {
+		return ""
+	}
+	return best
+}
+
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
