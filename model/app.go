@@ -82,6 +82,11 @@ func (s *sim) appClose(side Side) {
 		s.appEvent(side, "close", "The socket was already gone (reset or timed out): close() only frees the descriptor.")
 		return
 	case Closing, LastAck, TimeWait:
+		if p.HalfDuplexClose {
+			e.Orphan, e.RcvShut = true, true
+			s.appEvent(side, "close", fmt.Sprintf("close() releases the descriptor; the kernel finishes %s on its own.", e.State))
+			return
+		}
 		s.appEvent(side, "close -> error connection closing", "RFC 9293 §3.10.4: CLOSE in CLOSING, LAST_ACK or TIME_WAIT answers \"connection closing\".")
 		return
 	case SynSent:

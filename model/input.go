@@ -174,7 +174,7 @@ func (s *sim) syncArrive(side Side, seg *Segment) {
 				s.explain("A RST that is not exactly at RCV.NXT is dropped silently in Linux's TIME_WAIT, without a challenge ACK.")
 				return
 			}
-			s.sendAck(side, "challenge ACK: the RST is in the window but not exactly at RCV.NXT, so it may be forged (RFC 5961 §3.2)")
+			s.invalidAck(side, seg, "challenge ACK: the RST is in the window but not exactly at RCV.NXT, so it may be forged (RFC 5961 §3.2)")
 			return
 		}
 		s.resetArrives(side)
@@ -183,7 +183,7 @@ func (s *sim) syncArrive(side Side, seg *Segment) {
 
 	// Step 4: a SYN in a synchronized state gets a challenge ACK (RFC 5961 §4).
 	if seg.Flags.Has(SYN) && e.State != SynReceived {
-		s.sendAck(side, "challenge ACK: a SYN on a synchronized connection is never obeyed (RFC 5961 §4, RFC 9293 §3.10.7.4 step 4)")
+		s.invalidAck(side, seg, "challenge ACK: a SYN on a synchronized connection is never obeyed (RFC 5961 §4, RFC 9293 §3.10.7.4 step 4)")
 		return
 	}
 
@@ -206,7 +206,11 @@ func (s *sim) syncArrive(side Side, seg *Segment) {
 	} else {
 		switch {
 		case seqGT(seg.Ack, e.SndNxt):
-			s.sendAck(side, "ACK: the segment acknowledges something not yet sent (RFC 9293 §3.10.7.4 step 5)")
+			if p.DropAckOfUnsent {
+				s.explain("This segment acknowledges data we never sent: Linux drops it silently (tcp_ack). The two ends no longer agree on the numbers (RFC 1337 hazard H2).")
+				return
+			}
+			s.invalidAck(side, seg, "ACK: the segment acknowledges something not yet sent, so we restate our numbers (RFC 9293 §3.10.7.4 step 5; RFC 1337 hazard H2)")
 			return
 		case seqGT(seg.Ack, e.SndUna):
 			s.ackAdvance(side, seg.Ack)
@@ -253,9 +257,12 @@ func (s *sim) syncArrive(side Side, seg *Segment) {
 					e.RcvNxt += n
 					e.RcvBuf += int(n)
 					s.ackLater(side, fmt.Sprintf("ACK of %d bytes", n))
+					if seg.Dup {
+						s.explain(fmt.Sprintf("An old duplicate from the previous connection lands inside the new connection's receive window and is accepted as %d bytes of new data: silent corruption. TIME_WAIT exists to prevent exactly this (RFC 9293 §3.6.1, RFC 1337 hazard H1).", n))
+					}
 				}
 			} else {
-				s.sendAck(side, "duplicate ACK: a segment beyond RCV.NXT, out of order (RFC 9293 §3.10.7.4 step 7)")
+				s.invalidAck(side, seg, "duplicate ACK: a segment beyond RCV.NXT, out of order (RFC 9293 §3.10.7.4 step 7)")
 				return
 			}
 		}
@@ -283,14 +290,15 @@ func (s *sim) finArrives(side Side) {
 		}
 	case FinWait1:
 		if e.FinAcked() {
+			s.sendAck(side, "ACK of the peer's FIN: the last segment of the close")
 			s.enterTimeWait(side, "The peer's FIN arrived, and the same segment ACKs ours: both directions are closed. This side closed first, so it waits 2MSL in TIME_WAIT (RFC 9293 §3.10.7.4 step 8; Figure 5 note 2).")
 		} else {
 			s.setState(side, Closing, "The peer's FIN crossed ours: both sides closed at once. CLOSING waits for the ACK of our FIN (RFC 9293 §3.10.7.4 step 8, §3.6 case 3).")
+			s.sendAck(side, "ACK of the peer's FIN (our own FIN is not yet ACKed)")
 		}
-		s.sendAck(side, "ACK of the peer's FIN")
 	case FinWait2:
-		s.enterTimeWait(side, "The peer's FIN arrived: both directions are closed. The side that closed first waits 2MSL in TIME_WAIT, so that a lost last ACK can be resent and old segments die out (RFC 9293 §3.10.7.4 step 8).")
 		s.sendAck(side, "ACK of the peer's FIN: the last segment of the close")
+		s.enterTimeWait(side, "The peer's FIN arrived and is ACKed: both directions are closed. The side that closed first waits 2MSL in TIME_WAIT, so that a lost last ACK can be answered again and old segments die out (RFC 9293 §3.10.7.4 step 8).")
 	}
 }
 
@@ -305,21 +313,14 @@ func (s *sim) unacceptable(side Side, seg *Segment) {
 		if seg.Flags.Has(FIN) {
 			why = "ACK of a retransmitted FIN: it was already received, so we acknowledge it again (RFC 9293 §3.10.7.4 step 1)"
 		}
-		s.sendAck(side, why)
+		s.invalidAck(side, seg, why)
 		return
 	}
 	if p.SynInTimeWait == SynTWLinux {
-		// tcp_timewait_state_process: reschedule on ACK, then an ACK, rate-limited unless
-		// the segment carries data or FIN (tcp_oow_rate_limited).
+		// tcp_timewait_state_process: a segment with ACK re-arms TIME_WAIT.
 		if seg.Flags.Has(ACK) {
 			s.armTimer(side, TimerTimeWait, p.TimeWait)
 		}
-		exempt := seg.Len > 0 || seg.Flags.Has(FIN)
-		if !exempt && s.sentOOWAck[side] && s.now-s.lastOOWAck[side] < oowRateLimit {
-			s.explain("An out-of-window segment in TIME_WAIT; the ACK it would draw is rate-limited (tcp_invalid_ratelimit, 500 ms).")
-			return
-		}
-		s.sentOOWAck[side], s.lastOOWAck[side] = true, s.now
 	} else if seg.Flags.Has(FIN) {
 		s.armTimer(side, TimerTimeWait, p.TimeWait)
 	}
@@ -327,7 +328,7 @@ func (s *sim) unacceptable(side Side, seg *Segment) {
 	if seg.Flags.Has(FIN) {
 		why = "ACK of the retransmitted FIN: our last ACK was lost, so TIME_WAIT answers again and restarts 2MSL (RFC 9293 §3.10.7.4 steps 5 and 8)"
 	}
-	s.sendAck(side, why)
+	s.invalidAck(side, seg, why)
 }
 
 // resetArrives processes a valid RST (RFC 9293 §3.10.7.4 step 2).
@@ -375,12 +376,7 @@ func (s *sim) timeWaitSyn(side Side, seg *Segment) bool {
 			return true
 		}
 		// Not newer: answered with the old connection's ACK (TCP_TW_ACK), rate-limited.
-		if s.sentOOWAck[side] && s.now-s.lastOOWAck[side] < oowRateLimit {
-			s.explain("The SYN is not after the old RCV.NXT; the ACK it would draw is rate-limited (tcp_invalid_ratelimit, 500 ms).")
-			return true
-		}
-		s.sentOOWAck[side], s.lastOOWAck[side] = true, s.now
-		s.sendAck(side, "ACK with the old connection's numbers: the SYN's sequence number is not after the old RCV.NXT, so TIME_WAIT cannot tell it from an old duplicate (Linux tcp_timewait_state_process; RFC 5961 challenge ACK)")
+		s.invalidAck(side, seg, "ACK with the old connection's numbers: the SYN's sequence number is not after the old RCV.NXT, so TIME_WAIT cannot tell it from an old duplicate (Linux tcp_timewait_state_process; RFC 5961 challenge ACK)")
 		return true
 	}
 	if newer {
@@ -415,4 +411,21 @@ func (s *sim) ackAdvance(side Side, ack uint32) {
 // explain replaces the note of the segment arrival being processed: what became of it.
 func (s *sim) explain(note string) {
 	s.events[s.recvEvent].Note = note
+}
+
+// invalidAck answers an invalid segment (out of window, ACK of unsent data, challenge)
+// with an ACK, unless one was sent less than InvalidRateLimit ago (RFC 5961 §7; Linux
+// tcp_oow_rate_limited). Segments carrying data or FIN are never limited: they are not
+// part of an ACK loop. It reports whether the ACK went out.
+func (s *sim) invalidAck(side Side, seg *Segment, why string) bool {
+	exempt := seg.SeqSpace() > 0 && !seg.Flags.Has(SYN)
+	if !exempt && s.prof.InvalidRateLimit > 0 {
+		if s.sentOOWAck[side] && s.now-s.lastOOWAck[side] < s.prof.InvalidRateLimit {
+			s.explain(fmt.Sprintf("An invalid segment; the ACK it would draw is suppressed, since one went out less than %s ago (RFC 5961 §7; Linux tcp_invalid_ratelimit). This is what ends ACK wars.", s.prof.InvalidRateLimit))
+			return false
+		}
+		s.sentOOWAck[side], s.lastOOWAck[side] = true, s.now
+	}
+	s.sendAck(side, why)
+	return true
 }

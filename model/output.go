@@ -102,7 +102,7 @@ func (s *sim) output(side Side) {
 		}
 		why := "FIN: this side will send no more data"
 		if e.AckOwed {
-			why = "FIN that also carries the delayed ACK of the peer's FIN"
+			why = "FIN, also carrying the ACK that was being delayed"
 		}
 		s.sendSegment(side, FIN|ACK, e.SndNxt, e.RcvNxt, 0, 0, why)
 		s.timeSegment(side)

@@ -78,6 +78,15 @@ type Profile struct {
 	// SynInTimeWait judges a new SYN that reaches TIME_WAIT.
 	SynInTimeWait SynInTimeWait
 
+	// InvalidRateLimit is the least time between two ACKs sent in answer to
+	// out-of-window segments, ACKs of unsent data and challenges (RFC 5961 §7; Linux
+	// tcp_invalid_ratelimit). Segments carrying data or FIN are exempt. 0 disables it.
+	InvalidRateLimit time.Duration
+
+	// DropAckOfUnsent silently drops a segment that ACKs data never sent (Linux
+	// tcp_ack), instead of answering it with an ACK (RFC 9293 §3.10.7.4 step 5).
+	DropAckOfUnsent bool
+
 	// SkipTimeWait removes TIME_WAIT altogether (as SO_LINGER 0, a TW-bucket overflow or
 	// the old tcp_tw_recycle would): a teaching knob for why TIME_WAIT exists.
 	SkipTimeWait bool
@@ -103,6 +112,7 @@ func RFC9293() Profile {
 		HalfDuplexClose:   false,
 		TransientFinWait2: false,
 		SynInTimeWait:     SynTWRFC6191,
+		InvalidRateLimit:  500 * time.Millisecond,
 	}
 }
 
@@ -127,6 +137,8 @@ func Linux() Profile {
 		HalfDuplexClose:   true,
 		TransientFinWait2: true,
 		SynInTimeWait:     SynTWLinux,
+		InvalidRateLimit:  500 * time.Millisecond,
+		DropAckOfUnsent:   true,
 	}
 }
 
@@ -219,6 +231,8 @@ var Knobs = []Knob{
 	boolKnob("abort_rst_ack", "an abort sends RST|ACK rather than a bare RST", func(p *Profile) *bool { return &p.AbortRSTHasACK }),
 	boolKnob("half_duplex_close", "close() with unread data, or data after close(), sends RST", func(p *Profile) *bool { return &p.HalfDuplexClose }),
 	boolKnob("transient_fin_wait_2", "FIN_WAIT_1 passes through FIN_WAIT_2 on a FIN that ACKs our FIN", func(p *Profile) *bool { return &p.TransientFinWait2 }),
+	durKnob("tcp_invalid_ratelimit", "least time between ACKs to invalid segments (0: off)", func(p *Profile) *time.Duration { return &p.InvalidRateLimit }),
+	boolKnob("drop_ack_of_unsent", "drop an ACK of unsent data silently instead of ACKing it", func(p *Profile) *bool { return &p.DropAckOfUnsent }),
 	boolKnob("skip_time_wait", "no TIME_WAIT at all (what TIME_WAIT protects against)", func(p *Profile) *bool { return &p.SkipTimeWait }),
 	{Name: "syn_in_time_wait", Doc: "how TIME_WAIT judges a new SYN: linux or rfc6191",
 		get: func(p *Profile) string {

@@ -53,8 +53,8 @@ type sim struct {
 	rttSeq    [2]uint32
 	rttStart  [2]time.Duration
 
-	// lastOOWAck is when Linux last sent an ACK to an out-of-window segment in
-	// TIME_WAIT (tcp_invalid_ratelimit).
+	// lastOOWAck is when each side last answered an invalid segment with an ACK
+	// (Profile.InvalidRateLimit).
 	lastOOWAck [2]time.Duration
 	sentOOWAck [2]bool
 
@@ -80,9 +80,6 @@ type checkpoint struct{ s *sim }
 
 // checkpointEvery is how many queue items pass between two checkpoints.
 const checkpointEvery = 8
-
-// oowRateLimit is Linux's tcp_invalid_ratelimit.
-const oowRateLimit = 500 * time.Millisecond
 
 func (s *sim) clone() *sim {
 	c := *s
