@@ -169,8 +169,9 @@ func (s *sim) appConnect(side Side, isnDelta int64) {
 	s.newIncarnation(side, iss)
 	s.appEvent(side, "connect", fmt.Sprintf("connect() opens a new connection on the same 4-tuple with ISN %d (%+d from the old SND.NXT).", iss, isnDelta))
 	s.setState(side, SynSent, "A SYN goes out; the socket waits in SYN_SENT for a SYN|ACK (RFC 9293 §3.10.1).")
-	s.sendSegment(side, SYN, e.ISS, 0, 0, 0, "SYN")
 	e.SndNxt = e.ISS + 1
+	s.timeSegment(side, e.ISS)
+	s.sendSegment(side, SYN, e.ISS, 0, 0, 0, "SYN")
 	s.startRTO(side)
 }
 

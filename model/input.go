@@ -81,9 +81,9 @@ func (s *sim) openFromSyn(side Side, seg *Segment, iss uint32, note string) {
 	e.IRS = seg.Seq
 	e.RcvNxt = seg.Seq + 1
 	s.setState(side, SynReceived, note)
-	s.sendSegment(side, SYN|ACK, e.ISS, e.RcvNxt, 0, 0, "SYN|ACK")
-	s.timeSegment(side)
 	e.SndNxt = e.ISS + 1
+	s.timeSegment(side, e.ISS)
+	s.sendSegment(side, SYN|ACK, e.ISS, e.RcvNxt, 0, 0, "SYN|ACK")
 	s.startRTO(side)
 }
 

@@ -87,14 +87,16 @@ func (s *sim) output(side Side) {
 	for e.SndBuf > 0 {
 		n := min(e.SndBuf, mss)
 		e.SndBuf -= n
-		s.sendSegment(side, PSH|ACK, e.SndNxt, e.RcvNxt, n, 0, fmt.Sprintf("%d bytes of data", n))
-		s.timeSegment(side)
+		seq := e.SndNxt
 		e.SndNxt += uint32(n)
+		s.timeSegment(side, seq)
+		s.sendSegment(side, PSH|ACK, seq, e.RcvNxt, n, 0, fmt.Sprintf("%d bytes of data", n))
 		s.startRTO(side)
 	}
 	if e.FinQueued && !e.FinSent {
 		e.FinSent = true
 		e.FinSeq = e.SndNxt
+		e.SndNxt++
 		if e.State == Established {
 			s.setState(side, FinWait1, "Our FIN is on its way: FIN_WAIT_1 waits for its ACK, or for the peer's FIN (RFC 9293 §3.10.4).")
 		} else {
@@ -104,18 +106,18 @@ func (s *sim) output(side Side) {
 		if e.AckOwed {
 			why = "FIN, also carrying the ACK that was being delayed"
 		}
-		s.sendSegment(side, FIN|ACK, e.SndNxt, e.RcvNxt, 0, 0, why)
-		s.timeSegment(side)
-		e.SndNxt++
+		s.timeSegment(side, e.FinSeq)
+		s.sendSegment(side, FIN|ACK, e.FinSeq, e.RcvNxt, 0, 0, why)
 		s.startRTO(side)
 	}
 }
 
-// timeSegment starts an RTT measurement on the segment just sent, if none is running.
-func (s *sim) timeSegment(side Side) {
+// timeSegment starts an RTT measurement on the segment starting at seq, if none is
+// running: the sample is taken when an ACK covers seq.
+func (s *sim) timeSegment(side Side, seq uint32) {
 	if !s.rttTiming[side] {
 		s.rttTiming[side] = true
-		s.rttSeq[side] = s.ep[side].SndNxt
+		s.rttSeq[side] = seq
 		s.rttStart[side] = s.now
 	}
 }
