@@ -49,12 +49,12 @@ type Told uint8
 
 // What an application can be told.
 const (
-	ToldEOF        Told = 1 << iota // read() returned 0: the peer sent FIN
-	ToldReset                       // ECONNRESET
-	ToldPipe                        // EPIPE on write
-	ToldTimedOut                    // ETIMEDOUT: retransmissions gave up
-	ToldAddrInUse                   // EADDRNOTAVAIL: the 4-tuple is held by TIME_WAIT
-	ToldRefused                     // ECONNREFUSED
+	ToldEOF       Told = 1 << iota // read() returned 0: the peer sent FIN
+	ToldReset                      // ECONNRESET
+	ToldPipe                       // EPIPE on write
+	ToldTimedOut                   // ETIMEDOUT: retransmissions gave up
+	ToldAddrInUse                  // EADDRNOTAVAIL: the 4-tuple is held by TIME_WAIT
+	ToldRefused                    // ECONNREFUSED
 )
 
 var toldNames = [...]string{"EOF", "ECONNRESET", "EPIPE", "ETIMEDOUT", "EADDRNOTAVAIL", "ECONNREFUSED"}
