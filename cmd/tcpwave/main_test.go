@@ -1,0 +1,99 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/tcpwave/tcpwave/scenarios"
+)
+
+func runCmd(args ...string) (int, string, string) {
+	var out, errb bytes.Buffer
+	code := run(args, &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func TestListShowsTheCatalog(t *testing.T) {
+	code, out, _ := runCmd("list")
+	if code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	for _, sc := range scenarios.Catalog() {
+		if !strings.Contains(out, sc.ID) || !strings.Contains(out, sc.Title) {
+			t.Errorf("list lacks %s", sc.ID)
+		}
+	}
+}
+
+func TestTraceEveryScenarioBothProfiles(t *testing.T) {
+	for _, sc := range scenarios.Catalog() {
+		for _, p := range []string{"linux", "rfc9293"} {
+			code, out, errs := runCmd("trace", sc.ID, "--profile", p)
+			if code != 0 || errs != "" {
+				t.Fatalf("%s/%s: exit %d: %s", sc.ID, p, code, errs)
+			}
+			if !strings.HasPrefix(out, "# scenario: "+sc.ID) || !strings.Contains(out, "# profile: "+p) {
+				t.Errorf("%s/%s: header missing:\n%s", sc.ID, p, out[:min(200, len(out))])
+			}
+		}
+	}
+}
+
+func TestTraceFlags(t *testing.T) {
+	// --drop client:2 loses the client's second segment: its final ACK in client-close.
+	_, out, _ := runCmd("trace", "client-close", "--drop", "client:2")
+	if !strings.Contains(out, "drop A ACK seq=12 ack=12 len=0") || !strings.Contains(out, "# fault: drop the 2nd segment A sends") {
+		t.Errorf("--drop did not lose the final ACK:\n%s", out)
+	}
+	// --set changes a knob: TIME_WAIT of 5 s.
+	_, out, _ = runCmd("trace", "client-close", "--set", "time_wait=5s")
+	if !strings.Contains(out, "timer A time-wait remaining=5000") {
+		t.Errorf("--set time_wait=5s not applied:\n%s", out)
+	}
+}
+
+func TestBadInputIsOneClearLine(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.yaml")
+	os.WriteFile(bad, []byte("id: x\ntitle: X\nclient:\n  steps:\n    - do: close\n      when: 1s\n"), 0o644)
+	cases := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"trace", "client-clsoe"}, `unknown scenario "client-clsoe" (did you mean "client-close"?)`},
+		{[]string{"trace", bad}, bad + `:6:7: unknown field "when"`},
+		{[]string{"trace", "client-close", "--profile", "bsd"}, `unknown profile "bsd"`},
+		{[]string{"trace", "client-close", "--set", "nope=1"}, `unknown knob "nope"`},
+		{[]string{"trace", "client-close", "--drop", "middle:1"}, `want SIDE:N`},
+		{[]string{"trace"}, "name one scenario"},
+	}
+	for _, c := range cases {
+		code, _, errs := runCmd(c.args...)
+		if code != 2 {
+			t.Errorf("%v: exit %d, want 2", c.args, code)
+		}
+		if !strings.Contains(errs, c.want) {
+			t.Errorf("%v: stderr %q lacks %q", c.args, errs, c.want)
+		}
+		if strings.Contains(errs, "goroutine ") || strings.Contains(errs, "panic") {
+			t.Errorf("%v: stack trace on stderr", c.args)
+		}
+	}
+}
+
+func TestHelpAndVersion(t *testing.T) {
+	if code, out, _ := runCmd("--version"); code != 0 || !strings.HasPrefix(out, "tcpwave ") {
+		t.Errorf("--version: %d %q", code, out)
+	}
+	if code, out, _ := runCmd("--help"); code != 0 || !strings.Contains(out, "tcpwave trace") {
+		t.Errorf("--help: %d %q", code, out)
+	}
+	for _, sub := range []string{"trace", "list", "knobs"} {
+		if code, _, errs := runCmd(sub, "--help"); code != 0 || !strings.Contains(errs, "Usage: tcpwave "+sub) {
+			t.Errorf("%s --help: %d %q", sub, code, errs)
+		}
+	}
+}
