@@ -235,7 +235,7 @@ func (s *sim) syncArrive(side Side, seg *Segment) {
 		}
 	case LastAck:
 		if e.FinAcked() {
-			s.setState(side, Closed, "The last ACK arrived: our FIN is acknowledged, so the TCB is deleted at once. The passive closer never enters TIME_WAIT (RFC 9293 §3.10.7.4 step 5).")
+			s.setState(side, Closed, "The last ACK arrived: our FIN is acknowledged, so the connection is closed and its resources are released at once. The passive closer never enters TIME_WAIT (RFC 9293 §3.10.7.4 step 5).")
 			return
 		}
 	}
@@ -281,7 +281,7 @@ func (s *sim) finArrives(side Side) {
 	e.FinRcvd = true
 	switch e.State {
 	case SynReceived, Established:
-		s.setState(side, CloseWait, "The peer's FIN arrived: it will send no more. We acknowledge it and wait in CLOSE_WAIT for our own app to call close(), which may take as long as the app likes (RFC 9293 §3.10.7.4 step 8).")
+		s.setState(side, CloseWait, "The peer's FIN arrived. A FIN only means \"I will send no more\": this side may still have data to send, so it ACKs the FIN now and sends its own FIN later, when its app calls close(). That is why the close takes four segments. Until then it waits in CLOSE_WAIT, for as long as its app likes (RFC 9293 §3.10.7.4 step 8).")
 		if s.prof.DelayedAck > 0 {
 			e.Pingpong = true
 			s.ackLater(side, "delayed ACK of the peer's FIN")
@@ -298,7 +298,7 @@ func (s *sim) finArrives(side Side) {
 		}
 	case FinWait2:
 		s.sendAck(side, "ACK of the peer's FIN: the last segment of the close")
-		s.enterTimeWait(side, "The peer's FIN arrived and is ACKed: both directions are closed. The side that closed first waits 2MSL in TIME_WAIT, so that a lost last ACK can be answered again and old segments die out (RFC 9293 §3.10.7.4 step 8).")
+		s.enterTimeWait(side, "The peer's FIN arrived and is ACKed: both directions are closed. Only the side that closed first enters TIME_WAIT, for 2MSL, for two reasons: old segments of this connection must die out before a new connection can reuse the same 4-tuple, and if this last ACK is lost, the peer's retransmitted FIN must still find someone to ACK it so it can close properly (RFC 9293 §3.10.7.4 step 8, §3.6.1 MUST-13).")
 	}
 }
 
