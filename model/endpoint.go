@@ -15,11 +15,14 @@ const (
 	TimerFinWait2
 	// TimerTimeWait is the 2MSL timer of TIME_WAIT.
 	TimerTimeWait
+	// TimerKeepalive is SO_KEEPALIVE's idle and probe timer (RFC 9293 §3.8.4; Linux
+	// tcp_keepalive_timer).
+	TimerKeepalive
 	// NumTimers counts the kinds.
 	NumTimers
 )
 
-var timerNames = [NumTimers]string{"retransmit", "delayed-ack", "fin-wait-2", "time-wait"}
+var timerNames = [NumTimers]string{"retransmit", "delayed-ack", "fin-wait-2", "time-wait", "keepalive"}
 
 // String returns the trace name of the timer ("retransmit", "time-wait", ...).
 func (k TimerKind) String() string {
@@ -107,6 +110,9 @@ type Endpoint struct {
 	Pingpong bool // Linux's interactive (delayed-ACK) mode, entered on a FIN
 
 	Timers [NumTimers]Timer
+
+	// KeepaliveProbes counts keepalive probes sent and not answered.
+	KeepaliveProbes int
 
 	Told Told // what the app has been told so far
 }

@@ -25,6 +25,9 @@ func (s *sim) arrive(id int) {
 	default:
 		s.syncArrive(side, &seg)
 	}
+	if ka := s.sc.Apps[side].Keepalive; ka != nil && e.Exists() {
+		s.keepaliveIdle(side)
+	}
 	s.deliver(side)
 	s.output(side)
 }

@@ -162,6 +162,8 @@ func (s *sim) fire(side Side, k TimerKind) {
 		s.retransmit(side)
 	case TimerFinWait2:
 		s.setState(side, Closed, fmt.Sprintf("The orphaned FIN_WAIT_2 timer (tcp_fin_timeout) expired: Linux drops the socket silently, with no segment sent. The peer, if it still exists, does not know (tcp_timer.c; \"a (useful) BSD violating of the RFC\")."))
+	case TimerKeepalive:
+		s.keepaliveFire(side)
 	case TimerTimeWait:
 		s.setState(side, Closed, "2MSL has passed with no retransmitted FIN: no old segment of this connection can still be in the network, and the peer surely got our last ACK. The connection is closed and its resources are released (RFC 9293 §3.10.8).")
 	}

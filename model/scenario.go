@@ -27,6 +27,10 @@ type Scenario struct {
 	// Overrides are knob settings applied on top of a profile. A setting whose Profile
 	// is empty applies to every profile.
 	Overrides []Override
+
+	// Until stops the run at this virtual time, for a story that would otherwise go on
+	// for ever (keepalive probes to a peer stuck in FIN_WAIT_2). 0 means no limit.
+	Until time.Duration
 }
 
 // Override sets one profile knob for a scenario.
@@ -44,7 +48,17 @@ type App struct {
 	// connection, relative to the last incarnation's SND.NXT (a stand-in for the ISN
 	// clock of RFC 9293 §3.4.1). 0 means the default, +65537.
 	NextISNDelta int64
-	Steps        []Step
+	// Keepalive turns SO_KEEPALIVE on (RFC 9293 §3.8.4; Linux TCP_KEEPIDLE,
+	// TCP_KEEPINTVL, TCP_KEEPCNT).
+	Keepalive *Keepalive
+	Steps     []Step
+}
+
+// Keepalive is SO_KEEPALIVE's setting: after Idle without a segment from the peer, send
+// a probe every Interval; after Probes unanswered probes, give up.
+type Keepalive struct {
+	Idle, Interval time.Duration
+	Probes         int
 }
 
 // Trigger is what a step waits for before its delay starts.

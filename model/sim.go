@@ -66,6 +66,7 @@ type sim struct {
 
 	recvEvent   int // the recv event being processed, for explain
 	truncated   bool
+	stopped     bool
 	items       int
 	checkpoints []checkpoint
 }
@@ -104,6 +105,10 @@ func Run(sc *Scenario, p Profile, injected ...Fault) *Timeline {
 		s.shown[side].kind = NumTimers
 	}
 	s.record(Event{Kind: EvStart, Side: A, Note: "Both endpoints are ESTABLISHED: the handshake is done and the apps have exchanged data."})
+	for side := A; side <= B; side++ {
+		s.keepaliveIdle(side)
+	}
+	s.reportTimers()
 	return s.run()
 }
 
@@ -143,6 +148,10 @@ func (s *sim) run() *Timeline {
 			s.truncated = true
 			break
 		}
+		if s.sc.Until > 0 && s.queue[0].at > s.sc.Until {
+			s.stopped = true
+			break
+		}
 		it := s.pop()
 		s.now = it.at
 		switch it.kind {
@@ -172,6 +181,7 @@ func (s *sim) run() *Timeline {
 		Events:      s.events,
 		Segments:    s.segs,
 		Truncated:   s.truncated,
+		Stopped:     s.stopped,
 		checkpoints: s.checkpoints,
 	}
 }

@@ -58,6 +58,8 @@ type Timeline struct {
 	Segments []Segment
 	// Truncated is set when the run hit MaxEvents before it went quiet.
 	Truncated bool
+	// Stopped is set when the run reached Scenario.Until with events still pending.
+	Stopped bool
 
 	checkpoints []checkpoint
 }

@@ -33,6 +33,19 @@ func (tl *Timeline) Trace() string {
 	for _, f := range tl.Faults {
 		fmt.Fprintf(&b, "# fault: %s\n", f)
 	}
+	if app := sc.Apps; app[A].Keepalive != nil || app[B].Keepalive != nil {
+		for side := A; side <= B; side++ {
+			if ka := app[side].Keepalive; ka != nil {
+				fmt.Fprintf(&b, "# keepalive %s: idle=%s interval=%s probes=%d\n", side, ka.Idle, ka.Interval, ka.Probes)
+			}
+		}
+	}
+	if sc.Until > 0 {
+		fmt.Fprintf(&b, "# until: the run stops at %s\n", FormatMillis(sc.Until))
+	}
+	if tl.Stopped {
+		fmt.Fprintf(&b, "# stopped: events were still pending at %s; the story goes on the same way\n", FormatMillis(sc.Until))
+	}
 	if tl.Truncated {
 		fmt.Fprintf(&b, "# truncated: the run was stopped after %d events\n", MaxEvents)
 	}

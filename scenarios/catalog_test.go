@@ -23,6 +23,9 @@ func run(t *testing.T, id, profile string) *model.Timeline {
 	if tl.Truncated {
 		t.Fatalf("%s/%s never went quiet", id, profile)
 	}
+	if tl.Stopped && tl.Scenario.Until == 0 {
+		t.Fatalf("%s/%s stopped without an until", id, profile)
+	}
 	return tl
 }
 
@@ -213,6 +216,12 @@ func TestScenarioSequencesRFC9293(t *testing.T) {
 		{"old-duplicate", []string{"B PSH|ACK 11/11 +10", "B PSH|ACK 11/11 +10 dup", "A ACK 11/21", "A FIN|ACK 11/21",
 			"B ACK 21/12", "B FIN|ACK 21/12", "A ACK 12/22", "A ACK 12/22", "B RST 22/-"},
 			"ESTABLISHED FIN_WAIT_1 FIN_WAIT_2 TIME_WAIT CLOSED", "ESTABLISHED CLOSE_WAIT LAST_ACK CLOSED"},
+		// Keepalive probes to a peer stuck in FIN_WAIT_2 are answered for ever (the run
+		// stops at until: 10m).
+		{"close-wait-keepalive", []string{"A FIN|ACK 11/11", "B ACK 11/12",
+			"B ACK 10/12", "A ACK 12/11", "B ACK 10/12", "A ACK 12/11", "B ACK 10/12", "A ACK 12/11",
+			"B ACK 10/12", "A ACK 12/11", "B ACK 10/12", "A ACK 12/11", "B ACK 10/12", "A ACK 12/11"},
+			"ESTABLISHED FIN_WAIT_1 FIN_WAIT_2", "ESTABLISHED CLOSE_WAIT"},
 		// m1: the higher-ISN SYN opens a new incarnation from TIME_WAIT.
 		{"syn-in-time-wait", []string{"B FIN|ACK 11/11", "A ACK 11/12", "A FIN|ACK 11/12", "B ACK 12/12",
 			"A SYN 0/-", "B SYN|ACK 0/1", "A ACK 1/1"},

@@ -40,6 +40,7 @@ type file struct {
 	Set         map[string]string `yaml:"set"`
 	SetLinux    map[string]string `yaml:"set_linux"`
 	SetRFC      map[string]string `yaml:"set_rfc9293"`
+	Until       string            `yaml:"until"`
 }
 
 type sides[T any] struct {
@@ -54,9 +55,16 @@ type link struct {
 }
 
 type app struct {
-	Reads   *bool  `yaml:"reads"`
-	NextISN int64  `yaml:"next_isn"`
-	Steps   []step `yaml:"steps"`
+	Reads     *bool      `yaml:"reads"`
+	NextISN   int64      `yaml:"next_isn"`
+	Keepalive *keepalive `yaml:"keepalive"`
+	Steps     []step     `yaml:"steps"`
+}
+
+type keepalive struct {
+	Idle     string `yaml:"idle"`
+	Interval string `yaml:"interval"`
+	Probes   int    `yaml:"probes"`
 }
 
 type step struct {
@@ -216,6 +224,7 @@ func (v *validator) scenario(f *file) *model.Scenario {
 	for side, a := range []app{f.Client, f.Server} {
 		sc.Apps[side] = v.app(sideName(side), a)
 	}
+	sc.Until = v.dur("until", f.Until, 0)
 	for i, fl := range f.Faults {
 		sc.Faults = append(sc.Faults, v.fault(fmt.Sprintf("faults[%d]", i), fl))
 	}
@@ -248,6 +257,25 @@ func sideName(side int) string {
 
 func (v *validator) app(field string, a app) model.App {
 	out := model.App{NoRead: a.Reads != nil && !*a.Reads, NextISNDelta: a.NextISN}
+	if k := a.Keepalive; k != nil {
+		// Linux defaults: tcp_keepalive_time 7200 s, tcp_keepalive_intvl 75 s,
+		// tcp_keepalive_probes 9.
+		ka := &model.Keepalive{
+			Idle:     v.dur(field+".keepalive.idle", k.Idle, 7200*time.Second),
+			Interval: v.dur(field+".keepalive.interval", k.Interval, 75*time.Second),
+			Probes:   k.Probes,
+		}
+		if ka.Probes == 0 {
+			ka.Probes = 9
+		}
+		if ka.Probes < 0 || ka.Probes > 127 {
+			v.fail(field+".keepalive.probes", "want 1 to 127, got %d", k.Probes)
+		}
+		if ka.Idle <= 0 || ka.Interval <= 0 {
+			v.fail(field+".keepalive", "idle and interval must be positive")
+		}
+		out.Keepalive = ka
+	}
 	for i, st := range a.Steps {
 		f := fmt.Sprintf("%s.steps[%d]", field, i)
 		var s model.Step

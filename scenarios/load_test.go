@@ -59,8 +59,10 @@ client:
   steps:
     - at: 1s
       do: close
+until: 5m
 server:
   next_isn: 7
+  keepalive: {idle: 30s, interval: 5s, probes: 4}
   steps:
     - on: eof
       after: 250ms
@@ -86,6 +88,9 @@ set_linux: {tcp_rfc1337: "1"}
 	st := sc.Apps[1].Steps[0]
 	if st.On != model.OnEOF || st.After != 250*time.Millisecond || st.Call != model.CallWrite || st.N != 3 || sc.Apps[1].NextISNDelta != 7 {
 		t.Errorf("server step %+v", st)
+	}
+	if ka := sc.Apps[1].Keepalive; ka == nil || ka.Idle != 30*time.Second || ka.Interval != 5*time.Second || ka.Probes != 4 || sc.Until != 5*time.Minute {
+		t.Errorf("keepalive %+v until %v", ka, sc.Until)
 	}
 	f := sc.Faults[0]
 	if f.Action != model.FaultDelay || f.Side != model.B || f.Flags != model.ACK || !f.Exact || f.Nth != 2 || f.Delay != time.Second {
