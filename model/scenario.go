@@ -84,14 +84,7 @@ var triggerNames = [...]string{"previous", "eof", "reset", "established", "close
 func (t Trigger) String() string { return triggerNames[t] }
 
 // ParseTrigger reads a trigger name.
-func ParseTrigger(s string) (Trigger, bool) {
-	for i, n := range triggerNames {
-		if n == s {
-			return Trigger(i), true
-		}
-	}
-	return 0, false
-}
+func ParseTrigger(s string) (Trigger, bool) { return parseName[Trigger](triggerNames[:], s) }
 
 // CallKind is an application call.
 type CallKind uint8
@@ -111,14 +104,7 @@ var callNames = [...]string{"close", "shutdown", "write", "linger0", "connect"}
 func (c CallKind) String() string { return callNames[c] }
 
 // ParseCall reads a call name.
-func ParseCall(s string) (CallKind, bool) {
-	for i, n := range callNames {
-		if n == s {
-			return CallKind(i), true
-		}
-	}
-	return 0, false
-}
+func ParseCall(s string) (CallKind, bool) { return parseName[CallKind](callNames[:], s) }
 
 // Step is one line of an app's script: wait for On (or, with HasAt, for absolute time
 // At), then After more, then make the call.
@@ -148,14 +134,7 @@ var faultNames = [...]string{"drop", "delay", "duplicate"}
 func (a FaultAction) String() string { return faultNames[a] }
 
 // ParseFaultAction reads a fault name.
-func ParseFaultAction(s string) (FaultAction, bool) {
-	for i, n := range faultNames {
-		if n == s {
-			return FaultAction(i), true
-		}
-	}
-	return 0, false
-}
+func ParseFaultAction(s string) (FaultAction, bool) { return parseName[FaultAction](faultNames[:], s) }
 
 // Fault acts on the Nth (1-based) segment that Side sends and that matches: if Exact, its
 // flags equal Flags; otherwise it has every flag in Flags (Flags 0 matches any segment).
@@ -232,4 +211,14 @@ func (sc *Scenario) ProfileFor(name string, extra ...Override) (Profile, error) 
 		}
 	}
 	return p, nil
+}
+
+// parseName finds s in a table of names and returns its index as a T.
+func parseName[T ~uint8](names []string, s string) (T, bool) {
+	for i, n := range names {
+		if n == s {
+			return T(i), true
+		}
+	}
+	return 0, false
 }

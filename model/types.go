@@ -80,14 +80,7 @@ func (s State) String() string {
 }
 
 // ParseState reads a state name as printed by String.
-func ParseState(name string) (State, bool) {
-	for i, n := range stateNames {
-		if n == name {
-			return State(i), true
-		}
-	}
-	return 0, false
-}
+func ParseState(name string) (State, bool) { return parseName[State](stateNames[:], name) }
 
 // Synchronized reports whether the state is one of RFC 9293's synchronized states
 // (ESTABLISHED and every state after it).

@@ -164,12 +164,7 @@ func TestClientCloseShowsTheArticlesSevenSteps(t *testing.T) {
 // Every scenario under rfc9293: the segments and both state sequences, as protocol.md §3
 // describes them (relative numbers: each side's ISN counts as 0).
 func TestScenarioSequencesRFC9293(t *testing.T) {
-	cases := []struct {
-		id   string
-		segs []string
-		stA  string
-		stB  string
-	}{
+	checkSequences(t, "rfc9293", []sequenceCase{
 		{"client-close", []string{"A FIN|ACK 11/11", "B ACK 11/12", "B FIN|ACK 11/12", "A ACK 12/12"},
 			"ESTABLISHED FIN_WAIT_1 FIN_WAIT_2 TIME_WAIT CLOSED", "ESTABLISHED CLOSE_WAIT LAST_ACK CLOSED"},
 		{"server-close", []string{"B FIN|ACK 11/11", "A ACK 11/12", "A FIN|ACK 11/12", "B ACK 12/12"},
@@ -231,19 +226,5 @@ func TestScenarioSequencesRFC9293(t *testing.T) {
 		{"rst-in-time-wait", []string{"B PSH|ACK 11/11 +10", "B PSH|ACK 11/11 +10 dup", "A ACK 11/21", "A FIN|ACK 11/21",
 			"B ACK 21/12", "B FIN|ACK 21/12", "A ACK 12/22", "A ACK 12/22", "B RST 22/-"},
 			"ESTABLISHED FIN_WAIT_1 FIN_WAIT_2 TIME_WAIT CLOSED", "ESTABLISHED CLOSE_WAIT LAST_ACK CLOSED"},
-	}
-	for _, c := range cases {
-		t.Run(c.id, func(t *testing.T) {
-			tl := run(t, c.id, "rfc9293")
-			if got := segments(tl); !slices.Equal(got, c.segs) {
-				t.Errorf("segments:\n got %q\nwant %q", got, c.segs)
-			}
-			if got := states(tl, model.A); got != c.stA {
-				t.Errorf("A: got %s, want %s", got, c.stA)
-			}
-			if got := states(tl, model.B); got != c.stB {
-				t.Errorf("B: got %s, want %s", got, c.stB)
-			}
-		})
-	}
+	})
 }

@@ -11,11 +11,7 @@ import (
 // The scenarios where Linux tells another story than the RFC (protocol.md §2.12 and the
 // "Linux" notes of §3).
 func TestScenarioSequencesLinux(t *testing.T) {
-	cases := []struct {
-		id       string
-		segs     []string
-		stA, stB string
-	}{
+	checkSequences(t, "linux", []sequenceCase{
 		// g: the delayed ACK rides on the FIN: three segments; A passes FIN_WAIT_2 for an
 		// instant on the same segment.
 		{"fin-ack-merged", []string{"A FIN|ACK 11/11", "B FIN|ACK 11/12", "A ACK 12/12"},
@@ -40,21 +36,7 @@ func TestScenarioSequencesLinux(t *testing.T) {
 			"A SYN 0/-", "B ACK 12/12", "A RST 12/-", "A SYN 0/-", "B SYN|ACK 0/1", "A ACK 1/1"},
 			"ESTABLISHED CLOSE_WAIT LAST_ACK CLOSED SYN_SENT ESTABLISHED",
 			"ESTABLISHED FIN_WAIT_1 FIN_WAIT_2 TIME_WAIT CLOSED SYN_RECEIVED ESTABLISHED"},
-	}
-	for _, c := range cases {
-		t.Run(c.id, func(t *testing.T) {
-			tl := run(t, c.id, "linux")
-			if got := segments(tl); !slices.Equal(got, c.segs) {
-				t.Errorf("segments:\n got %q\nwant %q", got, c.segs)
-			}
-			if got := states(tl, model.A); got != c.stA {
-				t.Errorf("A: got %s, want %s", got, c.stA)
-			}
-			if got := states(tl, model.B); got != c.stB {
-				t.Errorf("B: got %s, want %s", got, c.stB)
-			}
-		})
-	}
+	})
 }
 
 // Linux timers: the delayed ACK (40 ms), the first RTO (200 ms + RTT) and its doubling,

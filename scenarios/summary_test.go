@@ -2,7 +2,9 @@ package scenarios
 
 import (
 	"fmt"
+	"slices"
 	"strings"
+	"testing"
 
 	"github.com/tcpwave/tcpwave/model"
 )
@@ -42,4 +44,30 @@ func states(tl *model.Timeline, side model.Side) string {
 		}
 	}
 	return strings.Join(seq, " ")
+}
+
+// sequenceCase is one scenario's expected segments and state sequences.
+type sequenceCase struct {
+	id       string
+	segs     []string
+	stA, stB string
+}
+
+// checkSequences runs each case under profile and compares segments and states.
+func checkSequences(t *testing.T, profile string, cases []sequenceCase) {
+	t.Helper()
+	for _, c := range cases {
+		t.Run(c.id, func(t *testing.T) {
+			tl := run(t, c.id, profile)
+			if got := segments(tl); !slices.Equal(got, c.segs) {
+				t.Errorf("segments:\n got %q\nwant %q", got, c.segs)
+			}
+			if got := states(tl, model.A); got != c.stA {
+				t.Errorf("A: got %s, want %s", got, c.stA)
+			}
+			if got := states(tl, model.B); got != c.stB {
+				t.Errorf("B: got %s, want %s", got, c.stB)
+			}
+		})
+	}
 }
