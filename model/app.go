@@ -66,6 +66,12 @@ func (s *sim) runStep(side Side, idx int) {
 			Note: "SO_LINGER with a zero timeout: close() will abort the connection with a RST instead of a FIN (RFC 9293 §3.10.5 ABORT)."})
 	case CallConnect:
 		s.appConnect(side, st.ISN)
+	case CallRead:
+		a.reading = true
+		if e := &s.ep[side]; e.RcvBuf == 0 && !e.FinRcvd {
+			s.appEvent(side, "read", "The app calls read() and waits for data.")
+		}
+		s.deliver(side)
 	}
 }
 
@@ -189,7 +195,7 @@ func (s *sim) newIncarnation(side Side, iss uint32) {
 // deliver hands received bytes and EOF to a reading app.
 func (s *sim) deliver(side Side) {
 	e := &s.ep[side]
-	if s.sc.Apps[side].NoRead || e.RcvShut || e.Orphan {
+	if !s.apps[side].reading || e.RcvShut || e.Orphan {
 		return
 	}
 	if e.RcvBuf > 0 {
@@ -211,7 +217,7 @@ func (s *sim) tellReset(side Side, prev State) {
 	if e.Orphan {
 		return
 	}
-	reading := !s.sc.Apps[side].NoRead && e.Told&ToldEOF == 0 && prev != SynSent
+	reading := s.apps[side].reading && e.Told&ToldEOF == 0 && prev != SynSent
 	switch {
 	case reading:
 		e.Told |= ToldReset

@@ -96,9 +96,12 @@ const (
 	CallWrite
 	CallLinger0
 	CallConnect
+	// CallRead makes an app that did not read (NoRead) start reading: it reads what is
+	// queued, and from then on everything that arrives.
+	CallRead
 )
 
-var callNames = [...]string{"close", "shutdown", "write", "linger0", "connect"}
+var callNames = [...]string{"close", "shutdown", "write", "linger0", "connect", "read"}
 
 // String returns the call's name as written in scenario files.
 func (c CallKind) String() string { return callNames[c] }

@@ -31,7 +31,7 @@ type appState struct {
 	scheduled bool // the next step is in the queue
 	lastRun   time.Duration
 	pending   Told // an error the next call will return (set by a RST)
-	wrote     bool // the app has written since the last pending-error report
+	reading   bool // the app is blocked in read() whenever it has nothing else to do
 }
 
 // sim is the engine's whole mutable state. It is cloned for checkpoints.
@@ -102,6 +102,7 @@ func Run(sc *Scenario, p Profile, injected ...Fault) *Timeline {
 	s.events = make([]Event, 0, 64)
 	for side := A; side <= B; side++ {
 		s.ep[side] = s.initialEndpoint(side)
+		s.apps[side].reading = !sc.Apps[side].NoRead
 		s.shown[side].kind = NumTimers
 	}
 	s.record(Event{Kind: EvStart, Side: A, Note: "Both endpoints are ESTABLISHED: the handshake is done and the apps have exchanged data."})

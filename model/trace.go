@@ -114,6 +114,8 @@ func (st Step) String() string {
 		call = "shutdown(SHUT_WR)"
 	case CallLinger0:
 		call = "SO_LINGER {1,0}"
+	case CallRead:
+		call = "read"
 	case CallConnect:
 		call = fmt.Sprintf("connect (ISN %+d)", st.ISN)
 	}

@@ -297,9 +297,9 @@ func (v *validator) app(field string, a app) model.App {
 		c, ok := model.ParseCall(st.Do)
 		switch {
 		case st.Do == "":
-			v.fail(f+".do", "missing: say what the app does (close, shutdown, write, linger0, connect)")
+			v.fail(f+".do", "missing: say what the app does (close, shutdown, write, read, linger0, connect)")
 		case !ok:
-			v.fail(f+".do", "unknown call %q (want close, shutdown, write, linger0 or connect)", st.Do)
+			v.fail(f+".do", "unknown call %q (want close, shutdown, write, read, linger0 or connect)", st.Do)
 		}
 		s.Call = c
 		s.N, s.ISN = st.N, st.ISN
