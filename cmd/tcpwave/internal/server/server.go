@@ -1,0 +1,341 @@
+// Package server serves a Bubble Tea program over SSH to many people at once (a class),
+// and is built to be left running where strangers can reach it.
+//
+// It knows nothing of tcpwave's UI: Config.NewModel builds a fresh tea.Model for each
+// session. What it adds around that model, and why:
+//
+//   - A handshake timeout: charm.land/ssh has none by default, so silent TCP
+//     connections would stay open forever.
+//   - Caps on sessions (channels), global and per client address, checked when a
+//     channel is opened, before anything is allocated: one TCP connection can open
+//     many session channels, so counting connections would not bound anything.
+//   - An input-inactivity timeout and a hard session time limit, kept by a watchdog
+//     outside the program: the transport idle timeout is reset by writes as well as
+//     reads, so an animating session would never go idle.
+//   - A size clamp on the PTY (initial and on resize) and resize coalescing (at most
+//     one resize delivered per frame).
+//   - Panic containment per session, structured logs with escaped client strings,
+//     and a graceful shutdown that says goodbye and restores every terminal.
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"charm.land/log/v2"
+	"charm.land/ssh"
+	gossh "golang.org/x/crypto/ssh"
+)
+
+// Factory builds the model for one session. arg is the command the client gave (for
+// `ssh -t host SCENARIO`, "SCENARIO"), or "" for none. An error is shown to the client
+// as one line, and the session ends with exit status 1; write it for a person.
+type Factory func(sess ssh.Session, arg string) (tea.Model, error)
+
+// Config configures a Server. Zero values take the defaults in DefaultConfig.
+type Config struct {
+	// NewModel builds each session's model. Required.
+	NewModel Factory
+	// HostKey is the server's host key. Required (see LoadOrCreateHostKey).
+	HostKey gossh.Signer
+	// AuthorizedKeys, when non-empty, restricts the server to these client keys.
+	// Empty means open: anyone may connect (the UI is all there is to reach).
+	AuthorizedKeys []gossh.PublicKey
+
+	MaxSessions      int           // concurrent sessions, all clients together
+	MaxPerIP         int           // concurrent sessions per client address (IPv6: per /64)
+	IdleTimeout      time.Duration // no key, mouse or paste input for this long ends a session
+	MaxSessionTime   time.Duration // hard cap on a session's length
+	HandshakeTimeout time.Duration // TCP accept to authenticated SSH connection
+	MaxWidth         int           // widest terminal served; wider ones are clamped
+	MaxHeight        int           // tallest terminal served; taller ones are clamped
+	FPS              int           // renderer frame rate, also the resize coalescing rate
+	// ShutdownGrace is how long Shutdown waits for sessions to say goodbye before it
+	// closes every connection.
+	ShutdownGrace time.Duration
+
+	// Logger receives structured logs. Default: to stderr at info level.
+	Logger *log.Logger
+}
+
+// Defaults. MaxPerIP is high on purpose: a classroom behind one NAT address is one IP.
+const (
+	DefaultMaxSessions      = 200
+	DefaultMaxPerIP         = 100
+	DefaultIdleTimeout      = 10 * time.Minute
+	DefaultMaxSessionTime   = 2 * time.Hour
+	DefaultHandshakeTimeout = 10 * time.Second
+	DefaultMaxWidth         = 400
+	DefaultMaxHeight        = 150
+	DefaultFPS              = 60
+	DefaultShutdownGrace    = 4 * time.Second
+)
+
+// Exit statuses of a session as the client sees them.
+const (
+	exitOK    = 0
+	exitError = 1
+)
+
+// maxEnvRequests bounds how many environment variables a session may set: each is
+// kept in memory for the life of the session.
+const maxEnvRequests = 64
+
+func (c *Config) setDefaults() {
+	def := func(v *int, d int) {
+		if *v <= 0 {
+			*v = d
+		}
+	}
+	defd := func(v *time.Duration, d time.Duration) {
+		if *v <= 0 {
+			*v = d
+		}
+	}
+	def(&c.MaxSessions, DefaultMaxSessions)
+	def(&c.MaxPerIP, DefaultMaxPerIP)
+	def(&c.MaxWidth, DefaultMaxWidth)
+	def(&c.MaxHeight, DefaultMaxHeight)
+	def(&c.FPS, DefaultFPS)
+	defd(&c.IdleTimeout, DefaultIdleTimeout)
+	defd(&c.MaxSessionTime, DefaultMaxSessionTime)
+	defd(&c.HandshakeTimeout, DefaultHandshakeTimeout)
+	defd(&c.ShutdownGrace, DefaultShutdownGrace)
+	if c.FPS > 120 {
+		c.FPS = 120
+	}
+	if c.Logger == nil {
+		c.Logger = log.NewWithOptions(os.Stderr, log.Options{ReportTimestamp: true})
+	}
+}
+
+// Server is an SSH server that runs one fresh model per session.
+type Server struct {
+	cfg     Config
+	log     *log.Logger
+	ssh     *ssh.Server
+	closing chan struct{} // closed when Shutdown starts
+	once    sync.Once
+
+	mu       sync.Mutex
+	total    int            // sessions holding a slot
+	perIP    map[string]int // slots per client address
+	active   int            // session handlers running
+	sessions atomic.Int64   // sessions started, for ids
+}
+
+// New builds a Server. It does not listen; call Serve.
+func New(cfg Config) (*Server, error) {
+	if cfg.NewModel == nil {
+		return nil, errors.New("server: Config.NewModel is required")
+	}
+	if cfg.HostKey == nil {
+		return nil, errors.New("server: Config.HostKey is required")
+	}
+	cfg.setDefaults()
+	s := &Server{
+		cfg:     cfg,
+		log:     cfg.Logger,
+		closing: make(chan struct{}),
+		perIP:   map[string]int{},
+	}
+	srv := &ssh.Server{
+		Handler:          s.handle,
+		HostSigners:      []ssh.Signer{cfg.HostKey},
+		Version:          "tcpwave",
+		HandshakeTimeout: cfg.HandshakeTimeout,
+		// Transport backstops, a minute behind the application's own limits so the
+		// application always gets to say goodbye first. The transport idle deadline
+		// catches a client that stops reading (its writes block) and connections
+		// that never open a session.
+		IdleTimeout: cfg.IdleTimeout + time.Minute,
+		MaxTimeout:  cfg.MaxSessionTime + time.Minute,
+		ChannelHandlers: map[string]ssh.ChannelHandler{
+			"session": s.sessionChannel,
+		},
+		// No subsystems (no sftp), no port forwarding, no request handlers: the UI
+		// is all there is.
+		SubsystemHandlers: map[string]ssh.SubsystemHandler{},
+		RequestHandlers:   map[string]ssh.RequestHandler{},
+		ConnectionFailedCallback: func(conn net.Conn, err error) {
+			s.log.Debug("connection failed", "addr", conn.RemoteAddr().String(), "err", err)
+		},
+	}
+	if len(cfg.AuthorizedKeys) > 0 {
+		keys := cfg.AuthorizedKeys
+		srv.PublicKeyHandler = func(ctx ssh.Context, key ssh.PublicKey) bool {
+			for _, k := range keys {
+				if ssh.KeysEqual(k, key) {
+					return true
+				}
+			}
+			return false
+		}
+	}
+	s.ssh = srv
+	return s, nil
+}
+
+// Fingerprint is the SHA256 fingerprint of the host key, as OpenSSH shows it.
+func (s *Server) Fingerprint() string { return Fingerprint(s.cfg.HostKey.PublicKey()) }
+
+// Serve accepts connections on l until Shutdown. It returns ssh.ErrServerClosed after
+// a shutdown.
+func (s *Server) Serve(l net.Listener) error {
+	select {
+	case <-s.closing:
+		_ = l.Close()
+		return ssh.ErrServerClosed
+	default:
+	}
+	return s.ssh.Serve(l)
+}
+
+// Shutdown stops accepting connections and sessions, tells every session goodbye
+// (each program quits, which leaves the alt screen and shows the cursor, then a
+// goodbye line is written and the session exits), and waits up to the grace period
+// (or ctx, if sooner) for them. Then it closes every remaining connection.
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.once.Do(func() { close(s.closing) })
+	// Close the listeners (a cancelled context makes ssh.Server.Shutdown return as
+	// soon as it has closed them, without waiting for connections).
+	stop, cancel := context.WithCancel(context.Background())
+	cancel()
+	_ = s.ssh.Shutdown(stop)
+
+	grace := time.NewTimer(s.cfg.ShutdownGrace)
+	defer grace.Stop()
+	tick := time.NewTicker(10 * time.Millisecond)
+	defer tick.Stop()
+	var err error
+wait:
+	for s.Active() > 0 {
+		select {
+		case <-ctx.Done():
+			err = ctx.Err()
+			break wait
+		case <-grace.C:
+			err = fmt.Errorf("%d sessions did not end within %s", s.Active(), s.cfg.ShutdownGrace)
+			break wait
+		case <-tick.C:
+		}
+	}
+	if cerr := s.ssh.Close(); cerr != nil && err == nil && !errors.Is(cerr, net.ErrClosed) {
+		err = cerr
+	}
+	return err
+}
+
+// Active is the number of session handlers running.
+func (s *Server) Active() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.active
+}
+
+// ipKey is the address a per-IP cap applies to: the IP, or for IPv6 its /64 (one
+// client usually holds a whole /64).
+func ipKey(a net.Addr) string {
+	host := a.String()
+	if ta, ok := a.(*net.TCPAddr); ok {
+		if v4 := ta.IP.To4(); v4 != nil {
+			return v4.String()
+		}
+		return ta.IP.Mask(net.CIDRMask(64, 128)).String() + "/64"
+	}
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		return h
+	}
+	return host
+}
+
+// acquire takes a session slot for ip; it returns a reason to refuse instead.
+func (s *Server) acquire(ip string) (refusal string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	select {
+	case <-s.closing:
+		return "tcpwave is shutting down; goodbye"
+	default:
+	}
+	if s.total >= s.cfg.MaxSessions {
+		return fmt.Sprintf("tcpwave is full (%d sessions); please try again in a few minutes", s.cfg.MaxSessions)
+	}
+	if s.perIP[ip] >= s.cfg.MaxPerIP {
+		return fmt.Sprintf("tcpwave is full for your address (%d sessions); please close one or try again later", s.cfg.MaxPerIP)
+	}
+	s.total++
+	s.perIP[ip]++
+	return ""
+}
+
+func (s *Server) release(ip string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.total--
+	if s.perIP[ip]--; s.perIP[ip] <= 0 {
+		delete(s.perIP, ip)
+	}
+}
+
+// sessionChannel is the handler for "session" channels: it enforces the caps when the
+// channel is opened (a refusal is shown by OpenSSH as "open failed: resource
+// shortage: tcpwave is full ...") and holds the slot until the channel is gone.
+func (s *Server) sessionChannel(srv *ssh.Server, conn *gossh.ServerConn, nc gossh.NewChannel, ctx ssh.Context) {
+	ip := ipKey(conn.RemoteAddr())
+	if why := s.acquire(ip); why != "" {
+		s.log.Info("session refused", "addr", conn.RemoteAddr().String(), "user", esc(conn.User()), "reason", why)
+		_ = nc.Reject(gossh.ResourceShortage, why)
+		return
+	}
+	defer s.release(ip)
+	ssh.DefaultSessionHandler(srv, conn, limitedChannel{nc}, ctx)
+}
+
+// limitedChannel accepts a session channel and filters its requests: at most
+// maxEnvRequests env requests are honoured.
+type limitedChannel struct{ gossh.NewChannel }
+
+func (c limitedChannel) Accept() (gossh.Channel, <-chan *gossh.Request, error) {
+	ch, reqs, err := c.NewChannel.Accept()
+	if err != nil {
+		return ch, reqs, err
+	}
+	out := make(chan *gossh.Request)
+	go func() {
+		defer close(out)
+		envs := 0
+		for r := range reqs {
+			if r.Type == "env" {
+				envs++
+				if envs > maxEnvRequests || len(r.Payload) > 4096 {
+					if r.WantReply {
+						_ = r.Reply(false, nil)
+					}
+					continue
+				}
+			}
+			out <- r
+		}
+	}()
+	return ch, out, nil
+}
+
+// esc makes a string from a client safe for a log line: control characters,
+// newlines, escape sequences and invalid UTF-8 are written as Go escapes, and it is
+// cut to 200 bytes.
+func esc(s string) string {
+	if len(s) > 200 {
+		s = s[:200] + "…"
+	}
+	q := strconv.Quote(s)
+	return q[1 : len(q)-1]
+}

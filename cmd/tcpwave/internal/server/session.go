@@ -1,0 +1,460 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"runtime/debug"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"charm.land/log/v2"
+	"charm.land/ssh"
+	"github.com/charmbracelet/colorprofile"
+)
+
+// Reason says why a session ended; it is logged and picks the goodbye line.
+type Reason string
+
+// Reasons a session ends.
+const (
+	ReasonQuit         Reason = "quit"          // the user quit
+	ReasonIdle         Reason = "idle"          // no input for IdleTimeout
+	ReasonMaxTime      Reason = "max-time"      // MaxSessionTime reached
+	ReasonShutdown     Reason = "shutdown"      // the server is shutting down
+	ReasonPanic        Reason = "panic"         // the program panicked
+	ReasonDisconnected Reason = "disconnected"  // the client went away
+	ReasonError        Reason = "error"         // the program failed
+	ReasonNoPTY        Reason = "no-pty"        // refused: no terminal
+	ReasonBadArg       Reason = "bad-arguments" // refused: the factory said no
+)
+
+// clientEnv is the part of a client's environment a program sees: what selects colours
+// and locale, nothing else. Nothing comes from the server's own environment.
+var clientEnv = map[string]bool{
+	"COLORTERM": true, "NO_COLOR": true, "CLICOLOR": true, "CLICOLOR_FORCE": true,
+	"LANG": true, "LC_ALL": true, "LC_CTYPE": true, "TERM_PROGRAM": true,
+}
+
+var termName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$`)
+
+// sessionEnv builds the program's environment from the client's TERM and a few of its
+// variables. An implausible TERM (control characters, paths, 64+ bytes) becomes
+// "xterm-256color".
+func sessionEnv(term string, environ []string) (env []string, cleanTerm string) {
+	if !termName.MatchString(term) {
+		term = "xterm-256color"
+	}
+	env = []string{"TERM=" + term}
+	for _, kv := range environ {
+		k, _, ok := strings.Cut(kv, "=")
+		if ok && clientEnv[k] {
+			env = append(env, kv)
+		}
+	}
+	return env, term
+}
+
+// clamp returns the size the program gets for a client's terminal of w×h, and whether
+// it had to be reduced. A zero dimension (unknown) counts as 80×24.
+func (s *Server) clamp(w, h int) (cw, ch int, clamped bool) {
+	if w <= 0 {
+		w = 80
+	}
+	if h <= 0 {
+		h = 24
+	}
+	cw, ch = min(w, s.cfg.MaxWidth), min(h, s.cfg.MaxHeight)
+	return cw, ch, cw != w || ch != h
+}
+
+// handle runs one session: checks, the program, and the goodbye.
+func (s *Server) handle(sess ssh.Session) {
+	s.mu.Lock()
+	s.active++
+	s.mu.Unlock()
+	defer func() {
+		s.mu.Lock()
+		s.active--
+		s.mu.Unlock()
+	}()
+
+	start := time.Now()
+	id := s.sessions.Add(1)
+	pty, winch, hasPty := sess.Pty()
+	logger := s.log.With("session", id, "addr", sess.RemoteAddr().String(), "user", esc(sess.User()))
+
+	if !hasPty {
+		// Refuse before anything is built. ssh -T, or ssh host cmd without -t.
+		fmt.Fprintln(sess.Stderr(), "tcpwave needs a terminal: connect with 'ssh -t' (for example: ssh -t -p PORT HOST [SCENARIO])")
+		_ = sess.Exit(exitError)
+		logger.Info("session refused", "reason", ReasonNoPTY, "cmd", esc(sess.RawCommand()))
+		return
+	}
+
+	env, _ := sessionEnv(pty.Term, sess.Environ())
+	w, h, clamped := s.clamp(pty.Window.Width, pty.Window.Height)
+	logger = logger.With("term", esc(pty.Term))
+	size := fmt.Sprintf("%dx%d", pty.Window.Width, pty.Window.Height)
+
+	arg := ""
+	if raw := strings.TrimSpace(sess.RawCommand()); raw != "" {
+		args := sess.Command()
+		if len(args) != 1 {
+			fmt.Fprintf(sess.Stderr(), "tcpwave: expected at most one argument (a scenario id), got %q\n", raw)
+			_ = sess.Exit(exitError)
+			logger.Info("session refused", "reason", ReasonBadArg, "cmd", esc(raw))
+			return
+		}
+		arg = args[0]
+	}
+
+	inner, err := s.build(sess, arg)
+	if err != nil {
+		fmt.Fprintf(sess.Stderr(), "tcpwave: %s\n", err)
+		_ = sess.Exit(exitError)
+		logger.Info("session refused", "reason", ReasonBadArg, "cmd", esc(arg), "err", err.Error())
+		return
+	}
+
+	logger.Info("session start", "size", size, "cmd", esc(arg))
+
+	ctx, cancel := context.WithCancel(sess.Context())
+	defer cancel()
+	wm := newWrapper(inner, pty.Window.Width, pty.Window.Height, w, h, clamped, s, logger)
+	profile := colorprofile.Env(env)
+	p := tea.NewProgram(wm,
+		tea.WithContext(ctx),
+		tea.WithInput(sess),
+		tea.WithOutput(sess),
+		tea.WithEnvironment(env),
+		tea.WithColorProfile(profile),
+		tea.WithWindowSize(w, h),
+		tea.WithFPS(s.cfg.FPS),
+		// The server handles SIGINT/SIGTERM; a program must not (each would quit).
+		tea.WithoutSignalHandler(),
+		// Suspending makes no sense over SSH (as in wish's MakeOptions).
+		tea.WithFilter(func(_ tea.Model, msg tea.Msg) tea.Msg {
+			if _, ok := msg.(tea.SuspendMsg); ok {
+				return tea.ResumeMsg{}
+			}
+			return msg
+		}),
+	)
+	done := make(chan struct{})
+	go s.watchdog(ctx, p, wm, done)
+	go s.resizer(ctx, p, winch, pty.Window.Width, pty.Window.Height)
+
+	final, runErr := p.Run()
+	close(done)
+
+	reason := ReasonQuit
+	if fw, ok := final.(*wrapper); ok && fw.reason != "" {
+		reason = fw.reason
+	}
+	switch {
+	case reason != ReasonQuit:
+	case errors.Is(runErr, tea.ErrProgramPanic):
+		reason = ReasonPanic
+	case sess.Context().Err() != nil:
+		reason = ReasonDisconnected
+	case runErr != nil:
+		reason = ReasonError
+	}
+
+	code := exitOK
+	var bye string
+	switch reason {
+	case ReasonIdle:
+		bye = fmt.Sprintf("tcpwave: no key pressed for %s, so this session has ended. Goodbye!", s.cfg.IdleTimeout)
+	case ReasonMaxTime:
+		bye = fmt.Sprintf("tcpwave: sessions last at most %s; this one has ended. Goodbye!", s.cfg.MaxSessionTime)
+	case ReasonShutdown:
+		bye = "tcpwave: the server is shutting down. Goodbye!"
+	case ReasonPanic, ReasonError:
+		bye = "tcpwave: an internal error ended this session (it has been logged). Sorry!"
+		code = exitError
+	}
+	if bye != "" && reason != ReasonDisconnected {
+		// The program has left the alt screen and shown the cursor; this line stays
+		// in the client's scrollback.
+		fmt.Fprintf(sess, "\r\n%s\r\n", bye)
+	}
+	kv := []any{"size", size, "duration", time.Since(start).Round(time.Millisecond).String(), "reason", reason}
+	if runErr != nil && reason != ReasonDisconnected && reason != ReasonPanic {
+		kv = append(kv, "err", runErr.Error())
+	}
+	logger.Info("session end", kv...)
+	_ = sess.Exit(code)
+}
+
+// build calls the factory, turning a panic into an error.
+func (s *Server) build(sess ssh.Session, arg string) (m tea.Model, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			s.log.Error("panic building model", "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
+			m, err = nil, errors.New("internal error (logged)")
+		}
+	}()
+	m, err = s.cfg.NewModel(sess, arg)
+	if err == nil && m == nil {
+		err = errors.New("internal error: no model")
+	}
+	return m, err
+}
+
+// endMsg asks the wrapper to end the session for a reason.
+type endMsg struct{ reason Reason }
+
+// watchdog keeps the session's clocks: the input-inactivity timeout, the hard session
+// time limit and the server's shutdown. It runs outside the program, so an inner model
+// that animates (or stops processing messages) cannot hold it off. If the program has
+// not ended a few seconds after being told to, it is killed.
+func (s *Server) watchdog(ctx context.Context, p *tea.Program, wm *wrapper, done <-chan struct{}) {
+	idle := time.NewTimer(s.cfg.IdleTimeout)
+	defer idle.Stop()
+	hard := time.NewTimer(s.cfg.MaxSessionTime)
+	defer hard.Stop()
+	closing, idleC, hardC := s.closing, idle.C, hard.C
+	var kill <-chan time.Time
+	end := func(r Reason) {
+		closing, idleC, hardC = nil, nil, nil
+		go p.Send(endMsg{r})
+		kill = time.After(3 * time.Second)
+	}
+	for {
+		select {
+		case <-done:
+			return
+		case <-ctx.Done():
+			return
+		case <-wm.failed:
+			end(ReasonPanic)
+		case <-idleC:
+			since := time.Since(time.Unix(0, wm.lastInput.Load()))
+			if since >= s.cfg.IdleTimeout {
+				end(ReasonIdle)
+			} else {
+				idle.Reset(s.cfg.IdleTimeout - since)
+			}
+		case <-hardC:
+			end(ReasonMaxTime)
+		case <-closing:
+			end(ReasonShutdown)
+		case <-kill:
+			kill = nil
+			go p.Kill()
+		}
+	}
+}
+
+// termSizeMsg is the client's terminal size, before clamping.
+type termSizeMsg struct{ w, h int }
+
+// resizer forwards window changes to the program, coalesced: at most one per frame
+// interval, always the latest. A resize storm costs at most one repaint per frame.
+// After the program ends it keeps draining the channel until it is closed, so the
+// session's request loop never blocks on it.
+func (s *Server) resizer(ctx context.Context, p *tea.Program, winch <-chan ssh.Window, w, h int) {
+	frame := time.Second / time.Duration(s.cfg.FPS)
+	var (
+		pending bool
+		last    time.Time
+		timer   *time.Timer
+		fire    <-chan time.Time
+	)
+	defer func() {
+		if timer != nil {
+			timer.Stop()
+		}
+		for range winch {
+		}
+	}()
+	send := func() {
+		pending = false
+		last = time.Now()
+		p.Send(termSizeMsg{w, h})
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case win, ok := <-winch:
+			if !ok {
+				return
+			}
+			if win.Width == w && win.Height == h {
+				continue
+			}
+			w, h, pending = win.Width, win.Height, true
+			if fire != nil {
+				continue // a send is already scheduled; it will carry the latest size
+			}
+			if wait := frame - time.Since(last); wait > 0 {
+				if timer == nil {
+					timer = time.NewTimer(wait)
+				} else {
+					timer.Reset(wait)
+				}
+				fire = timer.C
+				continue
+			}
+			send()
+		case <-fire:
+			fire = nil
+			if pending {
+				send()
+			}
+		}
+	}
+}
+
+// wrapper is the session's root model around the inner one: it records input for the
+// watchdog, ends the session when told, applies the size clamp (with a notice line
+// when it is active) and contains panics.
+type wrapper struct {
+	inner     tea.Model
+	srv       *Server
+	logger    *log.Logger
+	failed    chan struct{} // closed on a panic, so the watchdog ends the session
+	lastInput atomic.Int64 // unix nanoseconds of the last key, mouse or paste input
+
+	termW, termH int // the client's terminal
+	w, h         int // the program's screen (clamped)
+	clamped      bool
+	reason       Reason
+	panicked     bool
+}
+
+var _ tea.Model = (*wrapper)(nil)
+
+func newWrapper(inner tea.Model, termW, termH, w, h int, clamped bool, srv *Server, logger *log.Logger) *wrapper {
+	m := &wrapper{inner: inner, srv: srv, logger: logger, failed: make(chan struct{}), termW: termW, termH: termH, w: w, h: h, clamped: clamped}
+	m.lastInput.Store(time.Now().UnixNano())
+	return m
+}
+
+// panicMsg carries a panic from a command back to Update.
+type panicMsg struct {
+	value any
+	stack string
+}
+
+// Init implements tea.Model.
+func (m *wrapper) Init() (cmd tea.Cmd) {
+	defer m.recover(&cmd)
+	return m.guard(m.inner.Init())
+}
+
+// Update implements tea.Model.
+func (m *wrapper) Update(msg tea.Msg) (_ tea.Model, cmd tea.Cmd) {
+	// The model returned is always m (never a nil left by a panic).
+	_, cmd = m.update(msg)
+	return m, cmd
+}
+
+func (m *wrapper) update(msg tea.Msg) (_ tea.Model, cmd tea.Cmd) {
+	if e, ok := msg.(endMsg); ok {
+		if m.reason == "" {
+			m.reason = e.reason
+		}
+		return m, tea.Quit
+	}
+	if m.panicked {
+		return m, nil
+	}
+	defer m.recover(&cmd)
+	switch msg := msg.(type) {
+	case panicMsg:
+		m.fail(msg.value, msg.stack)
+		return m, tea.Quit
+	case tea.KeyPressMsg, tea.KeyReleaseMsg, tea.MouseMsg, tea.PasteMsg:
+		m.lastInput.Store(time.Now().UnixNano())
+	case termSizeMsg:
+		m.termW, m.termH = msg.w, msg.h
+		w, h, clamped := m.srv.clamp(msg.w, msg.h)
+		m.clamped = clamped
+		return m, func() tea.Msg { return tea.WindowSizeMsg{Width: w, Height: h} }
+	case tea.WindowSizeMsg:
+		m.w, m.h = msg.Width, msg.Height
+		if m.clamped && msg.Height > 1 {
+			msg.Height-- // the notice line
+		}
+		var c tea.Cmd
+		m.inner, c = m.inner.Update(msg)
+		return m, m.guard(c)
+	}
+	var c tea.Cmd
+	m.inner, c = m.inner.Update(msg)
+	return m, m.guard(c)
+}
+
+// View implements tea.Model.
+func (m *wrapper) View() (v tea.View) {
+	if m.panicked {
+		v.SetContent("tcpwave: internal error")
+		return v
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			m.fail(r, string(debug.Stack()))
+			v = tea.View{}
+			v.SetContent("tcpwave: internal error")
+		}
+	}()
+	v = m.inner.View()
+	if m.clamped {
+		notice := fmt.Sprintf("tcpwave: your terminal is %d×%d; showing %d×%d (the most it serves)", m.termW, m.termH, m.w, m.h)
+		if r := []rune(notice); len(r) > m.w {
+			notice = string(r[:m.w])
+		}
+		v.Content = strings.TrimRight(v.Content, "\n") + "\n" + notice
+	}
+	return v
+}
+
+// fail records a panic: it is logged, and the session ends with an error.
+func (m *wrapper) fail(r any, stack string) {
+	if m.panicked {
+		return
+	}
+	m.panicked = true
+	m.reason = ReasonPanic
+	close(m.failed)
+	m.logger.Error("panic in session", "panic", fmt.Sprint(r), "stack", stack)
+}
+
+// recover turns a panic in Init or Update into the end of the session.
+func (m *wrapper) recover(cmd *tea.Cmd) {
+	if r := recover(); r != nil {
+		m.fail(r, string(debug.Stack()))
+		*cmd = tea.Quit
+	}
+}
+
+// guard wraps an inner command so that a panic in it ends only this session, through
+// a panicMsg. Batches are guarded command by command. (A tea.Sequence's commands
+// cannot be reached; Bubble Tea's own recovery ends the program for those, and the
+// session ends with reason "panic".)
+func (m *wrapper) guard(cmd tea.Cmd) tea.Cmd {
+	if cmd == nil {
+		return nil
+	}
+	return func() (msg tea.Msg) {
+		defer func() {
+			if r := recover(); r != nil {
+				msg = panicMsg{r, string(debug.Stack())}
+			}
+		}()
+		msg = cmd()
+		if b, ok := msg.(tea.BatchMsg); ok {
+			for i := range b {
+				b[i] = m.guard(b[i])
+			}
+		}
+		return msg
+	}
+}
