@@ -17,6 +17,7 @@ func (s *sim) sendSegment(side Side, flags Flags, seq, ack uint32, n, retrans in
 	}
 	if flags.Has(ACK) {
 		seg.Ack = ack
+		seg.Piggyback = e.AckOwed
 		// Any segment with ACK carries the owed acknowledgment.
 		e.AckOwed = false
 		s.stopTimer(side, TimerDelayedAck)

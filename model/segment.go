@@ -21,6 +21,9 @@ type Segment struct {
 
 	Retrans int  // 0 for an original; n for the nth retransmission of this data
 	Dup     bool // a copy made by the link (an old duplicate when delayed)
+	// Piggyback: this segment carries an ACK that was being delayed (Linux's FIN|ACK
+	// of the three-segment close).
+	Piggyback bool
 
 	SentAt   time.Duration
 	ArriveAt time.Duration // when it reaches the peer, or when it was lost
