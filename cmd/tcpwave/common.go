@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/tcpwave/tcpwave/model"
 	"github.com/tcpwave/tcpwave/scenarios"
@@ -62,12 +63,14 @@ type runFlags struct {
 	profile string
 	sets    setFlags
 	drops   faultFlags
+	delay   string
 }
 
 func (r *runFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&r.profile, "profile", "linux", "TCP behaviour: linux or rfc9293")
 	fs.Var(&r.sets, "set", "override a profile knob, knob=value (repeatable; see 'tcpwave knobs')")
 	fs.Var(&r.drops, "drop", "lose the Nth segment a side sends, SIDE:N, e.g. client:2 (repeatable)")
+	fs.StringVar(&r.delay, "delay", "", "one-way link delay for both directions, e.g. 0.05ms to compare with loopback (default: the scenario's)")
 }
 
 // load resolves the scenario argument and the profile.
@@ -75,6 +78,15 @@ func (r *runFlags) load(arg string) (*model.Scenario, model.Profile, error) {
 	sc, err := scenarios.Get(arg)
 	if err != nil {
 		return nil, model.Profile{}, err
+	}
+	if r.delay != "" {
+		d, err := model.ParseDuration(r.delay)
+		if err != nil || d < 0 || d > time.Hour {
+			return nil, model.Profile{}, fmt.Errorf("--delay: want a duration from 0 to 1h, got %q", r.delay)
+		}
+		local := *sc // the catalog's scenarios are shared: change a copy
+		local.Delay = [2]time.Duration{d, d}
+		sc = &local
 	}
 	p, err := sc.ProfileFor(r.profile, r.sets...)
 	return sc, p, err

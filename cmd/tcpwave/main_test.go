@@ -48,6 +48,14 @@ func TestTraceFlags(t *testing.T) {
 	if !strings.Contains(out, "drop A ACK seq=12 ack=12 len=0") || !strings.Contains(out, "# fault: drop the 2nd segment A sends") {
 		t.Errorf("--drop did not lose the final ACK:\n%s", out)
 	}
+	// --delay sets the link: on a 1 ms link the FIN arrives at 1 ms.
+	_, out, _ = runCmd("trace", "client-close", "--delay", "1ms")
+	if !strings.Contains(out, "1.000 recv B FIN|ACK seq=11 ack=11 len=0") || !strings.Contains(out, "# link: A->B delay=1.000") {
+		t.Errorf("--delay 1ms not applied:\n%s", out)
+	}
+	if code, _, errs := runCmd("trace", "client-close", "--delay", "soon"); code != 2 || !strings.Contains(errs, "--delay") {
+		t.Errorf("bad --delay: %d %q", code, errs)
+	}
 	// --set changes a knob: TIME_WAIT of 5 s.
 	_, out, _ = runCmd("trace", "client-close", "--set", "time_wait=5s")
 	if !strings.Contains(out, "timer A time-wait remaining=5000") {
