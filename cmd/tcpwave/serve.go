@@ -1,12 +1,231 @@
 package main
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"io"
+	"log/slog"
+	"net"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"charm.land/log/v2"
+	"charm.land/ssh"
+
+	"github.com/tcpwave/tcpwave/cmd/tcpwave/internal/server"
+	"github.com/tcpwave/tcpwave/model"
+	"github.com/tcpwave/tcpwave/scenarios"
+	"github.com/tcpwave/tcpwave/view"
 )
 
-// runServe serves the UI over SSH. (Owned by the SSH work; placeholder until then.)
+const serveSynopsis = `tcpwave serve [--listen 127.0.0.1:2222] [--host-key PATH] [--max-sessions N] [--max-per-ip N]
+       [--idle-timeout D] [--max-session-time D] [--authorized-keys FILE] [--profile linux|rfc9293] [--set knob=value]...
+
+Serves the UI over SSH: every 'ssh -p 2222 HOST' gets its own tcpwave.
+'ssh -t -p 2222 HOST SCENARIO' (or 'ssh -p 2222 SCENARIO@HOST') opens a scenario directly.`
+
+// serveStop is how long the process may take to exit after SIGINT/SIGTERM, at most.
+const serveStop = 9 * time.Second
+
+// runServe serves the UI over SSH until SIGINT or SIGTERM.
 func runServe(args []string, stdout, stderr io.Writer) int {
-	fmt.Fprintln(stderr, "tcpwave serve: not built yet")
-	return 1
+	var (
+		rf      runFlags
+		cfg     server.Config
+		listen  string
+		keyPath string
+		authKey string
+		debug   bool
+	)
+	fs := newFlagSet("serve", serveSynopsis, stderr)
+	fs.StringVar(&listen, "listen", "127.0.0.1:2222", "address to listen on (use 0.0.0.0:2222 or :2222 for a class)")
+	fs.StringVar(&keyPath, "host-key", "", "host key file (ed25519; created if missing) (default $XDG_DATA_HOME/tcpwave/"+server.HostKeyName+")")
+	fs.IntVar(&cfg.MaxSessions, "max-sessions", server.DefaultMaxSessions, "most concurrent sessions in all")
+	fs.IntVar(&cfg.MaxPerIP, "max-per-ip", server.DefaultMaxPerIP, "most concurrent sessions from one address (a class behind NAT is one address)")
+	fs.DurationVar(&cfg.IdleTimeout, "idle-timeout", server.DefaultIdleTimeout, "end a session after this long without a key press")
+	fs.DurationVar(&cfg.MaxSessionTime, "max-session-time", server.DefaultMaxSessionTime, "end every session after this long")
+	fs.StringVar(&authKey, "authorized-keys", "", "only let in the keys in this authorized_keys FILE (default: open to anyone)")
+	fs.BoolVar(&debug, "debug", false, "log debug messages (failed handshakes)")
+	rf.register(fs)
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
+		return exitFor(err)
+	}
+	if len(pos) > 0 {
+		fmt.Fprintf(stderr, "tcpwave serve: unexpected argument %q (clients choose the scenario: ssh -t -p PORT HOST SCENARIO)\n", pos[0])
+		return 2
+	}
+	for _, c := range []struct {
+		name string
+		bad  bool
+	}{
+		{"--max-sessions must be at least 1", cfg.MaxSessions < 1},
+		{"--max-per-ip must be at least 1", cfg.MaxPerIP < 1},
+		{"--idle-timeout must be positive", cfg.IdleTimeout <= 0},
+		{"--max-session-time must be positive", cfg.MaxSessionTime <= 0},
+	} {
+		if c.bad {
+			fmt.Fprintf(stderr, "tcpwave serve: %s\n", c.name)
+			return 2
+		}
+	}
+	if _, _, err := net.SplitHostPort(listen); err != nil {
+		fmt.Fprintf(stderr, "tcpwave serve: --listen %q: want HOST:PORT, e.g. 0.0.0.0:2222\n", listen)
+		return 2
+	}
+	// Check the profile and knobs once, up front, against the default scenario.
+	def := defaultScenario()
+	if _, err := def.ProfileFor(rf.profile, rf.sets...); err != nil {
+		fmt.Fprintf(stderr, "tcpwave serve: %v\n", err)
+		return 2
+	}
+
+	if keyPath == "" {
+		if keyPath, err = server.DefaultHostKeyPath(); err != nil {
+			fmt.Fprintf(stderr, "tcpwave serve: %v\n", err)
+			return 1
+		}
+	}
+	signer, created, err := server.LoadOrCreateHostKey(keyPath)
+	if err != nil {
+		fmt.Fprintf(stderr, "tcpwave serve: %v\n", err)
+		return 1
+	}
+	if authKey != "" {
+		if cfg.AuthorizedKeys, err = server.LoadAuthorizedKeys(authKey); err != nil {
+			fmt.Fprintf(stderr, "tcpwave serve: %v\n", err)
+			return 1
+		}
+	}
+
+	logger := log.NewWithOptions(stderr, log.Options{ReportTimestamp: true, TimeFormat: "2006-01-02T15:04:05.000Z07:00", Prefix: "tcpwave"})
+	if debug {
+		logger.SetLevel(log.DebugLevel)
+	}
+	// charm.land/ssh reports its own recovered panics through slog.
+	slog.SetDefault(slog.New(logger))
+	cfg.Logger = logger
+	cfg.HostKey = signer
+	cfg.NewModel = sessionModel(rf)
+
+	srv, err := server.New(cfg)
+	if err != nil {
+		fmt.Fprintf(stderr, "tcpwave serve: %v\n", err)
+		return 1
+	}
+	l, err := net.Listen("tcp", listen)
+	if err != nil {
+		fmt.Fprintf(stderr, "tcpwave serve: %v\n", err)
+		return 1
+	}
+
+	how := "reused"
+	if created {
+		how = "created"
+	}
+	host, port, _ := net.SplitHostPort(l.Addr().String())
+	if ip := net.ParseIP(host); ip != nil && ip.IsUnspecified() {
+		host = "HOST"
+	}
+	fmt.Fprintf(stdout, "tcpwave serving on %s\n", l.Addr())
+	fmt.Fprintf(stdout, "host key %s (ed25519, %s, %s)\n", srv.Fingerprint(), keyPath, how)
+	fmt.Fprintf(stdout, "connect: ssh -p %s %s    a scenario: ssh -t -p %s %s SCENARIO\n", port, host, port, host)
+	if len(cfg.AuthorizedKeys) == 0 {
+		fmt.Fprintln(stdout, "open to anyone who can reach it (--authorized-keys FILE restricts it)")
+	} else {
+		fmt.Fprintf(stdout, "only for the %d keys in %s\n", len(cfg.AuthorizedKeys), authKey)
+	}
+	logger.Info("serving", "addr", l.Addr().String(), "fingerprint", srv.Fingerprint(),
+		"max_sessions", cfg.MaxSessions, "max_per_ip", cfg.MaxPerIP,
+		"idle_timeout", cfg.IdleTimeout.String(), "max_session_time", cfg.MaxSessionTime.String())
+
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM)
+	defer signal.Stop(sigs)
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(l) }()
+
+	select {
+	case err := <-served:
+		logger.Error("server stopped", "err", err)
+		return 1
+	case sig := <-sigs:
+		logger.Info("shutting down", "signal", sig.String(), "sessions", srv.Active())
+	}
+	// From here the process is gone within serveStop, whatever happens: a second
+	// signal, or sessions that will not end, cannot hold it up.
+	go func() {
+		select {
+		case <-sigs:
+			logger.Warn("second signal: exiting now")
+		case <-time.After(serveStop):
+			logger.Error("shutdown overran; exiting")
+		}
+		os.Exit(1)
+	}()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	code := 0
+	if err := srv.Shutdown(ctx); err != nil {
+		logger.Warn("shutdown", "err", err)
+		code = 1
+	}
+	select {
+	case <-served:
+	case <-time.After(time.Second):
+	}
+	logger.Info("stopped")
+	return code
+}
+
+// defaultScenario is the scenario a session opens without an argument.
+func defaultScenario() *model.Scenario {
+	if sc, ok := scenarios.Lookup("client-close"); ok {
+		return sc
+	}
+	return scenarios.Catalog()[0]
+}
+
+// sessionModel is the server's factory: a fresh UI per session, for the scenario the
+// client asked for.
+func sessionModel(rf runFlags) server.Factory {
+	return func(sess ssh.Session, arg string) (tea.Model, error) {
+		sc, err := sshScenario(arg, sess.User())
+		if err != nil {
+			return nil, err
+		}
+		return view.New(view.Options{Scenario: sc, Profile: rf.profile, Overrides: rf.sets, Faults: rf.drops})
+	}
+}
+
+// sshScenario resolves the scenario a remote user asked for: the command
+// (ssh -t host SCENARIO), else the user name when it is a scenario id
+// (ssh SCENARIO@host, which needs no -t), else the default. Only catalog ids are
+// accepted: a remote user must never make the server open a file.
+func sshScenario(arg, user string) (*model.Scenario, error) {
+	if arg == "" {
+		if sc, ok := scenarios.Lookup(user); ok {
+			return sc, nil
+		}
+		return defaultScenario(), nil
+	}
+	if sc, ok := scenarios.Lookup(arg); ok {
+		return sc, nil
+	}
+	var ids []string
+	for _, sc := range scenarios.Catalog() {
+		ids = append(ids, sc.ID)
+	}
+	msg := fmt.Sprintf("unknown scenario %q", arg)
+	if strings.ContainsAny(arg, `/\`) || strings.HasSuffix(arg, ".yaml") || strings.HasSuffix(arg, ".yml") {
+		msg = fmt.Sprintf("%q: scenario files cannot be opened over SSH, only the catalog", arg)
+	} else if c := scenarios.Closest(arg); c != "" {
+		msg += fmt.Sprintf(" (did you mean %q?)", c)
+	}
+	return nil, errors.New(msg + "; scenarios: " + strings.Join(ids, ", "))
 }

@@ -320,7 +320,7 @@ type wrapper struct {
 	srv       *Server
 	logger    *log.Logger
 	failed    chan struct{} // closed on a panic, so the watchdog ends the session
-	lastInput atomic.Int64 // unix nanoseconds of the last key, mouse or paste input
+	lastInput atomic.Int64  // unix nanoseconds of the last key, mouse or paste input
 
 	termW, termH int // the client's terminal
 	w, h         int // the program's screen (clamped)
