@@ -3,16 +3,81 @@ package main
 import (
 	"fmt"
 	"io"
+	"os"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
+
+	"github.com/tcpwave/tcpwave/model"
+	"github.com/tcpwave/tcpwave/view"
 )
 
-// runUI opens the interactive diagram. (Owned by the UI work; placeholder until then.)
+// runUI opens the interactive diagram: tcpwave [SCENARIO|FILE] [flags].
 func runUI(args []string, stdout, stderr io.Writer) int {
-	fmt.Fprintln(stderr, "tcpwave: the interactive UI is not built yet")
-	return 1
+	var rf runFlags
+	fs := newFlagSet("tcpwave", "tcpwave [SCENARIO|FILE] [--profile linux|rfc9293] [--set knob=value]... [--drop SIDE:N]...", stderr)
+	rf.register(fs)
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
+		return exitFor(err)
+	}
+	if len(pos) > 1 {
+		fmt.Fprintf(stderr, "tcpwave: name at most one scenario, got %d (see 'tcpwave list')\n", len(pos))
+		return 2
+	}
+	arg := "client-close"
+	if len(pos) == 1 {
+		arg = pos[0]
+	}
+	sc, _, err := rf.load(arg)
+	if err != nil {
+		return reportLoadError(stderr, "ui", err)
+	}
+	m, err := view.New(view.Options{Scenario: sc, Profile: rf.profile, Overrides: rf.sets, Faults: rf.drops})
+	if err != nil {
+		fmt.Fprintf(stderr, "tcpwave: %v\n", err)
+		return 2
+	}
+	opts := []tea.ProgramOption{tea.WithOutput(stdout)}
+	if _, err := tea.NewProgram(m, opts...).Run(); err != nil {
+		fmt.Fprintf(stderr, "tcpwave: %v\n", err)
+		return 1
+	}
+	return 0
 }
 
-// runRender prints the finished diagram. (Owned by the UI work; placeholder until then.)
+// runRender prints the finished diagram: tcpwave render SCENARIO [--profile] [--width N].
 func runRender(args []string, stdout, stderr io.Writer) int {
-	fmt.Fprintln(stderr, "tcpwave render: not built yet")
-	return 1
+	var rf runFlags
+	fs := newFlagSet("render", "tcpwave render SCENARIO|FILE [--profile linux|rfc9293] [--set knob=value]... [--drop SIDE:N]... [--width N]", stderr)
+	rf.register(fs)
+	width := fs.Int("width", 100, "width of the diagram in columns (at least 48)")
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
+		return exitFor(err)
+	}
+	if len(pos) != 1 {
+		fmt.Fprintln(stderr, "tcpwave render: name one scenario (an id from 'tcpwave list', or a .yaml file)")
+		return 2
+	}
+	if *width < view.MinRenderWidth || *width > 1000 {
+		fmt.Fprintf(stderr, "tcpwave render: --width must be between %d and 1000, got %d\n", view.MinRenderWidth, *width)
+		return 2
+	}
+	sc, p, err := rf.load(pos[0])
+	if err != nil {
+		return reportLoadError(stderr, "render", err)
+	}
+	tl := model.Run(sc, p, rf.drops...)
+	prof := colorprofile.Detect(stdout, os.Environ())
+	if prof <= colorprofile.Ascii {
+		io.WriteString(stdout, view.Render(tl, *width, nil))
+		return 0
+	}
+	// A terminal: colour, downsampled to what it supports (dark background assumed:
+	// render does not query the terminal).
+	st := view.NewStyles(true, prof)
+	w := &colorprofile.Writer{Forward: stdout, Profile: prof}
+	io.WriteString(w, view.Render(tl, *width, &st))
+	return 0
 }

@@ -1,0 +1,412 @@
+package view
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/tcpwave/tcpwave/model"
+)
+
+// View implements tea.Model: the whole screen, in the alternate screen.
+func (m *Model) View() tea.View {
+	var v tea.View
+	v.AltScreen = true
+	v.WindowTitle = "tcpwave · " + m.sc.Title
+	v.SetContent(m.frame())
+	return v
+}
+
+// Frame returns the screen as text with its escape sequences; ansi.Strip gives what a
+// user reads.
+func (m *Model) Frame() string { return m.frame() }
+
+// screen is where each part of the frame goes, for one size.
+type screen struct {
+	wide           bool
+	diagY, diagH   int
+	sepY           int
+	epY            int
+	tmX, tmY, tmH  int
+	narSepY        int
+	narY, narH     int
+	helpY, helpH   int
+	paneW, timersW int
+}
+
+func (m *Model) layout(helpH int) screen {
+	w, h := m.width, m.height
+	s := screen{wide: w >= 120, helpH: helpH}
+	timersH := 2
+	if s.wide {
+		timersH = 0
+	}
+	s.narH = 4
+	switch {
+	case h < 22:
+		s.narH = 3
+	case h >= 45:
+		s.narH = 6
+	case h >= 30:
+		s.narH = 5
+	}
+	fixed := 1 + 1 + 1 + 3 + timersH + 1 + s.narH + helpH
+	s.diagY = 2
+	s.diagH = max(1, h-fixed)
+	s.sepY = s.diagY + s.diagH
+	s.epY = s.sepY + 1
+	s.paneW = w
+	if s.wide {
+		s.paneW = min(64, w/2)
+		s.tmX, s.tmY, s.tmH = s.paneW+1, s.epY, 3
+		s.timersW = w - s.tmX
+	} else {
+		s.tmX, s.tmY, s.tmH = 0, s.epY+3, 2
+		s.timersW = w
+	}
+	s.narSepY = s.tmY + s.tmH
+	if s.wide {
+		s.narSepY = s.epY + 3
+	}
+	s.narY = s.narSepY + 1
+	s.helpY = s.narY + s.narH
+	return s
+}
+
+func (m *Model) frame() string {
+	m.updateKeys()
+	w, h := m.width, m.height
+	if w < MinWidth || h < MinHeight {
+		return m.tooSmall()
+	}
+	m.help.SetWidth(w)
+	helpStr := m.help.View(m.keys)
+	helpH := strings.Count(helpStr, "\n") + 1
+	if helpH > h/3 {
+		m.help.ShowAll = false
+		helpStr = m.help.View(m.keys)
+		helpH = 1
+	}
+	s := m.layout(helpH)
+	if m.diag == nil || m.diagW != w {
+		m.diag = newDiagram(m.tl, w)
+		m.diagW = w
+	}
+	g := &m.g
+	g.reset(w, s.helpY)
+
+	m.drawHeader(g, w)
+	if m.picker != nil {
+		m.picker.draw(g, 1, 1, w-2, s.sepY-1)
+	} else {
+		m.drawNames(g, 1)
+		m.diag.draw(g, 0, s.diagY, s.diagH, m.cursor, m.now, true)
+	}
+
+	// Pane titles.
+	g.hline(0, w, s.sepY, '─', stDim)
+	g.text(1, s.sepY, " Endpoints ", stStrong, w)
+	if s.wide {
+		g.set(s.tmX-1, s.sepY, '┬', stDim)
+		g.text(s.tmX+1, s.sepY, " Timers ", stStrong, w)
+		for y := s.epY; y < s.epY+3; y++ {
+			g.set(s.tmX-1, y, '│', stDim)
+		}
+	}
+	m.drawEndpoints(g, 0, s.epY, s.paneW)
+	m.drawTimers(g, s.tmX, s.tmY, s.timersW, s.tmH, !s.wide)
+	g.hline(0, w, s.narSepY, '─', stDim)
+	if s.wide {
+		g.set(s.tmX-1, s.narSepY, '┴', stDim)
+	}
+	g.text(1, s.narSepY, " What happened ", stStrong, w)
+	m.drawNarration(g, 1, s.narY, w-2, s.narH)
+
+	b := g.appendTo(m.buf[:0], &m.styles)
+	b = append(b, '\n')
+	b = append(b, helpStr...)
+	m.buf = b
+	return string(b)
+}
+
+// tooSmall says plainly what size is needed, in whatever room there is.
+func (m *Model) tooSmall() string {
+	msg := fmt.Sprintf("tcpwave needs a terminal of at least %d×%d; this one is %d×%d. Enlarge it, or press q to quit.",
+		MinWidth, MinHeight, m.width, m.height)
+	w, h := max(m.width, 1), max(m.height, 1)
+	lines := wrap(msg, w, nil)
+	var b strings.Builder
+	for i, l := range lines {
+		if i >= h {
+			break
+		}
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(msg[l[0]:l[1]])
+	}
+	return b.String()
+}
+
+func (m *Model) drawHeader(g *grid, w int) {
+	x := g.text(1, 0, "tcpwave", stTitle, w)
+	x = g.text(x, 0, " · ", stDim, w)
+	state := "⏸ paused"
+	if m.playing {
+		state = "▶ playing"
+	}
+	right := fmt.Sprintf(" · %s · t=%s s · %s · %s× · %d/%d", m.profile, secs(m.now), state,
+		fmtSpeed(speeds[m.speed]), m.cursor+1, m.tl.Len())
+	if n := len(m.stack) - 1; n > 0 {
+		right += fmt.Sprintf(" · %d dropped", n)
+	}
+	title := m.sc.Title
+	room := w - x - textWidth(right) - 1
+	if room < textWidth(title) {
+		if room < 4 {
+			title = ""
+		} else {
+			r := []rune(title)
+			title = string(r[:min(len(r), room-1)]) + "…"
+		}
+	}
+	x = g.text(x, 0, title, stStrong, w)
+	g.text(x, 0, right, stPlain, w)
+}
+
+func fmtSpeed(f float64) string {
+	if f == float64(int(f)) {
+		return fmt.Sprint(int(f))
+	}
+	return fmt.Sprint(f)
+}
+
+// secs writes a virtual time in seconds with millisecond precision.
+func secs(d time.Duration) string {
+	return fmt.Sprintf("%.3f", d.Seconds())
+}
+
+func (m *Model) drawNames(g *grid, y int) {
+	d := m.diag
+	cn := "Client " + clientAddr
+	sn := "Server " + serverAddr
+	x := max(d.timeW+1, d.xl-textWidth(cn)/2)
+	if x+textWidth(cn) > d.xr-1 {
+		x = max(0, d.xl-textWidth(cn)+1)
+	}
+	g.text(x, y, cn, stClient, d.xr-1)
+	sx := min(d.xr-textWidth(sn)/2, d.width-textWidth(sn))
+	sx = max(sx, d.xl+textWidth(cn)/2+2)
+	g.text(sx, y, sn, stServer, d.width)
+}
+
+// drawEndpoints draws each side's state and sequence variables (relative to the ISNs,
+// as the segment labels are), unread bytes, and what its app has been told.
+func (m *Model) drawEndpoints(g *grid, x, y, w int) {
+	ev := m.tl.At(m.cursor)
+	cols := [...]int{0, 8, 20, 29, 38, 47, 55}
+	heads := [...]string{"", "STATE", "SND.UNA", "SND.NXT", "RCV.NXT", "UNREAD", "APP TOLD"}
+	for i, hd := range heads {
+		g.text(x+1+cols[i], y, hd, stDim, x+w)
+	}
+	for s := model.A; s <= model.B; s++ {
+		e := &ev.Snap[s]
+		yy := y + 1 + int(s)
+		st := stClient
+		name := "Client"
+		if s == model.B {
+			st, name = stServer, "Server"
+		}
+		g.text(x+1, yy, name, st, x+w)
+		g.text(x+1+cols[1], yy, e.State.String(), stStrong, x+w)
+		var nb [3][12]byte
+		nums := [3]uint32{e.SndUna - e.ISS, e.SndNxt - e.ISS, e.RcvNxt - e.IRS}
+		for i, n := range nums {
+			s := "—"
+			if e.State != model.Closed {
+				s = string(fmt.Appendf(nb[i][:0], "%7d", n))
+			} else {
+				s = "      —"
+			}
+			g.text(x+1+cols[2+i], yy, s, stPlain, x+w)
+		}
+		g.text(x+1+cols[5], yy, fmt.Sprintf("%6d", e.RcvBuf), stPlain, x+w)
+		told := "—"
+		if names := e.Told.Names(); len(names) > 0 {
+			told = strings.Join(names, ",")
+		}
+		g.text(x+1+cols[6], yy, told, stPlain, x+w)
+	}
+}
+
+// timerName is how the timers pane names a timer.
+func timerName(k model.TimerKind, e *model.Endpoint) string {
+	switch k {
+	case model.TimerRetransmit:
+		return fmt.Sprintf("RTO backoff %d", e.Backoff)
+	case model.TimerDelayedAck:
+		return "delayed ACK"
+	case model.TimerFinWait2:
+		return "FIN_WAIT_2"
+	case model.TimerTimeWait:
+		return "2MSL"
+	}
+	return k.String()
+}
+
+// drawTimers draws every armed timer as a bar with its exact remaining time.
+func (m *Model) drawTimers(g *grid, x, y, w, h int, titled bool) {
+	ev := m.tl.At(m.cursor)
+	row := 0
+	lx := x + 1
+	if titled {
+		g.text(lx, y, "Timers", stDim, x+w)
+		lx += 7
+	}
+	total := 0
+	for s := model.A; s <= model.B; s++ {
+		for k := model.TimerKind(0); k < model.NumTimers; k++ {
+			if ev.Snap[s].Timers[k].Armed {
+				total++
+			}
+		}
+	}
+	if total == 0 {
+		g.text(lx, y, "no timer armed", stDim, x+w)
+		return
+	}
+	for s := model.A; s <= model.B; s++ {
+		e := &ev.Snap[s]
+		for k := model.TimerKind(0); k < model.NumTimers; k++ {
+			t := e.Timers[k]
+			if !t.Armed {
+				continue
+			}
+			if row == h-1 && total > h {
+				g.text(lx, y+row, fmt.Sprintf("… and %d more", total-row), stDim, x+w)
+				return
+			}
+			st, bar := stClient, stBarA
+			name := "Client "
+			if s == model.B {
+				st, bar, name = stServer, stBarB, "Server "
+			}
+			yy := y + row
+			xx := g.text(lx, yy, name, st, x+w)
+			g.text(xx, yy, timerName(k, e), stStrong, x+w)
+			xx = lx + 7 + 14
+			rem := t.Remaining(m.now)
+			txt := fmt.Sprintf(" %s s / %s s", secs(rem), secs(t.Length))
+			bw := max(4, min(40, x+w-xx-textWidth(txt)-1))
+			fill := 0
+			if t.Length > 0 {
+				fill = int((int64(bw)*int64(rem) + int64(t.Length) - 1) / int64(t.Length))
+			}
+			for i := 0; i < bw; i++ {
+				if i < fill {
+					g.set(xx+i, yy, '█', bar)
+				} else {
+					g.set(xx+i, yy, '░', stDim)
+				}
+			}
+			g.text(xx+bw, yy, txt, stPlain, x+w)
+			row++
+		}
+	}
+}
+
+// trimSecs writes a duration in seconds without needless zeros: "60", "0.22".
+func trimSecs(d time.Duration) string {
+	s := fmt.Sprintf("%.3f", d.Seconds())
+	s = strings.TrimRight(s, "0")
+	return strings.TrimSuffix(s, ".")
+}
+
+// drawNarration writes what just happened and why, then where the other profile
+// differs.
+func (m *Model) drawNarration(g *grid, x, y, w, h int) {
+	ev := m.tl.At(m.cursor)
+	row := 0
+	put := func(s string, st styleID) {
+		if s == "" {
+			return
+		}
+		var lines [][2]int
+		lines = wrap(s, w, lines)
+		for i, l := range lines {
+			if row >= h {
+				return
+			}
+			text := s[l[0]:l[1]]
+			if row == h-1 && i < len(lines)-1 {
+				// Out of room: mark the cut.
+				r := []rune(text)
+				if len(r) >= w {
+					r = r[:w-1]
+				}
+				text = string(r) + "…"
+			}
+			g.text(x, y+row, text, st, x+w)
+			row++
+		}
+	}
+	if m.flash != "" {
+		put(m.flash, stWarn)
+	}
+	put(eventSummary(m.tl, ev), stStrong)
+	if ev.Kind == model.EvStart {
+		put(m.sc.Explanation, stPlain)
+	} else {
+		put(eventNote(m.tl, ev), stPlain)
+	}
+	put(profileRemark(m.tl, ev), stRetrans)
+}
+
+// wrap breaks s into lines of at most w cells at spaces, as [start, end) byte offsets
+// into s, appended to lines.
+func wrap(s string, w int, lines [][2]int) [][2]int {
+	s = strings.TrimRight(s, " \n")
+	w = max(w, 1)
+	start := 0
+	for start < len(s) {
+		for start < len(s) && s[start] == ' ' {
+			start++
+		}
+		if start >= len(s) {
+			break
+		}
+		cells, lastSpace, i := 0, -1, start
+		for i < len(s) {
+			r, size := rune(s[i]), 1
+			if r >= 0x80 {
+				r, size = decodeRune(s[i:])
+			}
+			if r == '\n' {
+				break
+			}
+			if r == ' ' {
+				lastSpace = i
+			}
+			cw := textWidth(string(r))
+			if cells+cw > w {
+				break
+			}
+			cells += cw
+			i += size
+		}
+		end := i
+		switch {
+		case i < len(s) && s[i] == '\n':
+			lines = append(lines, [2]int{start, end})
+			start = i + 1
+			continue
+		case i < len(s) && lastSpace > start:
+			end = lastSpace
+		}
+		lines = append(lines, [2]int{start, end})
+		start = end
+	}
+	return lines
+}

@@ -1,0 +1,112 @@
+package view
+
+import (
+	"math"
+	"sort"
+	"time"
+
+	"github.com/tcpwave/tcpwave/model"
+)
+
+// Playback time mapping.
+//
+// The simulator's virtual clock spans six orders of magnitude: a segment crosses the
+// link in 10 ms, a delayed ACK waits 40 ms, an RTO 200 ms or 1 s, FIN_WAIT_2 5 s and
+// TIME_WAIT 60 s or 240 s. No single speed factor shows all of these, so playback runs
+// on a "story clock" (wall time at speed 1×) that is mapped piecewise onto virtual time:
+//
+//   - Each event is held for a short dwell (dwellEvent, or dwellTimer for timer
+//     bookkeeping) so that a burst of events at one instant can be read one by one;
+//     virtual time stands still during a dwell.
+//   - The gap g between an event and the next is played in gapWall(g) of story time,
+//     linearly inside the gap, so a segment in flight moves at constant speed and a
+//     timer bar runs down smoothly. Up to 10 ms the mapping is linear (10 ms of virtual
+//     time take 0.6 s: a flight is visible for at least half a second); above that it
+//     grows with the logarithm of the gap (0.5 s per factor e), so that 40 ms take 1.3 s,
+//     1 s takes 2.9 s, and a 60 s TIME_WAIT 5 s in which the 2MSL bar runs down
+//     visibly. client-close plays to its end, TIME_WAIT expiry included, in about 15 s.
+//
+// The speed factor (+/-) multiplies the rate at which the story clock advances.
+const (
+	dwellEvent = 220 * time.Millisecond
+	dwellTimer = 60 * time.Millisecond
+	linearGap  = 10 * time.Millisecond
+	linearWall = 600 * time.Millisecond
+	logWall    = 500 * time.Millisecond
+)
+
+// gapWall is the story time in which a virtual gap g is played.
+func gapWall(g time.Duration) time.Duration {
+	if g <= 0 {
+		return 0
+	}
+	if g <= linearGap {
+		return time.Duration(float64(linearWall) * float64(g) / float64(linearGap))
+	}
+	return linearWall + time.Duration(float64(logWall)*math.Log(float64(g)/float64(linearGap)))
+}
+
+// pacing is the story clock of one timeline: event i becomes current at start[i], is
+// held for dwell[i], and then virtual time runs towards event i+1 until start[i+1].
+type pacing struct {
+	start []time.Duration
+	dwell []time.Duration
+	total time.Duration
+}
+
+func newPacing(tl *model.Timeline) pacing {
+	n := tl.Len()
+	p := pacing{start: make([]time.Duration, n), dwell: make([]time.Duration, n)}
+	var pos time.Duration
+	for i := range n {
+		ev := tl.At(i)
+		p.start[i] = pos
+		p.dwell[i] = dwellEvent
+		if ev.Kind == model.EvTimer {
+			p.dwell[i] = dwellTimer
+		}
+		pos += p.dwell[i]
+		if i+1 < n {
+			pos += gapWall(tl.At(i+1).T - ev.T)
+		}
+	}
+	p.total = pos
+	return p
+}
+
+// locate returns the current event and the virtual time at story position pos.
+func (p *pacing) locate(tl *model.Timeline, pos time.Duration) (int, time.Duration) {
+	n := len(p.start)
+	if pos >= p.total {
+		return n - 1, tl.End()
+	}
+	i := sort.Search(n, func(i int) bool { return p.start[i] > pos }) - 1
+	i = max(i, 0)
+	t := tl.At(i).T
+	off := pos - p.start[i] - p.dwell[i]
+	if off <= 0 || i+1 >= n {
+		return i, t
+	}
+	gw := p.start[i+1] - p.start[i] - p.dwell[i]
+	gap := tl.At(i+1).T - t
+	if gw <= 0 {
+		return i, t
+	}
+	now := t + time.Duration(float64(gap)*float64(off)/float64(gw))
+	return i, min(now, tl.At(i+1).T)
+}
+
+// position is the story position of event cursor at virtual time now (the inverse of
+// locate).
+func (p *pacing) position(tl *model.Timeline, cursor int, now time.Duration) time.Duration {
+	t := tl.At(cursor).T
+	if now <= t || cursor+1 >= len(p.start) {
+		return p.start[cursor]
+	}
+	gw := p.start[cursor+1] - p.start[cursor] - p.dwell[cursor]
+	gap := tl.At(cursor+1).T - t
+	if gap <= 0 {
+		return p.start[cursor]
+	}
+	return p.start[cursor] + p.dwell[cursor] + time.Duration(float64(gw)*float64(now-t)/float64(gap))
+}

@@ -1,0 +1,115 @@
+package view
+
+import (
+	"strings"
+
+	"github.com/tcpwave/tcpwave/model"
+	"github.com/tcpwave/tcpwave/scenarios"
+)
+
+// picker is the scenario picker: the catalog, filtered by what has been typed.
+type picker struct {
+	filter  string
+	all     []*model.Scenario
+	matches []*model.Scenario
+	sel     int
+}
+
+func newPicker(current string) *picker {
+	p := &picker{all: scenarios.Catalog()}
+	p.refilter()
+	for i, sc := range p.matches {
+		if sc.ID == current {
+			p.sel = i
+		}
+	}
+	return p
+}
+
+// refilter keeps the scenarios whose id or title contains every word of the filter.
+func (p *picker) refilter() {
+	words := strings.Fields(strings.ToLower(p.filter))
+	p.matches = p.matches[:0]
+	for _, sc := range p.all {
+		hay := strings.ToLower(sc.ID + " " + sc.Title)
+		ok := true
+		for _, w := range words {
+			if !strings.Contains(hay, w) {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			p.matches = append(p.matches, sc)
+		}
+	}
+	p.sel = max(0, min(p.sel, len(p.matches)-1))
+}
+
+func (p *picker) move(d int) {
+	if len(p.matches) == 0 {
+		return
+	}
+	p.sel = (p.sel + d + len(p.matches)) % len(p.matches)
+}
+
+func (p *picker) typeText(s string) {
+	p.filter += s
+	p.sel = 0
+	p.refilter()
+}
+
+func (p *picker) backspace() {
+	if p.filter == "" {
+		return
+	}
+	r := []rune(p.filter)
+	p.filter = string(r[:len(r)-1])
+	p.refilter()
+}
+
+func (p *picker) selected() *model.Scenario {
+	if p.sel < 0 || p.sel >= len(p.matches) {
+		return nil
+	}
+	return p.matches[p.sel]
+}
+
+// draw draws the picker into g at (x, y), w×h.
+func (p *picker) draw(g *grid, x, y, w, h int) {
+	if h <= 0 {
+		return
+	}
+	g.text(x, y, "Choose a scenario: type to filter, ↑/↓ to move, enter to open, esc to cancel", stStrong, x+w)
+	if h < 2 {
+		return
+	}
+	end := g.text(x, y+1, "filter: "+p.filter, stPlain, x+w)
+	g.set(end, y+1, '▏', stDim)
+	rows := h - 2
+	if len(p.matches) == 0 {
+		if rows > 0 {
+			g.text(x, y+2, "no scenario matches", stDim, x+w)
+		}
+		return
+	}
+	top := 0
+	if p.sel >= rows {
+		top = p.sel - rows + 1
+	}
+	idW := 0
+	for _, sc := range p.all {
+		idW = max(idW, len(sc.ID))
+	}
+	for i := 0; i < rows && top+i < len(p.matches); i++ {
+		sc := p.matches[top+i]
+		st, mark := stPlain, "  "
+		if top+i == p.sel {
+			st, mark = stCursor, "▸ "
+		}
+		yy := y + 2 + i
+		g.text(x, yy, mark, stStrong, x+w)
+		e := g.text(x+2, yy, sc.ID, st, x+w)
+		g.text(max(e+2, x+2+idW+2), yy, sc.Title, st, x+w)
+	}
+}

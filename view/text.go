@@ -1,0 +1,190 @@
+package view
+
+import (
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/tcpwave/tcpwave/model"
+)
+
+func decodeRune(s string) (rune, int) { return utf8.DecodeRuneInString(s) }
+
+func sideName(s model.Side) string { return s.Name() }
+
+func sideTitle(s model.Side) string {
+	if s == model.A {
+		return "Client"
+	}
+	return "Server"
+}
+
+// eventSummary is the first narration line: when, who, what.
+func eventSummary(tl *model.Timeline, ev *model.Event) string {
+	t := "t=" + secs(ev.T) + " s · "
+	switch ev.Kind {
+	case model.EvStart:
+		return t + tl.Scenario.Title + " (" + tl.Profile.Name + " profile)"
+	case model.EvApp:
+		return t + "the " + sideName(ev.Side) + "'s app: " + callText(ev.Call)
+	case model.EvSend:
+		s := &tl.Segments[ev.Seg]
+		what := ""
+		if s.Retrans > 0 {
+			what = fmt.Sprintf(" (retransmission ⟲%d)", s.Retrans)
+		}
+		return t + sideTitle(ev.Side) + " sends " + s.Label() + what
+	case model.EvDrop:
+		s := &tl.Segments[ev.Seg]
+		return t + "✕ the link loses the " + sideName(s.From) + "'s " + s.Label()
+	case model.EvRecv:
+		s := &tl.Segments[ev.Seg]
+		dup := ""
+		if s.Dup {
+			dup = " (an old duplicate)"
+		}
+		return t + sideTitle(ev.Side) + " receives " + s.Label() + dup
+	case model.EvState:
+		return t + sideTitle(ev.Side) + ": " + ev.From.String() + " → " + ev.To.String()
+	case model.EvTimer:
+		if ev.Timer >= model.NumTimers {
+			return t + sideTitle(ev.Side) + ": no timer armed"
+		}
+		e := &ev.Snap[ev.Side]
+		return fmt.Sprintf("%s%s arms %s: %s s", t, sideTitle(ev.Side), timerName(ev.Timer, e), trimSecs(ev.Remaining))
+	}
+	return t
+}
+
+// eventNote is the model's explanation of an event; timer events, which the model
+// leaves unexplained, get one here.
+func eventNote(tl *model.Timeline, ev *model.Event) string {
+	if ev.Note != "" {
+		return ev.Note
+	}
+	if ev.Kind != model.EvTimer {
+		return ""
+	}
+	p := &tl.Profile
+	switch ev.Timer {
+	case model.TimerRetransmit:
+		if ev.Retrans > 0 {
+			return fmt.Sprintf("The RTO doubled after retransmission %d (exponential backoff, RFC 6298 5.5): the next try waits %s s.", ev.Retrans, trimSecs(ev.Remaining))
+		}
+		return "The retransmission timer guards the unacknowledged segment: if no ACK comes within the RTO, it is sent again (RFC 9293 §3.8.1, RFC 6298)."
+	case model.TimerDelayedAck:
+		return fmt.Sprintf("The ACK waits up to %s s for data or a FIN to ride on (delayed ACK, RFC 9293 §3.8.6.3).", trimSecs(p.DelayedAck))
+	case model.TimerFinWait2:
+		return fmt.Sprintf("No process holds this socket any more, so it will not wait in FIN_WAIT_2 forever: after tcp_fin_timeout (%s s) it is destroyed.", trimSecs(ev.Remaining))
+	case model.TimerTimeWait:
+		if restarted(tl, ev) {
+			return "The 2MSL timer restarts: TIME_WAIT answered a segment of the old connection and starts its wait again (RFC 9293 §3.10.7.4)."
+		}
+		return fmt.Sprintf("TIME_WAIT lasts 2MSL (%s s here) before the TCB is deleted (RFC 9293 §3.6.1 MUST-13).", trimSecs(ev.Remaining))
+	}
+	return "No timer is armed on the " + sideName(ev.Side) + " now."
+}
+
+// restarted reports whether a time-wait timer event re-arms a 2MSL timer that was
+// already running.
+func restarted(tl *model.Timeline, ev *model.Event) bool {
+	if ev.Index == 0 {
+		return false
+	}
+	prev := &tl.At(ev.Index - 1).Snap[ev.Side]
+	return prev.State == model.TimeWait && prev.Timers[model.TimerTimeWait].Armed
+}
+
+// otherProfile is the built-in profile that is not tl's, with the scenario's
+// overrides.
+func otherProfile(tl *model.Timeline) (model.Profile, bool) {
+	name := "rfc9293"
+	if tl.Profile.Name == "rfc9293" {
+		name = "linux"
+	}
+	p, err := tl.Scenario.ProfileFor(name)
+	return p, err == nil
+}
+
+// profileRemark says where the other profile behaves differently at this event, or "".
+func profileRemark(tl *model.Timeline, ev *model.Event) string {
+	o, ok := otherProfile(tl)
+	if !ok {
+		return ""
+	}
+	p := &tl.Profile
+	linux := p.Name == "linux"
+	var seg *model.Segment
+	if ev.Seg >= 0 && ev.Seg < len(tl.Segments) {
+		seg = &tl.Segments[ev.Seg]
+	}
+	switch {
+	case p.DelayedAck != o.DelayedAck && (ev.Kind == model.EvTimer && ev.Timer == model.TimerDelayedAck ||
+		ev.Kind == model.EvSend && strings.Contains(strings.ToLower(ev.Note), "delay")):
+		if linux {
+			return fmt.Sprintf("Here Linux differs from RFC 9293: after a FIN it delays its ACK up to %s s hoping to send it with data or with its own FIN, so a prompt close() merges FIN and ACK (three segments). The rfc9293 profile ACKs a FIN at once.", trimSecs(p.DelayedAck))
+		}
+		return fmt.Sprintf("Here RFC 9293 as profiled sends the ACK without delay; Linux would hold it up to %s s for data or a FIN to ride on.", trimSecs(o.DelayedAck))
+	case p.DelayedAck != o.DelayedAck && !linux && ev.Kind == model.EvSend && seg != nil && seg.Flags == model.ACK &&
+		ev.Snap[ev.Side].State == model.CloseWait:
+		return fmt.Sprintf("Linux would not send this ACK at once: it waits up to %s s so that, if its app closes promptly, FIN and ACK leave together.", trimSecs(o.DelayedAck))
+	case p.TransientFinWait2 != o.TransientFinWait2 && ev.Kind == model.EvState && ev.To == model.TimeWait &&
+		(ev.From == model.FinWait1 || ev.From == model.FinWait2 && ev.Index > 0 && tl.At(ev.Index-1).T == ev.T && wasState(tl, ev.Index, ev.Side, model.FinWait1)):
+		if linux {
+			return "Linux takes the ACK first and passes through FIN_WAIT_2 for an instant; RFC 9293 (Figure 5, note 2) goes from FIN_WAIT_1 straight to TIME_WAIT."
+		}
+		return "Linux would pass through FIN_WAIT_2 for an instant here, handling the ACK before the FIN."
+	case p.TimeWait != o.TimeWait && (ev.Kind == model.EvState && ev.To == model.TimeWait || ev.Kind == model.EvTimer && ev.Timer == model.TimerTimeWait):
+		if linux {
+			return fmt.Sprintf("Linux's TIME_WAIT is a fixed %s s (TCP_TIMEWAIT_LEN); RFC 9293 asks for 2×MSL with MSL = 2 minutes: %s s.", trimSecs(p.TimeWait), trimSecs(o.TimeWait))
+		}
+		return fmt.Sprintf("RFC 9293: 2×MSL with MSL = 2 minutes, %s s. Linux waits a fixed %s s.", trimSecs(p.TimeWait), trimSecs(o.TimeWait))
+	case (p.RTOMin != o.RTOMin || p.RTOMinOnVariance != o.RTOMinOnVariance) && ev.Kind == model.EvTimer && ev.Timer == model.TimerRetransmit:
+		if linux {
+			return fmt.Sprintf("Linux computes RTO = SRTT + max(4·RTTVAR, %s s) and backs off from there; RFC 6298 floors the whole RTO at %s s, so the rfc9293 profile waits much longer.", trimSecs(p.RTOMin), trimSecs(o.RTOMin))
+		}
+		return fmt.Sprintf("RFC 6298 floors the RTO at %s s; Linux's floor is %s s on the variance term, so it would retransmit far sooner on this short link.", trimSecs(p.RTOMin), trimSecs(o.RTOMin))
+	case p.HalfDuplexClose != o.HalfDuplexClose && ev.Kind == model.EvApp && strings.HasPrefix(ev.Call, "close") && rcvBufBefore(tl, ev) > 0:
+		if linux {
+			return "Linux resets here because unread data would be lost (RFC 9293 §3.6.1 SHLD-3, RFC 2525 §2.17). The rfc9293 profile (no half-duplex close) sends a FIN and leaves the data unread."
+		}
+		return "Here Linux differs: close() with unread data makes it send a RST instead of a FIN, so the peer learns that data was lost (SHLD-3, RFC 2525 §2.17)."
+	case ev.Kind == model.EvSend && seg != nil && seg.Flags.Has(model.RST) && (p.RSTSenderTimeWait != o.RSTSenderTimeWait || p.AbortRSTHasACK != o.AbortRSTHasACK):
+		if linux {
+			return "Linux sends RST|ACK and goes straight to CLOSED; RFC 9293 sends <SEQ=SND.NXT><CTL=RST> and (Figure 5, note 3) puts the RST sender in TIME_WAIT."
+		}
+		return "RFC 9293 (Figure 5, note 3) puts the RST sender in TIME_WAIT; Linux sends RST|ACK and goes straight to CLOSED."
+	case p.FinWait2Timer != o.FinWait2Timer && (ev.Kind == model.EvTimer && ev.Timer == model.TimerFinWait2 || ev.Kind == model.EvState && ev.To == model.FinWait2):
+		if linux {
+			if ev.Kind == model.EvState && !ev.Snap[ev.Side].Orphan {
+				return "The app still holds this socket (shutdown(), not close()), so even Linux waits in FIN_WAIT_2 as long as it takes."
+			}
+			return fmt.Sprintf("Linux limits an orphaned FIN_WAIT_2 to tcp_fin_timeout (%s s); RFC 9293 would wait for the peer's FIN as long as it takes.", trimSecs(p.FinTimeout))
+		}
+		return fmt.Sprintf("RFC 9293 waits in FIN_WAIT_2 as long as it takes. Linux gives a socket closed with close() only tcp_fin_timeout (%s s).", trimSecs(o.FinTimeout))
+	case p.SynInTimeWait != o.SynInTimeWait && ev.Kind == model.EvRecv && seg != nil && seg.Flags.Has(model.SYN) && wasState(tl, ev.Index, ev.Side, model.TimeWait):
+		if linux {
+			return "Linux (tcp_timewait_state_process) accepts a SYN above the old RCV.NXT and answers any other with the old connection's ACK; RFC 6191 without timestamps drops the others silently."
+		}
+		return "RFC 6191 without timestamps: a SYN above the last sequence number opens a new incarnation, any other is dropped. Linux would answer those with the old connection's ACK."
+	case p.RFC1337 != o.RFC1337 && ev.Kind == model.EvRecv && seg != nil && seg.Flags.Has(model.RST) && wasState(tl, ev.Index, ev.Side, model.TimeWait):
+		if p.RFC1337 {
+			return "With tcp_rfc1337 the RST is ignored and TIME_WAIT keeps protecting the 4-tuple; without it the RST would end TIME_WAIT early (assassination, RFC 1337)."
+		}
+		return "Without RFC 1337's fix the RST ends TIME_WAIT early (assassination); with tcp_rfc1337=1 it would be ignored."
+	}
+	return ""
+}
+
+// wasState reports whether side was in state st just before event i.
+func wasState(tl *model.Timeline, i int, side model.Side, st model.State) bool {
+	return i > 0 && tl.At(i-1).Snap[side].State == st
+}
+
+// rcvBufBefore is the side's unread bytes just before event ev.
+func rcvBufBefore(tl *model.Timeline, ev *model.Event) int {
+	if ev.Index == 0 {
+		return 0
+	}
+	return tl.At(ev.Index - 1).Snap[ev.Side].RcvBuf
+}
