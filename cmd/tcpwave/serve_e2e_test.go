@@ -1,0 +1,263 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	gossh "golang.org/x/crypto/ssh"
+)
+
+// TestServeEndToEnd drives `tcpwave serve` (the built binary) with a real OpenSSH
+// client inside tmux: keys are sent with send-keys and the screen is read with
+// capture-pane. It needs ssh and tmux; without them it is skipped, except in CI
+// (CI set), where it fails instead.
+func TestServeEndToEnd(t *testing.T) {
+	for _, tool := range []string{"ssh", "tmux"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			if os.Getenv("CI") != "" {
+				t.Fatalf("%s is required in CI (apt-get install openssh-client tmux): %v", tool, err)
+			}
+			t.Skipf("%s not installed", tool)
+		}
+	}
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "tcpwave")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+
+	// The server, on a random port, with a throwaway host key.
+	keyPath := filepath.Join(dir, "hostkey")
+	srv := exec.Command(bin, "serve", "--listen", "127.0.0.1:0", "--host-key", keyPath)
+	srv.Env = append(os.Environ(), "XDG_DATA_HOME="+filepath.Join(dir, "data"))
+	stdout, err := srv.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var serverLog bytes.Buffer
+	srv.Stderr = &serverLog
+	if err := srv.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	t.Cleanup(func() {
+		_ = srv.Process.Kill()
+		if t.Failed() {
+			t.Logf("server log:\n%s", serverLog.String())
+		}
+	})
+	lines := bufio.NewScanner(stdout)
+	var addr, fingerprint string
+	for lines.Scan() {
+		l := lines.Text()
+		if a, ok := strings.CutPrefix(l, "tcpwave serving on "); ok {
+			addr = a
+		}
+		if m := regexp.MustCompile(`^host key (SHA256:\S+) \(ed25519, `).FindStringSubmatch(l); m != nil {
+			fingerprint = m[1]
+		}
+		if strings.HasPrefix(l, "open to anyone") {
+			break
+		}
+	}
+	go func() {
+		for lines.Scan() {
+		}
+		exited <- srv.Wait()
+	}()
+	if addr == "" || fingerprint == "" {
+		t.Fatalf("server did not print its address and fingerprint")
+	}
+	port := addr[strings.LastIndex(addr, ":")+1:]
+
+	// The fingerprint printed is the key's, and the key file is private.
+	keyPEM, err := os.ReadFile(keyPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	signer, err := gossh.ParsePrivateKey(keyPEM)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := gossh.FingerprintSHA256(signer.PublicKey()); got != fingerprint {
+		t.Errorf("printed fingerprint %s, key's is %s", fingerprint, got)
+	}
+	if fi, _ := os.Stat(keyPath); fi.Mode().Perm() != 0o600 {
+		t.Errorf("host key mode %04o, want 0600", fi.Mode().Perm())
+	}
+
+	// OpenSSH checks the host key strictly against a known_hosts made from it.
+	knownHosts := filepath.Join(dir, "known_hosts")
+	line := fmt.Sprintf("[127.0.0.1]:%s %s", port, gossh.MarshalAuthorizedKey(signer.PublicKey()))
+	if err := os.WriteFile(knownHosts, []byte(line), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	sshArgs := []string{"-F", "/dev/null", "-p", port,
+		"-o", "UserKnownHostsFile=" + knownHosts, "-o", "StrictHostKeyChecking=yes",
+		"-o", "BatchMode=yes", "-o", "LogLevel=ERROR", "-o", "ConnectTimeout=10"}
+	sshCmd := "ssh " + strings.Join(quoteAll(sshArgs), " ")
+
+	// No PTY: one line, exit status 1, fast.
+	start := time.Now()
+	out, err := exec.Command("ssh", append(append([]string{}, sshArgs...), "-T", "student@127.0.0.1")...).CombinedOutput()
+	t.Logf("ssh -T refused in %s (connection and handshake included)", time.Since(start))
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 {
+		t.Errorf("ssh -T: %v, want exit status 1", err)
+	}
+	if got := strings.TrimSpace(string(out)); strings.Count(got, "\n") != 0 || !strings.Contains(got, "needs a terminal") {
+		t.Errorf("ssh -T output %q, want one line saying a terminal is needed", got)
+	}
+
+	tm := newTmux(t, dir)
+
+	// A session: the UI appears at the pane's size, the keys work, q quits cleanly.
+	pane := tm.run(sshCmd+" -tt student@127.0.0.1", 100, 30)
+	tm.waitScreen(pane, "the UI", func(s string) bool { return strings.Contains(s, "tcpwave ·") && strings.Contains(s, "Client") })
+	if first, _, _ := strings.Cut(tm.capture(pane), "\n"); !strings.Contains(first, "linux") {
+		t.Errorf("title %q: want the default linux profile", first)
+	}
+	tm.keys(pane, "Space")
+	tm.waitScreen(pane, "playing", func(s string) bool { return strings.Contains(s, "playing") })
+	tm.keys(pane, "p")
+	tm.waitScreen(pane, "the profile switched to rfc9293", func(s string) bool {
+		first, _, _ := strings.Cut(s, "\n")
+		return strings.Contains(first, "rfc9293")
+	})
+	if strings.Contains(tm.capture(pane), "slower") {
+		t.Logf("full help already shown before '?'; the check below is weaker")
+	}
+	tm.keys(pane, "?")
+	tm.waitScreen(pane, "full help", func(s string) bool { return strings.Contains(s, "slower") })
+	tm.keys(pane, "q")
+	tm.waitScreen(pane, "ssh to exit 0", func(s string) bool { return strings.Contains(s, "SSH_EXIT=0") })
+	if tm.format(pane, "#{alternate_on}") != "0" {
+		t.Errorf("still in the alt screen after quitting")
+	}
+
+	// A scenario by argument.
+	pane2 := tm.run(sshCmd+" -tt student@127.0.0.1 half-close", 90, 28)
+	tm.waitScreen(pane2, "the half-close scenario", func(s string) bool { return strings.Contains(s, "Half-close") })
+	tm.keys(pane2, "q")
+	tm.waitScreen(pane2, "ssh to exit", func(s string) bool { return strings.Contains(s, "SSH_EXIT=0") })
+
+	// An unknown one, and a path: one clear line, exit 1.
+	pane3 := tm.run(sshCmd+" -tt student@127.0.0.1 /etc/passwd", 90, 28)
+	tm.waitScreen(pane3, "a refusal", func(s string) bool { return strings.Contains(s, "SSH_EXIT=1") })
+	if s := tm.capture(pane3); !strings.Contains(s, "cannot be opened over SSH") || strings.Contains(s, "root:") {
+		t.Errorf("path argument: screen\n%s", s)
+	}
+
+	// Shutdown: an open (playing) session is told goodbye, its terminal restored, and
+	// the server exits promptly.
+	pane4 := tm.run(sshCmd+" -tt student@127.0.0.1", 100, 30)
+	tm.waitScreen(pane4, "the UI", func(s string) bool { return strings.Contains(s, "tcpwave ·") })
+	tm.keys(pane4, "Space")
+	tm.waitScreen(pane4, "playing", func(s string) bool { return strings.Contains(s, "playing") })
+	start = time.Now()
+	if err := srv.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-exited:
+		t.Logf("server exited %s after SIGTERM (%v)", time.Since(start), err)
+		if err != nil {
+			t.Errorf("server exit: %v, want status 0", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatalf("server still running 10 s after SIGTERM")
+	}
+	tm.waitScreen(pane4, "goodbye", func(s string) bool {
+		return strings.Contains(s, "the server is shutting down. Goodbye!") && strings.Contains(s, "SSH_EXIT=0")
+	})
+	if tm.format(pane4, "#{alternate_on}") != "0" {
+		t.Errorf("client left in the alt screen after shutdown")
+	}
+	if tm.format(pane4, "#{cursor_flag}") != "1" {
+		t.Errorf("client cursor left hidden after shutdown")
+	}
+	for _, want := range []string{"session start", "session end", "reason=quit", "reason=shutdown", "reason=no-pty", "user=student"} {
+		if !strings.Contains(serverLog.String(), want) {
+			t.Errorf("server log lacks %q", want)
+		}
+	}
+}
+
+func quoteAll(args []string) []string {
+	q := make([]string, len(args))
+	for i, a := range args {
+		q[i] = "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
+	}
+	return q
+}
+
+// tmuxServer is a private tmux server (its own socket) for one test.
+type tmuxServer struct {
+	t      *testing.T
+	socket string
+	n      int
+}
+
+func newTmux(t *testing.T, dir string) *tmuxServer {
+	tm := &tmuxServer{t: t, socket: filepath.Join(dir, "tmux.sock")}
+	t.Cleanup(func() { _ = exec.Command("tmux", "-S", tm.socket, "kill-server").Run() })
+	return tm
+}
+
+func (tm *tmuxServer) tmux(args ...string) string {
+	tm.t.Helper()
+	out, err := exec.Command("tmux", append([]string{"-S", tm.socket, "-f", "/dev/null"}, args...)...).CombinedOutput()
+	if err != nil {
+		tm.t.Fatalf("tmux %v: %v\n%s", args, err, out)
+	}
+	return string(out)
+}
+
+// run starts cmd in a new w×h window; after it ends the window stays, showing its
+// exit status as SSH_EXIT=N.
+func (tm *tmuxServer) run(cmd string, w, h int) string {
+	tm.t.Helper()
+	tm.n++
+	name := fmt.Sprintf("w%d", tm.n)
+	shell := cmd + "; echo SSH_EXIT=$?; sleep 600"
+	tm.tmux("new-session", "-d", "-s", name, "-x", fmt.Sprint(w), "-y", fmt.Sprint(h), shell)
+	return name
+}
+
+func (tm *tmuxServer) keys(pane string, keys ...string) {
+	tm.t.Helper()
+	tm.tmux(append([]string{"send-keys", "-t", pane}, keys...)...)
+}
+
+func (tm *tmuxServer) capture(pane string) string {
+	tm.t.Helper()
+	return tm.tmux("capture-pane", "-p", "-t", pane)
+}
+
+func (tm *tmuxServer) format(pane, f string) string {
+	tm.t.Helper()
+	return strings.TrimSpace(tm.tmux("display-message", "-p", "-t", pane, f))
+}
+
+func (tm *tmuxServer) waitScreen(pane, what string, ok func(string) bool) {
+	tm.t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		s := tm.capture(pane)
+		if ok(s) {
+			return
+		}
+		if time.Now().After(deadline) {
+			tm.t.Fatalf("timed out waiting for %s; screen:\n%s", what, s)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
