@@ -35,6 +35,7 @@ type diagram struct {
 	tRow  []int           // first row of each distinct time's block
 	tEv   []int           // first event of each distinct time
 	evRow []int           // row of each event
+	evMax []int           // the lowest row of events 0..i
 	rows  int
 
 	notes  []note
@@ -68,10 +69,10 @@ type arrow struct {
 	dup    bool
 	// lossAt is how far along the path the segment vanished (0..1).
 	lossAt  float64
-	lossIdx int // the path cell where it vanished
+	lossIdx int     // the path cell where it vanished
 	path    []pcell // from the sender's lifeline to the receiver's
-	label  string
-	lx, ly int // where the label is written
+	label   string
+	lx, ly  int // where the label is written
 }
 
 // pcell is one cell of an arrow's path.
@@ -146,7 +147,7 @@ func newDiagram(tl *model.Timeline, width int) *diagram {
 	}
 	// Left notes in [timeW, xl-2], right notes in [xr+2, width-1], both gutW wide; the
 	// arrows get what is left, at least 34 columns when there is room.
-	d.gutW = max(8, min(30, (width-d.timeW-3-34)/2))
+	d.gutW = max(8, min(30, (width-d.timeW-3-35)/2))
 	d.xl = d.timeW + d.gutW + 1
 	d.xr = width - d.gutW - 2
 	if d.xr-d.xl < 8 {
@@ -283,8 +284,13 @@ func newDiagram(tl *model.Timeline, width int) *diagram {
 	for _, p := range notes {
 		d.notes = append(d.notes, note{row: d.tRow[p.k] + p.slot, side: p.side, parts: p.parts})
 	}
+	d.evMax = make([]int, n)
 	for i := range n {
 		d.evRow[i] = d.tRow[evTime[i]] + evSlot[i]
+		d.evMax[i] = d.evRow[i]
+		if i > 0 {
+			d.evMax[i] = max(d.evMax[i], d.evMax[i-1])
+		}
 	}
 
 	// Arrows.
@@ -526,7 +532,7 @@ func (s span) overlaps(others []span) bool {
 // visibleRow is the last row drawn at cursor and now: the cursor's row, or further down
 // when virtual time has moved on from it.
 func (d *diagram) visibleRow(cursor int, now time.Duration) int {
-	r := d.evRow[cursor]
+	r := d.evMax[cursor]
 	if now > d.tl.At(cursor).T {
 		r = max(r, int(d.rowOf(now)))
 	}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/tcpwave/tcpwave/model"
 )
@@ -59,7 +60,7 @@ func (m *Model) layout(helpH int) screen {
 	s.epY = s.sepY + 1
 	s.paneW = w
 	if s.wide {
-		s.paneW = min(64, w/2)
+		s.paneW = max(66, min(80, w/2))
 		s.tmX, s.tmY, s.tmH = s.paneW+1, s.epY, 3
 		s.timersW = w - s.tmX
 	} else {
@@ -81,12 +82,11 @@ func (m *Model) frame() string {
 	if w < MinWidth || h < MinHeight {
 		return m.tooSmall()
 	}
-	m.help.SetWidth(w)
-	helpStr := m.help.View(m.keys)
+	helpStr := m.helpView(w)
 	helpH := strings.Count(helpStr, "\n") + 1
 	if helpH > h/3 {
 		m.help.ShowAll = false
-		helpStr = m.help.View(m.keys)
+		helpStr = m.helpView(w)
 		helpH = 1
 	}
 	s := m.layout(helpH)
@@ -131,6 +131,26 @@ func (m *Model) frame() string {
 	return string(b)
 }
 
+// helpView renders the help from the live bindings, cut to the width (bubbles/help
+// can overrun its width by one item when there is no room for its ellipsis).
+func (m *Model) helpView(w int) string {
+	m.help.SetWidth(w)
+	s := m.help.View(m.keys)
+	if !strings.Contains(s, "\n") {
+		if ansi.StringWidth(s) > w {
+			s = ansi.Truncate(s, w-1, "…")
+		}
+		return s
+	}
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		if ansi.StringWidth(l) > w {
+			lines[i] = ansi.Truncate(l, w-1, "…")
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
 // tooSmall says plainly what size is needed, in whatever room there is.
 func (m *Model) tooSmall() string {
 	msg := fmt.Sprintf("tcpwave needs a terminal of at least %d×%d; this one is %d×%d. Enlarge it, or press q to quit.",
@@ -163,6 +183,12 @@ func (m *Model) drawHeader(g *grid, w int) {
 		right += fmt.Sprintf(" · %d dropped", n)
 	}
 	title := m.sc.Title
+	if w-x-textWidth(right)-1 < min(24, textWidth(title)) {
+		// Short form: the symbol alone says playing or paused.
+		right = strings.Replace(right, " paused", "", 1)
+		right = strings.Replace(right, " playing", "", 1)
+		right = strings.Replace(right, " dropped", "✕", 1)
+	}
 	room := w - x - textWidth(right) - 1
 	if room < textWidth(title) {
 		if room < 4 {
@@ -206,7 +232,7 @@ func (m *Model) drawNames(g *grid, y int) {
 // as the segment labels are), unread bytes, and what its app has been told.
 func (m *Model) drawEndpoints(g *grid, x, y, w int) {
 	ev := m.tl.At(m.cursor)
-	cols := [...]int{0, 8, 20, 29, 38, 47, 55}
+	cols := [...]int{0, 8, 20, 28, 36, 44, 52}
 	heads := [...]string{"", "STATE", "SND.UNA", "SND.NXT", "RCV.NXT", "UNREAD", "APP TOLD"}
 	for i, hd := range heads {
 		g.text(x+1+cols[i], y, hd, stDim, x+w)

@@ -109,7 +109,7 @@ func New(opts Options) (*Model, error) {
 		isDark: true,
 		colors: colorprofile.ANSI256,
 		keys:   DefaultKeyMap(),
-		help:   help.New(),
+		help:   newHelp(),
 		width:  80,
 		height: 24,
 	}
@@ -118,6 +118,12 @@ func New(opts Options) (*Model, error) {
 	}
 	m.restyle()
 	return m, nil
+}
+
+func newHelp() help.Model {
+	h := help.New()
+	h.ShortSeparator = " · "
+	return h
 }
 
 // load runs sc under the named profile with the command-line faults and then forks

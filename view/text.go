@@ -178,7 +178,7 @@ func profileRemark(tl *model.Timeline, ev *model.Event) string {
 
 // wasState reports whether side was in state st just before event i.
 func wasState(tl *model.Timeline, i int, side model.Side, st model.State) bool {
-	return i > 0 && tl.At(i-1).Snap[side].State == st
+	return i > 0 && tl.At(i - 1).Snap[side].State == st
 }
 
 // rcvBufBefore is the side's unread bytes just before event ev.

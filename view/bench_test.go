@@ -1,0 +1,39 @@
+package view
+
+import (
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+)
+
+// flying returns a model of client-close at w×h, with the first FIN half-way across.
+func flying(tb testing.TB, w, h int) *Model {
+	tb.Helper()
+	m := mustNew(tb, Options{})
+	m.Update(tea.WindowSizeMsg{Width: w, Height: h})
+	for m.tl.At(m.cursor).Kind != EvSendKind() {
+		m.jump(m.cursor + 1)
+	}
+	seg := &m.tl.Segments[m.tl.At(m.cursor).Seg]
+	m.now = seg.SentAt + (seg.ArriveAt-seg.SentAt)/2
+	m.pos = m.pace.position(m.tl, m.cursor, m.now)
+	return m
+}
+
+func benchView(b *testing.B, w, h int) {
+	m := flying(b, w, h)
+	m.View()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		m.now += time.Microsecond // a new frame each time, as while playing
+		_ = m.View()
+	}
+}
+
+// BenchmarkView80x24 measures one frame at 80×24 while a segment flies.
+func BenchmarkView80x24(b *testing.B) { benchView(b, 80, 24) }
+
+// BenchmarkView200x60 measures one frame at 200×60 while a segment flies.
+func BenchmarkView200x60(b *testing.B) { benchView(b, 200, 60) }
