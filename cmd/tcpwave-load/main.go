@@ -1,0 +1,478 @@
+// Command tcpwave-load measures `tcpwave serve` under load, as its clients see it.
+//
+// It starts the server as a child process on a random loopback port (or uses one
+// already running, --addr), then:
+//
+//  1. first frame: opens single sessions one after another and times each from the
+//     shell request to the first output with visible text (and from the TCP dial);
+//  2. load: opens N PTY sessions at once, starts playback in each (--keys), and over
+//     --duration counts, per client, frames (bursts of output separated by a quiet gap
+//     of at least --gap) and bytes; meanwhile it samples the server's CPU time and RSS
+//     from /proc/PID/stat and /proc/PID/status;
+//  3. paused: one session is started, played, paused, and its output counted.
+//
+// The client side runs in this process, on the same machine: its own CPU use is
+// reported too, since on a 2-core machine it competes with the server.
+package main
+
+import (
+	"bufio"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/charmbracelet/x/ansi"
+	gossh "golang.org/x/crypto/ssh"
+)
+
+type options struct {
+	server     string
+	addr       string
+	n          int
+	duration   time.Duration
+	warmup     time.Duration
+	width      int
+	height     int
+	term       string
+	cmd        string
+	keys       string
+	gap        time.Duration
+	probes     int
+	pauseKey   string
+	serverArgs string
+}
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	var o options
+	fs := flag.NewFlagSet("tcpwave-load", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "Usage: tcpwave-load [--server PATH | --addr HOST:PORT] [-n 100] [--duration 10s] [--size 80x24] [flags]")
+		fs.PrintDefaults()
+	}
+	size := "80x24"
+	fs.StringVar(&o.server, "server", "tcpwave", "tcpwave binary to run as `tcpwave serve` (ignored with --addr)")
+	fs.StringVar(&o.serverArgs, "server-args", "", "extra arguments for `tcpwave serve`, space-separated")
+	fs.StringVar(&o.addr, "addr", "", "use a server already listening here instead (no CPU/RSS figures; host key not checked)")
+	fs.IntVar(&o.n, "n", 100, "concurrent sessions in the load phase")
+	fs.DurationVar(&o.duration, "duration", 10*time.Second, "measurement window of the load phase")
+	fs.DurationVar(&o.warmup, "warmup", time.Second, "time after starting playback before measuring")
+	fs.StringVar(&size, "size", size, "terminal size WxH")
+	fs.StringVar(&o.term, "term", "xterm-256color", "TERM of the clients")
+	fs.StringVar(&o.cmd, "cmd", "", "command (scenario id) each session asks for; empty for the default")
+	fs.StringVar(&o.keys, "keys", " ", "keys typed after the first frame to start animating (space plays)")
+	fs.StringVar(&o.pauseKey, "pause-key", " ", "key that pauses playback, for the paused measurement")
+	fs.DurationVar(&o.gap, "gap", 5*time.Millisecond, "quiet time that separates two frames in the output")
+	fs.IntVar(&o.probes, "probes", 20, "sequential single sessions for the first-frame measurement")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if _, err := fmt.Sscanf(size, "%dx%d", &o.width, &o.height); err != nil || o.width < 1 || o.height < 1 {
+		fmt.Fprintf(stderr, "tcpwave-load: --size %q: want WxH, e.g. 80x24\n", size)
+		return 2
+	}
+	if o.n < 1 || o.duration <= 0 || o.gap <= 0 {
+		fmt.Fprintln(stderr, "tcpwave-load: -n, --duration and --gap must be positive")
+		return 2
+	}
+	if err := measure(o, stdout); err != nil {
+		fmt.Fprintf(stderr, "tcpwave-load: %v\n", err)
+		return 1
+	}
+	return 0
+}
+
+// target is the server under test.
+type target struct {
+	addr string
+	pid  int // 0 when not ours
+	cfg  *gossh.ClientConfig
+}
+
+func startServer(o options) (*target, func(), error) {
+	if o.addr != "" {
+		return &target{addr: o.addr, cfg: &gossh.ClientConfig{
+			User: "load", HostKeyCallback: gossh.InsecureIgnoreHostKey(), Timeout: 10 * time.Second,
+		}}, func() {}, nil
+	}
+	dir, err := os.MkdirTemp("", "tcpwave-load-")
+	if err != nil {
+		return nil, nil, err
+	}
+	keyPath := filepath.Join(dir, "hostkey")
+	args := []string{"serve", "--listen", "127.0.0.1:0", "--host-key", keyPath,
+		"--max-sessions", strconv.Itoa(o.n + 50), "--max-per-ip", strconv.Itoa(o.n + 50)}
+	args = append(args, strings.Fields(o.serverArgs)...)
+	cmd := exec.Command(o.server, args...)
+	cmd.Env = append(os.Environ(), "XDG_DATA_HOME="+dir)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, nil, err
+	}
+	logf, err := os.Create(filepath.Join(dir, "server.log"))
+	if err != nil {
+		return nil, nil, err
+	}
+	cmd.Stderr = logf
+	if err := cmd.Start(); err != nil {
+		return nil, nil, fmt.Errorf("start %s: %w", o.server, err)
+	}
+	stop := func() {
+		_ = cmd.Process.Signal(os.Interrupt)
+		done := make(chan struct{})
+		go func() { _ = cmd.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			_ = cmd.Process.Kill()
+		}
+		logf.Close()
+		os.RemoveAll(dir)
+	}
+	sc := bufio.NewScanner(out)
+	addr := ""
+	for sc.Scan() {
+		if a, ok := strings.CutPrefix(sc.Text(), "tcpwave serving on "); ok {
+			addr = a
+			break
+		}
+	}
+	go func() { _, _ = io.Copy(io.Discard, out) }()
+	if addr == "" {
+		stop()
+		return nil, nil, errors.New("the server did not say where it listens (see its log)")
+	}
+	pem, err := os.ReadFile(keyPath)
+	if err != nil {
+		stop()
+		return nil, nil, err
+	}
+	signer, err := gossh.ParsePrivateKey(pem)
+	if err != nil {
+		stop()
+		return nil, nil, err
+	}
+	return &target{addr: addr, pid: cmd.Process.Pid, cfg: &gossh.ClientConfig{
+		User: "load", HostKeyCallback: gossh.FixedHostKey(signer.PublicKey()), Timeout: 10 * time.Second,
+	}}, stop, nil
+}
+
+// client is one PTY session and what it saw.
+type client struct {
+	conn  *gossh.Client
+	sess  *gossh.Session
+	stdin io.Writer
+
+	dialStart  time.Time
+	shellAt    time.Time
+	firstFrame chan time.Duration // from the shell request to visible text
+
+	mu       sync.Mutex
+	counting bool
+	frames   int
+	bytes    int64
+	lastRead time.Time
+	total    atomic.Int64
+}
+
+func open(t *target, o options) (*client, error) {
+	c := &client{firstFrame: make(chan time.Duration, 1), dialStart: time.Now()}
+	conn, err := gossh.Dial("tcp", t.addr, t.cfg)
+	if err != nil {
+		return nil, err
+	}
+	c.conn = conn
+	sess, err := conn.NewSession()
+	if err != nil {
+		conn.Close()
+		return nil, err
+	}
+	c.sess = sess
+	if c.stdin, err = sess.StdinPipe(); err != nil {
+		c.close()
+		return nil, err
+	}
+	stdout, err := sess.StdoutPipe()
+	if err != nil {
+		c.close()
+		return nil, err
+	}
+	if err := sess.RequestPty(o.term, o.height, o.width, gossh.TerminalModes{}); err != nil {
+		c.close()
+		return nil, err
+	}
+	c.shellAt = time.Now()
+	if o.cmd != "" {
+		err = sess.Start(o.cmd)
+	} else {
+		err = sess.Shell()
+	}
+	if err != nil {
+		c.close()
+		return nil, err
+	}
+	go c.read(stdout, o.gap)
+	return c, nil
+}
+
+// read counts output: a read that comes at least gap after the previous one starts a
+// new frame.
+func (c *client) read(r io.Reader, gap time.Duration) {
+	buf := make([]byte, 64<<10)
+	first := true
+	for {
+		n, err := r.Read(buf)
+		now := time.Now()
+		if n > 0 {
+			c.total.Add(int64(n))
+			if first && strings.TrimSpace(ansi.Strip(string(buf[:n]))) != "" {
+				first = false
+				c.firstFrame <- now.Sub(c.shellAt)
+			}
+			c.mu.Lock()
+			if c.counting {
+				c.bytes += int64(n)
+				if now.Sub(c.lastRead) >= gap {
+					c.frames++
+				}
+			}
+			c.lastRead = now
+			c.mu.Unlock()
+		}
+		if err != nil {
+			return
+		}
+	}
+}
+
+func (c *client) count(on bool) (frames int, bytes int64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.counting = on
+	frames, bytes = c.frames, c.bytes
+	if on {
+		c.frames, c.bytes = 0, 0
+	}
+	return frames, bytes
+}
+
+func (c *client) close() {
+	if c.sess != nil {
+		c.sess.Close()
+	}
+	c.conn.Close()
+}
+
+// proc is a sample of a process's CPU time and resident memory.
+type proc struct {
+	at  time.Time
+	cpu time.Duration
+	rss int64 // bytes
+}
+
+func sample(pid int) (proc, error) {
+	p := proc{at: time.Now()}
+	path := "self"
+	if pid > 0 {
+		path = strconv.Itoa(pid)
+	}
+	stat, err := os.ReadFile("/proc/" + path + "/stat")
+	if err != nil {
+		return p, err
+	}
+	// Fields after the command name (which may contain spaces) start at state (3).
+	s := string(stat)
+	f := strings.Fields(s[strings.LastIndexByte(s, ')')+2:])
+	if len(f) < 13 {
+		return p, errors.New("short /proc stat")
+	}
+	ut, _ := strconv.ParseInt(f[11], 10, 64) // utime, field 14
+	st, _ := strconv.ParseInt(f[12], 10, 64) // stime, field 15
+	const clkTck = 100                       // USER_HZ on Linux
+	p.cpu = time.Duration(ut+st) * time.Second / clkTck
+	status, err := os.ReadFile("/proc/" + path + "/status")
+	if err != nil {
+		return p, err
+	}
+	for _, line := range strings.Split(string(status), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+			kb, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
+			p.rss = kb << 10
+		}
+	}
+	return p, nil
+}
+
+func measure(o options, w io.Writer) error {
+	t, stop, err := startServer(o)
+	if err != nil {
+		return err
+	}
+	defer stop()
+	fmt.Fprintf(w, "server %s (pid %d), clients %dx%d TERM=%s cmd=%q\n", t.addr, t.pid, o.width, o.height, o.term, o.cmd)
+	time.Sleep(300 * time.Millisecond)
+	var base proc
+	if t.pid > 0 {
+		if base, err = sample(t.pid); err != nil {
+			return err
+		}
+		fmt.Fprintf(w, "idle server: RSS %.1f MB\n", mb(base.rss))
+	}
+
+	// 1. First frame, one client at a time.
+	var ttff, dial []time.Duration
+	for range o.probes {
+		c, err := open(t, o)
+		if err != nil {
+			return fmt.Errorf("probe: %w", err)
+		}
+		select {
+		case d := <-c.firstFrame:
+			ttff = append(ttff, d)
+			dial = append(dial, c.shellAt.Sub(c.dialStart)+d)
+		case <-time.After(10 * time.Second):
+			c.close()
+			return errors.New("probe: no frame within 10 s")
+		}
+		c.close()
+	}
+	fmt.Fprintf(w, "first frame, single client (%d runs): shell request → visible text %s; TCP dial → visible text %s\n",
+		o.probes, stats(ttff), stats(dial))
+
+	// 2. One animating session, for reference (how often the UI itself changes the
+	// screen), then N at once.
+	if o.n > 1 {
+		if err := load(t, o, 1, base, w); err != nil {
+			return err
+		}
+	}
+	if err := load(t, o, o.n, base, w); err != nil {
+		return err
+	}
+
+	// 3. A paused session.
+	c, err := open(t, o)
+	if err != nil {
+		return fmt.Errorf("paused: %w", err)
+	}
+	defer c.close()
+	<-c.firstFrame
+	if o.keys != "" {
+		io.WriteString(c.stdin, o.keys)
+		time.Sleep(time.Second)
+	}
+	io.WriteString(c.stdin, o.pauseKey)
+	time.Sleep(500 * time.Millisecond)
+	before := c.total.Load()
+	const window = 3 * time.Second
+	time.Sleep(window)
+	paused := c.total.Load() - before
+	fmt.Fprintf(w, "paused session: %d bytes in %s (%.1f bytes/s)\n", paused, window, float64(paused)/window.Seconds())
+	return nil
+}
+
+// load opens n sessions at once, starts playback in each and measures what the clients
+// get and what the server spends.
+func load(t *target, o options, n int, base proc, w io.Writer) error {
+	clients := make([]*client, n)
+	var wg sync.WaitGroup
+	errs := make(chan error, n)
+	openStart := time.Now()
+	for i := range clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c, err := open(t, o)
+			if err != nil {
+				errs <- err
+				return
+			}
+			clients[i] = c
+			select {
+			case <-c.firstFrame:
+			case <-time.After(20 * time.Second):
+				errs <- errors.New("no first frame within 20 s")
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	defer func() {
+		for _, c := range clients {
+			if c != nil {
+				c.close()
+			}
+		}
+	}()
+	if err := <-errs; err != nil {
+		return fmt.Errorf("load: %w", err)
+	}
+	fmt.Fprintf(w, "%d sessions open with a first frame after %s\n", n, time.Since(openStart).Round(time.Millisecond))
+	for _, c := range clients {
+		if o.keys != "" {
+			if _, err := io.WriteString(c.stdin, o.keys); err != nil {
+				return err
+			}
+		}
+	}
+	time.Sleep(o.warmup)
+	for _, c := range clients {
+		c.count(true)
+	}
+	s0, _ := sample(t.pid)
+	self0, _ := sample(0)
+	time.Sleep(o.duration)
+	s1, _ := sample(t.pid)
+	self1, _ := sample(0)
+	var fps []float64
+	var bytesAll int64
+	framesAll := 0
+	for _, c := range clients {
+		f, b := c.count(false)
+		fps = append(fps, float64(f)/o.duration.Seconds())
+		bytesAll += b
+		framesAll += f
+	}
+	slices.Sort(fps)
+	fmt.Fprintf(w, "load, %d animating sessions over %s: frames/s per session min %.1f, median %.1f, max %.1f; bytes/frame %.0f; total %.1f KB/s\n",
+		n, o.duration, fps[0], fps[len(fps)/2], fps[len(fps)-1],
+		float64(bytesAll)/float64(max(framesAll, 1)), float64(bytesAll)/1024/o.duration.Seconds())
+	if t.pid > 0 {
+		cpu := float64(s1.cpu-s0.cpu) / float64(s1.at.Sub(s0.at))
+		fmt.Fprintf(w, "server: CPU %.0f%% of one core (%.2f%% per session); RSS %.1f MB, %.2f MB per session above idle (%.2f MB total per session)\n",
+			100*cpu, 100*cpu/float64(n), mb(s1.rss), mb(s1.rss-base.rss)/float64(n), mb(s1.rss)/float64(n))
+	}
+	selfCPU := float64(self1.cpu-self0.cpu) / float64(self1.at.Sub(self0.at))
+	fmt.Fprintf(w, "load tool itself (the %d clients): CPU %.0f%% of one core\n", n, 100*selfCPU)
+	return nil
+
+}
+
+func mb(b int64) float64 { return float64(b) / (1 << 20) }
+
+func stats(d []time.Duration) string {
+	if len(d) == 0 {
+		return "n/a"
+	}
+	s := slices.Clone(d)
+	slices.Sort(s)
+	r := func(x time.Duration) string { return x.Round(100 * time.Microsecond).String() }
+	return fmt.Sprintf("median %s, p90 %s, max %s", r(s[len(s)/2]), r(s[len(s)*9/10]), r(s[len(s)-1]))
+}
