@@ -1,0 +1,163 @@
+package view
+
+import (
+	"bytes"
+	"io"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
+	"github.com/charmbracelet/x/exp/teatest/v2"
+
+	"github.com/tcpwave/tcpwave/model"
+)
+
+func teaModel(t *testing.T, id string) *teatest.TestModel {
+	t.Helper()
+	m := mustNew(t, Options{Scenario: scenario(t, id)})
+	return teatest.NewTestModel(t, m, teatest.WithInitialTermSize(100, 30),
+		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii)))
+}
+
+func final(t *testing.T, tm *teatest.TestModel) *Model {
+	t.Helper()
+	return tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(*Model)
+}
+
+// TestProgramDropFinalACK runs the whole program: step to the final ACK, drop it, step
+// on to the end, quit.
+func TestProgramDropFinalACK(t *testing.T) {
+	tm := teaModel(t, "client-close")
+	want := sized(t, "client-close", "linux", 80, 24)
+	stepTo(t, want, isSend(model.A, model.ACK))
+	tm.Type(strings.Repeat("l", want.cursor))
+	tm.Type("d")
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte("Dropped the client's ACK")) },
+		teatest.WithDuration(3*time.Second))
+	tm.Type("G")
+	tm.Type("q")
+	m := final(t, tm)
+	if m.Injected() != 1 || m.cursor != m.tl.Len()-1 {
+		t.Fatalf("final: %d drops, cursor %d of %d", m.Injected(), m.cursor, m.tl.Len())
+	}
+	if s := m.tl.At(m.cursor).Snap[model.A].State; s != model.Closed {
+		t.Errorf("client ends in %s", s)
+	}
+}
+
+// TestProgramPickerAndProfile opens the picker, filters, opens a scenario and switches
+// profile.
+func TestProgramPickerAndProfile(t *testing.T) {
+	tm := teaModel(t, "client-close")
+	tm.Type("s")
+	tm.Type("simul")
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
+	tm.Type("lllp")
+	tm.Send(tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl})
+	m := final(t, tm)
+	if m.sc.ID != "simultaneous-close" || m.Profile() != "rfc9293" || m.PickerOpen() {
+		t.Fatalf("final: scenario %s profile %s picker %v", m.sc.ID, m.Profile(), m.PickerOpen())
+	}
+}
+
+// TestProgramPlaysToTheEnd plays lost-final-ack at the top speed until it stops by
+// itself at the last event.
+func TestProgramPlaysToTheEnd(t *testing.T) {
+	tm := teaModel(t, "fin-ack-merged")
+	tm.Type("++++")
+	tm.Type(" ")
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte("⏸ paused")) && bytes.Contains(b, []byte("CLOSED")) },
+		teatest.WithDuration(15*time.Second), teatest.WithCheckInterval(100*time.Millisecond))
+	tm.Type("q")
+	m := final(t, tm)
+	if m.Playing() || m.cursor != m.tl.Len()-1 || m.Speed() != 16 {
+		t.Fatalf("final: playing %v cursor %d/%d speed %v", m.Playing(), m.cursor, m.tl.Len(), m.Speed())
+	}
+}
+
+// countingWriter records the size of every write to the terminal.
+type countingWriter struct {
+	mu     sync.Mutex
+	writes []int
+	at     []time.Time
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	c.mu.Lock()
+	c.writes = append(c.writes, len(p))
+	c.at = append(c.at, time.Now())
+	c.mu.Unlock()
+	return len(p), nil
+}
+
+func (c *countingWriter) since(t time.Time) (n, bytes int, sizes []int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for i, at := range c.at {
+		if !at.Before(t) {
+			n++
+			bytes += c.writes[i]
+			sizes = append(sizes, c.writes[i])
+		}
+	}
+	return
+}
+
+// TestBytesPerFrame measures what the program writes to an 80×24 terminal per frame
+// while one segment flies, and checks that a paused program writes nothing. It runs the
+// real program (renderer included) behind a counting writer; it is a measurement, so
+// it logs its numbers (go test -v -run BytesPerFrame).
+func TestBytesPerFrame(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the program for a few seconds")
+	}
+	m := mustNew(t, Options{})
+	// Start just before the client's FIN leaves, paused.
+	for m.tl.At(m.cursor).Kind != model.EvSend {
+		m.jump(m.cursor + 1)
+	}
+	m.jump(m.cursor - 1)
+	out := &countingWriter{}
+	inR, inW := io.Pipe()
+	defer inW.Close()
+	p := tea.NewProgram(m, tea.WithOutput(out), tea.WithInput(inR), tea.WithWindowSize(80, 24),
+		tea.WithColorProfile(colorprofile.ANSI256), tea.WithoutSignals())
+	done := make(chan struct{})
+	go func() { p.Run(); close(done) }()
+	time.Sleep(500 * time.Millisecond) // first full frame, queries
+	start := time.Now()
+	time.Sleep(700 * time.Millisecond)
+	if n, b, _ := out.since(start); n != 0 || b != 0 {
+		t.Errorf("paused before playing: %d writes, %d bytes", n, b)
+	}
+	// Play: the FIN leaves and crosses the link (0.6 s of story time at 1×).
+	p.Send(tea.KeyPressMsg{Code: tea.KeySpace, Text: " "})
+	playStart := time.Now()
+	time.Sleep(900 * time.Millisecond)
+	p.Send(tea.KeyPressMsg{Code: tea.KeySpace, Text: " "})
+	time.Sleep(200 * time.Millisecond)
+	n, total, sizes := out.since(playStart)
+	if n == 0 {
+		t.Fatal("nothing written while playing")
+	}
+	sort.Ints(sizes)
+	median := sizes[len(sizes)/2]
+	t.Logf("playing 0.9 s at 80x24: %d frames, %d bytes, median %d bytes/frame, max %d", n, total, median, sizes[len(sizes)-1])
+	if median >= 200 {
+		t.Errorf("median %d bytes per frame while a segment flies, want < 200", median)
+	}
+	if float64(n) > 0.9*30*1.5 {
+		t.Errorf("%d frames in 0.9 s: more than 30 fps", n)
+	}
+	pausedAt := time.Now()
+	time.Sleep(time.Second)
+	if n, b, _ := out.since(pausedAt); n != 0 || b != 0 {
+		t.Errorf("paused: %d writes, %d bytes in a second", n, b)
+	}
+	p.Quit()
+	<-done
+}

@@ -1,0 +1,284 @@
+package view
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
+
+	"github.com/tcpwave/tcpwave/model"
+)
+
+func isQuit(cmd tea.Cmd) bool {
+	if cmd == nil {
+		return false
+	}
+	_, ok := cmd().(tea.QuitMsg)
+	return ok
+}
+
+// TestUpdateKeys drives Update as a function, one key at a time, and checks the state
+// each key leaves.
+func TestUpdateKeys(t *testing.T) {
+	t.Run("next", func(t *testing.T) {
+		for _, k := range []string{"right", "l", "n"} {
+			m := sized(t, "client-close", "linux", 80, 24)
+			press(m, k)
+			if m.cursor != 1 || m.now != m.tl.At(1).T {
+				t.Errorf("%s: cursor %d now %v, want 1 at its instant", k, m.cursor, m.now)
+			}
+		}
+	})
+	t.Run("prev", func(t *testing.T) {
+		for _, k := range []string{"left", "h", "b"} {
+			m := sized(t, "client-close", "linux", 80, 24)
+			m.jump(5)
+			press(m, k)
+			if m.cursor != 4 {
+				t.Errorf("%s: cursor %d, want 4", k, m.cursor)
+			}
+		}
+	})
+	t.Run("prev-disabled-at-first", func(t *testing.T) {
+		m := sized(t, "client-close", "linux", 80, 24)
+		m.updateKeys()
+		if m.keys.Prev.Enabled() || m.keys.First.Enabled() {
+			t.Error("rewind enabled at the first event")
+		}
+		if strings.Contains(screenText(m), "← back") {
+			t.Error("help shows ← back at the first event")
+		}
+		press(m, "h")
+		if m.cursor != 0 {
+			t.Errorf("cursor %d after h at the first event", m.cursor)
+		}
+	})
+	t.Run("first-last", func(t *testing.T) {
+		for _, k := range []string{"end", "G"} {
+			m := sized(t, "client-close", "linux", 80, 24)
+			press(m, k)
+			if m.cursor != m.tl.Len()-1 || m.now != m.tl.End() {
+				t.Errorf("%s: cursor %d now %v", k, m.cursor, m.now)
+			}
+			if m.keys.Next.Enabled() || strings.Contains(screenText(m), "→ next") {
+				t.Errorf("%s: next still offered at the last event", k)
+			}
+		}
+		for _, k := range []string{"home", "g"} {
+			m := sized(t, "client-close", "linux", 80, 24)
+			press(m, "G", k)
+			if m.cursor != 0 || m.now != 0 {
+				t.Errorf("%s: cursor %d now %v", k, m.cursor, m.now)
+			}
+		}
+	})
+	t.Run("space-plays-and-pauses", func(t *testing.T) {
+		m := sized(t, "client-close", "linux", 80, 24)
+		cmd := press(m, "space")
+		if !m.playing || cmd == nil {
+			t.Fatal("space did not start playing with a tick")
+		}
+		gen := m.gen
+		start := time.Unix(1000, 0)
+		// Feed ticks as the runtime would: 30 per second of wall time.
+		for i := 0; i < 60; i++ {
+			_, cmd = m.Update(tickMsg{gen: gen, at: start.Add(time.Duration(i) * frameInterval)})
+			if cmd == nil {
+				t.Fatalf("tick %d was not re-armed", i)
+			}
+		}
+		if m.cursor == 0 || m.now == 0 {
+			t.Fatalf("two seconds of play left cursor %d now %v", m.cursor, m.now)
+		}
+		cur, now := m.cursor, m.now
+		press(m, "space")
+		if m.playing {
+			t.Fatal("space did not pause")
+		}
+		// A tick of the old generation is stale: no state change, no new tick.
+		if _, cmd := m.Update(tickMsg{gen: gen, at: start.Add(3 * time.Second)}); cmd != nil || m.cursor != cur || m.now != now {
+			t.Fatal("a stale tick moved the paused model or re-armed")
+		}
+	})
+	t.Run("play-to-the-end-stops", func(t *testing.T) {
+		m := sized(t, "client-close", "linux", 80, 24)
+		press(m, "space")
+		start := time.Unix(1000, 0)
+		var ticks int
+		for ticks = 0; ticks < 30*60 && m.playing; ticks++ {
+			m.Update(tickMsg{gen: m.gen, at: start.Add(time.Duration(ticks) * frameInterval)})
+		}
+		if m.playing || m.cursor != m.tl.Len()-1 {
+			t.Fatalf("still playing after %d ticks (cursor %d)", ticks, m.cursor)
+		}
+		if secs := float64(ticks) / 30; secs >= 30 {
+			t.Errorf("client-close took %.1f s of wall time at 1×, want < 30", secs)
+		}
+	})
+	t.Run("speed", func(t *testing.T) {
+		m := sized(t, "client-close", "linux", 80, 24)
+		press(m, "+")
+		if m.Speed() != 2 {
+			t.Errorf("+: speed %v", m.Speed())
+		}
+		press(m, "-", "-")
+		if m.Speed() != 0.5 {
+			t.Errorf("-: speed %v", m.Speed())
+		}
+		for range 10 {
+			press(m, "-")
+		}
+		if m.Speed() != speeds[0] || m.keys.Slower.Enabled() {
+			t.Errorf("slowest: speed %v, slower enabled %v", m.Speed(), m.keys.Slower.Enabled())
+		}
+	})
+	t.Run("drop-and-undo", func(t *testing.T) {
+		m := sized(t, "client-close", "linux", 80, 24)
+		n := m.tl.Len()
+		press(m, "u")
+		if m.Injected() != 0 {
+			t.Fatal("u with nothing to undo changed something")
+		}
+		press(m, "d") // nothing in flight at t=0: the next segment to be sent, the FIN
+		if m.Injected() != 1 || m.tl.Len() == n {
+			t.Fatalf("d: injected %d, events %d (was %d)", m.Injected(), m.tl.Len(), n)
+		}
+		f := m.tl.Injected()[0]
+		if f.Side != model.A || f.Nth != 1 {
+			t.Errorf("d dropped %v, want the client's first segment", f)
+		}
+		press(m, "u")
+		if m.Injected() != 0 || m.tl.Len() != n {
+			t.Errorf("u: injected %d, events %d", m.Injected(), m.tl.Len())
+		}
+	})
+	t.Run("drop-disabled-when-nothing-left", func(t *testing.T) {
+		m := sized(t, "client-close", "linux", 80, 24)
+		press(m, "G")
+		m.updateKeys()
+		if m.keys.Drop.Enabled() {
+			t.Fatal("d enabled at the end, with nothing left to send")
+		}
+		n := m.tl.Len()
+		press(m, "d")
+		if m.Injected() != 0 || m.tl.Len() != n {
+			t.Error("d acted with nothing to drop")
+		}
+	})
+	t.Run("profile-keeps-the-point-of-the-story", func(t *testing.T) {
+		m := sized(t, "client-close", "linux", 80, 24)
+		stepTo(t, m, func(tl *model.Timeline, ev *model.Event) bool {
+			return ev.Kind == model.EvState && ev.Side == model.B && ev.To == model.LastAck
+		})
+		press(m, "p")
+		if m.Profile() != "rfc9293" {
+			t.Fatalf("profile %s after p", m.Profile())
+		}
+		ev := m.tl.At(m.cursor)
+		if ev.Kind != model.EvState || ev.Side != model.B || ev.To != model.LastAck {
+			t.Errorf("after p the cursor is at %s, want the server entering LAST_ACK", ev.TraceBody(m.tl))
+		}
+		press(m, "p")
+		if m.Profile() != "linux" {
+			t.Errorf("p twice: %s", m.Profile())
+		}
+	})
+	t.Run("profile-keeps-drops", func(t *testing.T) {
+		m := sized(t, "client-close", "linux", 80, 24)
+		stepTo(t, m, isSend(model.A, model.ACK))
+		press(m, "d", "p")
+		if m.Injected() != 1 || len(m.tl.Injected()) != 1 {
+			t.Fatalf("after p: %d drops", m.Injected())
+		}
+		press(m, "u")
+		if m.Injected() != 0 {
+			t.Error("undo after p failed")
+		}
+	})
+	t.Run("scenario-picker", func(t *testing.T) {
+		m := sized(t, "client-close", "linux", 80, 24)
+		press(m, "s")
+		if !m.PickerOpen() {
+			t.Fatal("s did not open the picker")
+		}
+		press(m, "q") // types q: only ctrl+c quits in the picker
+		if !m.PickerOpen() || m.picker.filter != "q" {
+			t.Fatalf("q in the picker: open %v filter %q", m.PickerOpen(), m.picker.filter)
+		}
+		press(m, "backspace", "f", "i", "n", "a", "l")
+		if got := m.picker.selected(); got == nil || got.ID != "lost-final-ack" {
+			t.Fatalf("filter %q selects %v", m.picker.filter, got)
+		}
+		press(m, "esc")
+		if m.PickerOpen() || m.sc.ID != "client-close" {
+			t.Fatal("esc did not cancel")
+		}
+		press(m, "s", "down", "down", "up", "enter")
+		if m.PickerOpen() || m.sc.ID != "server-close" || m.cursor != 0 {
+			t.Errorf("enter opened %s at %d", m.sc.ID, m.cursor)
+		}
+		press(m, "s")
+		if cmd := press(m, "ctrl+c"); !isQuit(cmd) {
+			t.Error("ctrl+c in the picker does not quit")
+		}
+	})
+	t.Run("help", func(t *testing.T) {
+		m := sized(t, "client-close", "linux", 80, 24)
+		press(m, "?")
+		if !m.HelpOpen() || !strings.Contains(screenText(m), "next event") {
+			t.Error("? did not show the full help")
+		}
+		press(m, "?")
+		if m.HelpOpen() {
+			t.Error("? did not close the help")
+		}
+	})
+	t.Run("quit", func(t *testing.T) {
+		for _, k := range []string{"q", "ctrl+c"} {
+			m := sized(t, "client-close", "linux", 80, 24)
+			if !isQuit(press(m, k)) {
+				t.Errorf("%s does not quit", k)
+			}
+		}
+	})
+	t.Run("space-string-never-a-binding", func(t *testing.T) {
+		for _, b := range DefaultKeyMap().FullHelp() {
+			for _, k := range b {
+				for _, key := range k.Keys() {
+					if key == " " {
+						t.Errorf("binding %q uses \" \"", k.Help().Desc)
+					}
+				}
+			}
+		}
+	})
+	t.Run("key-release-ignored", func(t *testing.T) {
+		m := sized(t, "client-close", "linux", 80, 24)
+		m.Update(tea.KeyReleaseMsg{Code: 'l', Text: "l"})
+		if m.cursor != 0 {
+			t.Error("a key release stepped")
+		}
+	})
+	t.Run("colours", func(t *testing.T) {
+		m := sized(t, "client-close", "linux", 80, 24)
+		press(m, "l", "l", "l")
+		dark := m.View().Content
+		m.Update(tea.BackgroundColorMsg{Color: lightColor{}})
+		if m.isDark || m.View().Content == dark {
+			t.Error("a light background changed nothing")
+		}
+		m.Update(tea.ColorProfileMsg{Profile: colorprofile.Ascii})
+		if strings.Contains(m.View().Content, "38;5;") {
+			t.Error("colour escapes with the Ascii profile (NO_COLOR)")
+		}
+		if cmd := m.Init(); cmd == nil {
+			t.Error("Init does not ask for the background colour")
+		}
+	})
+}
+
+type lightColor struct{}
+
+func (lightColor) RGBA() (r, g, b, a uint32) { return 0xffff, 0xffff, 0xffff, 0xffff }
