@@ -166,9 +166,14 @@ func testSigner(t testing.TB) gossh.Signer {
 // adjusted by mutate. It is shut down at the end of the test.
 func startServer(t testing.TB, mutate func(*Config)) *testServer {
 	t.Helper()
+	return startServerTicking(t, 10*time.Millisecond, mutate)
+}
+
+// startServerTicking is startServer with test models that tick every interval.
+func startServerTicking(t testing.TB, interval time.Duration, mutate func(*Config)) *testServer {
+	t.Helper()
 	st := &stats{}
 	logs := &syncBuffer{}
-	interval := 10 * time.Millisecond
 	cfg := Config{
 		HostKey: testSigner(t),
 		NewModel: func(sess ssh.Session, arg string) (tea.Model, error) {

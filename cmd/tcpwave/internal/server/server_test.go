@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -746,3 +747,91 @@ func TestNoLeaks(t *testing.T) {
 }
 
 var baseG int
+
+// TestLoadAnimating is a measurement, run on demand (TCPWAVE_LOAD=1): 100 sessions of
+// the test model, which changes its screen on every tick at 30 per second, served and
+// read in this one process on loopback. Each client must still see at least 25 frames
+// per second. (The load tool, cmd/tcpwave-load, measures the real UI in a separate
+// server process.)
+func TestLoadAnimating(t *testing.T) {
+	if os.Getenv("TCPWAVE_LOAD") == "" {
+		t.Skip("a measurement: set TCPWAVE_LOAD=1 to run it")
+	}
+	const n, window = 100, 5 * time.Second
+	ts := startServerTicking(t, time.Second/30, func(c *Config) { c.MaxPerIP = n })
+	type counter struct {
+		mu     sync.Mutex
+		frames int
+		last   time.Time
+		on     bool
+	}
+	counters := make([]*counter, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c, err := ts.tryDial("load")
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			t.Cleanup(func() { c.Close() })
+			s, err := c.NewSession()
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			r, _ := s.StdoutPipe()
+			if err := s.RequestPty("xterm-256color", 24, 80, nil); err != nil {
+				t.Error(err)
+				return
+			}
+			if err := s.Shell(); err != nil {
+				t.Error(err)
+				return
+			}
+			ctr := &counter{}
+			counters[i] = ctr
+			go func() {
+				buf := make([]byte, 32<<10)
+				for {
+					_, err := r.Read(buf)
+					now := time.Now()
+					ctr.mu.Lock()
+					if ctr.on && now.Sub(ctr.last) >= 5*time.Millisecond {
+						ctr.frames++
+					}
+					ctr.last = now
+					ctr.mu.Unlock()
+					if err != nil {
+						return
+					}
+				}
+			}()
+		}()
+	}
+	wg.Wait()
+	if t.Failed() {
+		return
+	}
+	time.Sleep(time.Second)
+	for _, c := range counters {
+		c.mu.Lock()
+		c.on = true
+		c.mu.Unlock()
+	}
+	time.Sleep(window)
+	var fps []float64
+	for _, c := range counters {
+		c.mu.Lock()
+		fps = append(fps, float64(c.frames)/window.Seconds())
+		c.on = false
+		c.mu.Unlock()
+	}
+	slices.Sort(fps)
+	t.Logf("%d sessions at 30 fps, 80x24: frames/s per client min %.1f, median %.1f, max %.1f", n, fps[0], fps[n/2], fps[n-1])
+	if fps[0] < 25 {
+		t.Errorf("the slowest client got %.1f frames/s, want ≥ 25", fps[0])
+	}
+}
