@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -35,16 +36,144 @@ func TestServeEndToEnd(t *testing.T) {
 		t.Fatalf("build: %v\n%s", err, out)
 	}
 
-	// The server, on a random port, with a throwaway host key.
+	e := startServe(t, bin, filepath.Join(dir, "main"))
+	srv, exited, serverLog, sshCmd, sshArgs := e.cmd, e.exited, e.log, e.sshCmd, e.sshArgs
+
+	// No PTY: one line, exit status 1, fast.
+	start := time.Now()
+	out, err := exec.Command("ssh", append(append([]string{}, sshArgs...), "-T", "student@127.0.0.1")...).CombinedOutput()
+	t.Logf("ssh -T refused in %s (connection and handshake included)", time.Since(start))
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 {
+		t.Errorf("ssh -T: %v, want exit status 1", err)
+	}
+	if got := strings.TrimSpace(string(out)); strings.Count(got, "\n") != 0 || !strings.Contains(got, "needs a terminal") {
+		t.Errorf("ssh -T output %q, want one line saying a terminal is needed", got)
+	}
+
+	tm := newTmux(t, dir)
+
+	// A session: the UI appears at the pane's size, the keys work, q quits cleanly.
+	pane := tm.run(sshCmd+" -tt student@127.0.0.1", 100, 30)
+	tm.waitScreen(pane, "the UI", func(s string) bool { return strings.Contains(s, "tcpwave ·") && strings.Contains(s, "Client") })
+	if first, _, _ := strings.Cut(tm.capture(pane), "\n"); !strings.Contains(first, "linux") {
+		t.Errorf("title %q: want the default linux profile", first)
+	}
+	tm.keys(pane, "Space")
+	tm.waitScreen(pane, "playing", func(s string) bool { return strings.Contains(s, "playing") })
+	tm.keys(pane, "p")
+	tm.waitScreen(pane, "the profile switched to rfc9293", func(s string) bool {
+		first, _, _ := strings.Cut(s, "\n")
+		return strings.Contains(first, "rfc9293")
+	})
+	if strings.Contains(tm.capture(pane), "slower") {
+		t.Logf("full help already shown before '?'; the check below is weaker")
+	}
+	tm.keys(pane, "?")
+	tm.waitScreen(pane, "full help", func(s string) bool { return strings.Contains(s, "slower") })
+	tm.keys(pane, "q")
+	tm.waitScreen(pane, "ssh to exit 0", func(s string) bool { return strings.Contains(s, "SSH_EXIT=0") })
+	if tm.format(pane, "#{alternate_on}") != "0" {
+		t.Errorf("still in the alt screen after quitting")
+	}
+
+	// A scenario by argument.
+	pane2 := tm.run(sshCmd+" -tt student@127.0.0.1 half-close", 90, 28)
+	tm.waitScreen(pane2, "the half-close scenario", func(s string) bool { return strings.Contains(s, "Half-close") })
+	tm.keys(pane2, "q")
+	tm.waitScreen(pane2, "ssh to exit", func(s string) bool { return strings.Contains(s, "SSH_EXIT=0") })
+
+	// An unknown one, and a path: one clear line, exit 1.
+	pane3 := tm.run(sshCmd+" -tt student@127.0.0.1 /etc/passwd", 90, 28)
+	tm.waitScreen(pane3, "a refusal", func(s string) bool { return strings.Contains(s, "SSH_EXIT=1") })
+	if s := tm.capture(pane3); !strings.Contains(s, "cannot be opened over SSH") || strings.Contains(s, "root:") {
+		t.Errorf("path argument: screen\n%s", s)
+	}
+
+	// A second server with a cap of one session and a short inactivity timeout: the
+	// second student is told the server is full; the first is told goodbye when idle.
+	small := startServe(t, bin, filepath.Join(dir, "small"), "--max-sessions", "1", "--idle-timeout", "1500ms")
+	paneA := tm.run(small.sshCmd+" -tt a@127.0.0.1", 100, 30)
+	tm.waitScreen(paneA, "the UI", func(s string) bool { return strings.Contains(s, "tcpwave ·") })
+	tm.keys(paneA, "Space") // playing: the screen keeps changing, but no more keys come
+	paneB := tm.run(small.sshCmd+" -tt b@127.0.0.1", 100, 30)
+	tm.waitScreen(paneB, "server full", func(s string) bool {
+		return strings.Contains(s, "tcpwave is full (all 1 sessions in use)") && strings.Contains(s, "SSH_EXIT=")
+	})
+	tm.waitScreen(paneA, "the idle goodbye", func(s string) bool {
+		return strings.Contains(s, "no key pressed for 1.5s") && strings.Contains(s, "SSH_EXIT=0")
+	})
+	if tm.format(paneA, "#{alternate_on}") != "0" || tm.format(paneA, "#{cursor_flag}") != "1" {
+		t.Errorf("idle goodbye: terminal not restored (alt screen %s, cursor %s)",
+			tm.format(paneA, "#{alternate_on}"), tm.format(paneA, "#{cursor_flag}"))
+	}
+	for _, want := range []string{"reason=idle", "session refused", "tcpwave is full"} {
+		if !strings.Contains(small.log.String(), want) {
+			t.Errorf("small server log lacks %q:\n%s", want, small.log.String())
+		}
+	}
+
+	// Shutdown: an open (playing) session is told goodbye, its terminal restored, and
+	// the server exits promptly.
+	pane4 := tm.run(sshCmd+" -tt student@127.0.0.1", 100, 30)
+	tm.waitScreen(pane4, "the UI", func(s string) bool { return strings.Contains(s, "tcpwave ·") })
+	tm.keys(pane4, "Space")
+	tm.waitScreen(pane4, "playing", func(s string) bool { return strings.Contains(s, "playing") })
+	start = time.Now()
+	if err := srv.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-exited:
+		t.Logf("server exited %s after SIGTERM (%v)", time.Since(start), err)
+		if err != nil {
+			t.Errorf("server exit: %v, want status 0", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatalf("server still running 10 s after SIGTERM")
+	}
+	tm.waitScreen(pane4, "goodbye", func(s string) bool {
+		return strings.Contains(s, "the server is shutting down. Goodbye!") && strings.Contains(s, "SSH_EXIT=0")
+	})
+	if tm.format(pane4, "#{alternate_on}") != "0" {
+		t.Errorf("client left in the alt screen after shutdown")
+	}
+	if tm.format(pane4, "#{cursor_flag}") != "1" {
+		t.Errorf("client cursor left hidden after shutdown")
+	}
+	for _, want := range []string{"session start", "session end", "reason=quit", "reason=shutdown", "reason=no-pty", "user=student"} {
+		if !strings.Contains(serverLog.String(), want) {
+			t.Errorf("server log lacks %q", want)
+		}
+	}
+}
+
+// served is a `tcpwave serve` child process and how to reach it with OpenSSH.
+type served struct {
+	cmd     *exec.Cmd
+	exited  chan error
+	log     *lockedBuffer
+	port    string
+	sshArgs []string
+	sshCmd  string // the same, as a shell command
+}
+
+// startServe runs `tcpwave serve` on 127.0.0.1 and a random port with a throwaway host
+// key in dir, checks the fingerprint it prints and the key file's mode, and writes a
+// known_hosts so that OpenSSH checks the host key strictly.
+func startServe(t *testing.T, bin, dir string, extra ...string) *served {
+	t.Helper()
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
 	keyPath := filepath.Join(dir, "hostkey")
-	srv := exec.Command(bin, "serve", "--listen", "127.0.0.1:0", "--host-key", keyPath)
+	srv := exec.Command(bin, append([]string{"serve", "--listen", "127.0.0.1:0", "--host-key", keyPath}, extra...)...)
 	srv.Env = append(os.Environ(), "XDG_DATA_HOME="+filepath.Join(dir, "data"))
 	stdout, err := srv.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
 	}
-	var serverLog bytes.Buffer
-	srv.Stderr = &serverLog
+	serverLog := &lockedBuffer{}
+	srv.Stderr = serverLog
 	if err := srv.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -103,92 +232,28 @@ func TestServeEndToEnd(t *testing.T) {
 	}
 	sshArgs := []string{"-F", "/dev/null", "-p", port,
 		"-o", "UserKnownHostsFile=" + knownHosts, "-o", "StrictHostKeyChecking=yes",
-		"-o", "BatchMode=yes", "-o", "LogLevel=ERROR", "-o", "ConnectTimeout=10"}
+		"-o", "BatchMode=yes", "-o", "ConnectTimeout=10"}
 	sshCmd := "ssh " + strings.Join(quoteAll(sshArgs), " ")
 
-	// No PTY: one line, exit status 1, fast.
-	start := time.Now()
-	out, err := exec.Command("ssh", append(append([]string{}, sshArgs...), "-T", "student@127.0.0.1")...).CombinedOutput()
-	t.Logf("ssh -T refused in %s (connection and handshake included)", time.Since(start))
-	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 {
-		t.Errorf("ssh -T: %v, want exit status 1", err)
-	}
-	if got := strings.TrimSpace(string(out)); strings.Count(got, "\n") != 0 || !strings.Contains(got, "needs a terminal") {
-		t.Errorf("ssh -T output %q, want one line saying a terminal is needed", got)
-	}
+	return &served{cmd: srv, exited: exited, log: serverLog, port: port, sshArgs: sshArgs, sshCmd: sshCmd}
+}
 
-	tm := newTmux(t, dir)
+// lockedBuffer is a bytes.Buffer safe to write from the exec copier and read in the test.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
 
-	// A session: the UI appears at the pane's size, the keys work, q quits cleanly.
-	pane := tm.run(sshCmd+" -tt student@127.0.0.1", 100, 30)
-	tm.waitScreen(pane, "the UI", func(s string) bool { return strings.Contains(s, "tcpwave ·") && strings.Contains(s, "Client") })
-	if first, _, _ := strings.Cut(tm.capture(pane), "\n"); !strings.Contains(first, "linux") {
-		t.Errorf("title %q: want the default linux profile", first)
-	}
-	tm.keys(pane, "Space")
-	tm.waitScreen(pane, "playing", func(s string) bool { return strings.Contains(s, "playing") })
-	tm.keys(pane, "p")
-	tm.waitScreen(pane, "the profile switched to rfc9293", func(s string) bool {
-		first, _, _ := strings.Cut(s, "\n")
-		return strings.Contains(first, "rfc9293")
-	})
-	if strings.Contains(tm.capture(pane), "slower") {
-		t.Logf("full help already shown before '?'; the check below is weaker")
-	}
-	tm.keys(pane, "?")
-	tm.waitScreen(pane, "full help", func(s string) bool { return strings.Contains(s, "slower") })
-	tm.keys(pane, "q")
-	tm.waitScreen(pane, "ssh to exit 0", func(s string) bool { return strings.Contains(s, "SSH_EXIT=0") })
-	if tm.format(pane, "#{alternate_on}") != "0" {
-		t.Errorf("still in the alt screen after quitting")
-	}
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.Write(p)
+}
 
-	// A scenario by argument.
-	pane2 := tm.run(sshCmd+" -tt student@127.0.0.1 half-close", 90, 28)
-	tm.waitScreen(pane2, "the half-close scenario", func(s string) bool { return strings.Contains(s, "Half-close") })
-	tm.keys(pane2, "q")
-	tm.waitScreen(pane2, "ssh to exit", func(s string) bool { return strings.Contains(s, "SSH_EXIT=0") })
-
-	// An unknown one, and a path: one clear line, exit 1.
-	pane3 := tm.run(sshCmd+" -tt student@127.0.0.1 /etc/passwd", 90, 28)
-	tm.waitScreen(pane3, "a refusal", func(s string) bool { return strings.Contains(s, "SSH_EXIT=1") })
-	if s := tm.capture(pane3); !strings.Contains(s, "cannot be opened over SSH") || strings.Contains(s, "root:") {
-		t.Errorf("path argument: screen\n%s", s)
-	}
-
-	// Shutdown: an open (playing) session is told goodbye, its terminal restored, and
-	// the server exits promptly.
-	pane4 := tm.run(sshCmd+" -tt student@127.0.0.1", 100, 30)
-	tm.waitScreen(pane4, "the UI", func(s string) bool { return strings.Contains(s, "tcpwave ·") })
-	tm.keys(pane4, "Space")
-	tm.waitScreen(pane4, "playing", func(s string) bool { return strings.Contains(s, "playing") })
-	start = time.Now()
-	if err := srv.Process.Signal(syscall.SIGTERM); err != nil {
-		t.Fatal(err)
-	}
-	select {
-	case err := <-exited:
-		t.Logf("server exited %s after SIGTERM (%v)", time.Since(start), err)
-		if err != nil {
-			t.Errorf("server exit: %v, want status 0", err)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatalf("server still running 10 s after SIGTERM")
-	}
-	tm.waitScreen(pane4, "goodbye", func(s string) bool {
-		return strings.Contains(s, "the server is shutting down. Goodbye!") && strings.Contains(s, "SSH_EXIT=0")
-	})
-	if tm.format(pane4, "#{alternate_on}") != "0" {
-		t.Errorf("client left in the alt screen after shutdown")
-	}
-	if tm.format(pane4, "#{cursor_flag}") != "1" {
-		t.Errorf("client cursor left hidden after shutdown")
-	}
-	for _, want := range []string{"session start", "session end", "reason=quit", "reason=shutdown", "reason=no-pty", "user=student"} {
-		if !strings.Contains(serverLog.String(), want) {
-			t.Errorf("server log lacks %q", want)
-		}
-	}
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.String()
 }
 
 func quoteAll(args []string) []string {

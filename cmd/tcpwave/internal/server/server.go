@@ -267,10 +267,10 @@ func (s *Server) acquire(ip string) (refusal string) {
 	default:
 	}
 	if s.total >= s.cfg.MaxSessions {
-		return fmt.Sprintf("tcpwave is full (%d sessions); please try again in a few minutes", s.cfg.MaxSessions)
+		return fmt.Sprintf("tcpwave is full (all %d sessions in use); please try again in a few minutes", s.cfg.MaxSessions)
 	}
 	if s.perIP[ip] >= s.cfg.MaxPerIP {
-		return fmt.Sprintf("tcpwave is full for your address (%d sessions); please close one or try again later", s.cfg.MaxPerIP)
+		return fmt.Sprintf("tcpwave is full for your address (all %d sessions in use); please close one or try again later", s.cfg.MaxPerIP)
 	}
 	s.total++
 	s.perIP[ip]++

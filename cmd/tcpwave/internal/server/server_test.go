@@ -215,7 +215,7 @@ func TestCaps(t *testing.T) {
 		}
 		c2 := ts.dial(t, "v")
 		_, err := c2.NewSession()
-		checkFull(t, err, "tcpwave is full (3 sessions)")
+		checkFull(t, err, "tcpwave is full (all 3 sessions in use)")
 		open[0].Close()
 		// The slot comes back once the channel is closed.
 		var s *gossh.Session
@@ -242,7 +242,7 @@ func TestCaps(t *testing.T) {
 			t.Fatal(err)
 		}
 		_, err := a.NewSession()
-		checkFull(t, err, "tcpwave is full for your address (2 sessions)")
+		checkFull(t, err, "tcpwave is full for your address (all 2 sessions in use)")
 	})
 }
 
