@@ -28,8 +28,11 @@ type diagram struct {
 	tl    *model.Timeline
 	width int
 
-	// Columns: [timeW: time][1: cursor mark][gutW: client notes] xl [arrows] xr [gutW: server notes]
+	// Columns: [timeW: time][client notes] xl [arrows] xr [server notes]; the cursor
+	// mark goes in the first column after the times.
 	timeW, gutW, xl, xr int
+	// scale multiplies the rows a gap takes (2 on tall screens).
+	scale int
 
 	times []time.Duration // distinct event times
 	tRow  []int           // first row of each distinct time's block
@@ -73,6 +76,8 @@ type arrow struct {
 	path    []pcell // from the sender's lifeline to the receiver's
 	label   string
 	lx, ly  int // where the label is written
+	// labelRunes is the label as runes, to draw the head over it.
+	labelRunes []rune
 }
 
 // pcell is one cell of an arrow's path.
@@ -140,8 +145,11 @@ func gapRows(g time.Duration) int {
 }
 
 // newDiagram lays out tl at the given width. timeCol adds a column of times at the left.
-func newDiagram(tl *model.Timeline, width int) *diagram {
-	d := &diagram{tl: tl, width: width}
+func newDiagram(tl *model.Timeline, width int, tall bool) *diagram {
+	d := &diagram{tl: tl, width: width, scale: 1}
+	if tall {
+		d.scale = 2
+	}
 	if width >= 100 {
 		d.timeW = 9
 	}
@@ -150,6 +158,11 @@ func newDiagram(tl *model.Timeline, width int) *diagram {
 	d.gutW = max(8, min(30, (width-d.timeW-3-35)/2))
 	d.xl = d.timeW + d.gutW + 1
 	d.xr = width - d.gutW - 2
+	// Beyond 90 columns wider arrows only flatten the slopes: centre the lifelines.
+	if extra := d.xr - d.xl - 1 - 90; extra > 0 {
+		d.xl += extra / 2
+		d.xr -= extra - extra/2
+	}
 	if d.xr-d.xl < 8 {
 		d.xr = d.xl + 8
 	}
@@ -274,7 +287,7 @@ func newDiagram(tl *model.Timeline, width int) *diagram {
 				d.breaks = append(d.breaks, brk{row: row + block, ev: d.tEv[k+1], label: fmtGap(g)})
 				row += block + 1
 			} else {
-				row += max(block, gapRows(g)+block-1)
+				row += max(block, d.scale*gapRows(g)+block-1)
 			}
 		} else {
 			row += block
@@ -352,6 +365,7 @@ func newDiagram(tl *model.Timeline, width int) *diagram {
 		}
 		r1 = max(r1, r0)
 		a.label = segLabel(s, d.xr-d.xl-1-4)
+		a.labelRunes = []rune(a.label)
 		d.layArrow(&a, r0, r1, &taken)
 		d.arrows = append(d.arrows, a)
 	}
@@ -662,22 +676,45 @@ func (d *diagram) draw(g *grid, x0, y0, h int, cursor int, now time.Duration, ma
 			}
 			g.set(x0+c.x, Y(c.y), r, st)
 		}
-		// The label, then the head over it.
+		// The label, then the head. While the head crosses the label, the label
+		// opens to let it through: ◆ is inserted between two letters (the letters on
+		// its far side shift by one cell), so the head is visible in plain text and no
+		// letter is hidden.
+		c := a.path[upto]
+		lost := a.lost && (done || frac >= a.lossAt)
 		lst := st
 		if !done {
 			lst = stFlight
 		}
+		head := -1 // the label index the head stands before, when inside the label
+		if !done && !lost && c.y == a.ly && c.x >= a.lx && c.x < a.lx+len(a.labelRunes) {
+			head = c.x - a.lx
+		}
 		if in(a.ly) {
-			end := g.text(x0+a.lx, Y(a.ly), a.label, lst, x0+d.xr)
-			_ = end
+			retrans := len(a.labelRunes)
 			if i := strings.Index(a.label, "⟲"); i >= 0 {
-				// Re-colour the retransmission mark.
-				g.text(x0+a.lx+textWidth(a.label[:i]), Y(a.ly), a.label[i:], stRetrans, x0+d.xr)
+				retrans = len([]rune(a.label[:i]))
+			}
+			for i, r := range a.labelRunes {
+				x := a.lx + i
+				if head >= 0 {
+					if a.from == model.A && i >= head {
+						x++
+					} else if a.from == model.B && i <= head {
+						x--
+					}
+				}
+				rst := lst
+				if i >= retrans {
+					rst = stRetrans
+				}
+				if x > d.xl && x < d.xr {
+					g.set(x0+x, Y(a.ly), r, rst)
+				}
 			}
 		}
-		c := a.path[upto]
 		switch {
-		case a.lost && (done || frac >= a.lossAt):
+		case lost:
 			if in(c.y) {
 				g.set(x0+c.x, Y(c.y), '✕', stLost)
 			}
@@ -722,10 +759,14 @@ func (d *diagram) draw(g *grid, x0, y0, h int, cursor int, now time.Duration, ma
 		s := string(b)
 		y := Y(nt.row)
 		if nt.side == model.A {
-			w := min(textWidth(s), d.gutW-1)
-			g.text(x0+d.xl-1-w, y, s, st, x0+d.xl-1)
+			room := d.xl - 1 - d.timeW
+			if mark {
+				room-- // keep the cursor mark's column
+			}
+			s = fitText(s, room)
+			g.text(x0+d.xl-1-textWidth(s), y, s, st, x0+d.xl-1)
 		} else {
-			g.text(x0+d.xr+2, y, s, st, x0+d.width)
+			g.text(x0+d.xr+2, y, fitText(s, d.width-d.xr-2), st, x0+d.width)
 		}
 	}
 	if mark {
@@ -735,6 +776,21 @@ func (d *diagram) draw(g *grid, x0, y0, h int, cursor int, now time.Duration, ma
 		}
 		g.set(x0+d.timeW, y, '▸', stStrong)
 	}
+}
+
+// fitText cuts s to w cells, marking the cut with …
+func fitText(s string, w int) string {
+	if textWidth(s) <= w {
+		return s
+	}
+	if w <= 0 {
+		return ""
+	}
+	r := []rune(s)
+	for len(r) > 0 && textWidth(string(r))+1 > w {
+		r = r[:len(r)-1]
+	}
+	return string(r) + "…"
 }
 
 // fmtClock writes a virtual time for the time column: "0.220s", "60.220s".

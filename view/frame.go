@@ -90,9 +90,10 @@ func (m *Model) frame() string {
 		helpH = 1
 	}
 	s := m.layout(helpH)
-	if m.diag == nil || m.diagW != w {
-		m.diag = newDiagram(m.tl, w)
-		m.diagW = w
+	tall := s.diagH >= 36
+	if m.diag == nil || m.diagW != w || m.diagTall != tall {
+		m.diag = newDiagram(m.tl, w, tall)
+		m.diagW, m.diagTall = w, tall
 	}
 	g := &m.g
 	g.reset(w, s.helpY)

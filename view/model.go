@@ -59,14 +59,16 @@ type Model struct {
 	profile string
 
 	// stack holds the timeline and, above it, one fork per injected fault; undo pops.
-	stack  []*model.Timeline
-	tl     *model.Timeline
-	pace   pacing
-	diag   *diagram
-	diagW  int
-	cursor int
-	now    time.Duration
-	pos    time.Duration // story position (see pacing)
+	stack []*model.Timeline
+	tl    *model.Timeline
+	pace  pacing
+	diag  *diagram
+	diagW int
+	// diagTall records whether diag was laid out for a tall screen.
+	diagTall bool
+	cursor   int
+	now      time.Duration
+	pos      time.Duration // story position (see pacing)
 
 	playing  bool
 	gen      int

@@ -70,7 +70,9 @@ func TestProgramPlaysToTheEnd(t *testing.T) {
 	tm := teaModel(t, "fin-ack-merged")
 	tm.Type("++++")
 	tm.Type(" ")
-	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte("⏸ paused")) && bytes.Contains(b, []byte("CLOSED")) },
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool {
+		return bytes.Contains(b, []byte("⏸ paused")) && bytes.Contains(b, []byte("CLOSED"))
+	},
 		teatest.WithDuration(15*time.Second), teatest.WithCheckInterval(100*time.Millisecond))
 	tm.Type("q")
 	m := final(t, tm)

@@ -14,7 +14,7 @@ const MinRenderWidth = 48
 // styles nil the text is plain (no escape sequences), for files, slides and pipes.
 func Render(tl *model.Timeline, width int, styles *Styles) string {
 	width = max(width, MinRenderWidth)
-	d := newDiagram(tl, width)
+	d := newDiagram(tl, width, false)
 	var g grid
 	g.reset(width, d.rows+3)
 	title := fmt.Sprintf("%s · %s · %s profile", tl.Scenario.ID, tl.Scenario.Title, tl.Profile.Name)
