@@ -122,11 +122,11 @@ func profileRemark(tl *model.Timeline, ev *model.Event) string {
 	case p.DelayedAck != o.DelayedAck && (ev.Kind == model.EvTimer && ev.Timer == model.TimerDelayedAck ||
 		ev.Kind == model.EvSend && strings.Contains(strings.ToLower(ev.Note), "delay")):
 		if linux {
-			return fmt.Sprintf("Here Linux differs from RFC 9293: after a FIN it delays its ACK up to %s s hoping to send it with data or with its own FIN, so a prompt close() merges FIN and ACK (three segments). The rfc9293 profile ACKs a FIN at once.", trimSecs(p.DelayedAck))
+			return fmt.Sprintf("Here Linux differs from the rfc9293 profile: it delays this ACK up to %s s hoping to send it with data or with its own FIN, which is why a prompt close() merges FIN and ACK (three segments, not four). The rfc9293 profile ACKs at once.", trimSecs(p.DelayedAck))
 		}
 		return fmt.Sprintf("Here RFC 9293 as profiled sends the ACK without delay; Linux would hold it up to %s s for data or a FIN to ride on.", trimSecs(o.DelayedAck))
 	case p.DelayedAck != o.DelayedAck && !linux && ev.Kind == model.EvSend && seg != nil && seg.Flags == model.ACK &&
-		ev.Snap[ev.Side].State == model.CloseWait:
+		ev.Snap[ev.Side].State == model.CloseWait && answersFIN(tl, ev):
 		return fmt.Sprintf("Linux would not send this ACK at once: it waits up to %s s so that, if its app closes promptly, FIN and ACK leave together.", trimSecs(o.DelayedAck))
 	case p.TransientFinWait2 != o.TransientFinWait2 && ev.Kind == model.EvState && ev.To == model.TimeWait &&
 		(ev.From == model.FinWait1 || ev.From == model.FinWait2 && ev.Index > 0 && tl.At(ev.Index-1).T == ev.T && wasState(tl, ev.Index, ev.Side, model.FinWait1)):
@@ -149,7 +149,9 @@ func profileRemark(tl *model.Timeline, ev *model.Event) string {
 			return "Linux resets here because unread data would be lost (RFC 9293 §3.6.1 SHLD-3, RFC 2525 §2.17). The rfc9293 profile (no half-duplex close) sends a FIN and leaves the data unread."
 		}
 		return "Here Linux differs: close() with unread data makes it send a RST instead of a FIN, so the peer learns that data was lost (SHLD-3, RFC 2525 §2.17)."
-	case ev.Kind == model.EvSend && seg != nil && seg.Flags.Has(model.RST) && (p.RSTSenderTimeWait != o.RSTSenderTimeWait || p.AbortRSTHasACK != o.AbortRSTHasACK):
+	case ev.Kind == model.EvSend && seg != nil && seg.Flags.Has(model.RST) && (p.RSTSenderTimeWait != o.RSTSenderTimeWait || p.AbortRSTHasACK != o.AbortRSTHasACK) &&
+		ev.Index > 0 && tl.At(ev.Index-1).Snap[ev.Side].State.Synchronized() && tl.At(ev.Index-1).Snap[ev.Side].State != model.TimeWait &&
+		seg.Flags.Has(model.ACK) == p.AbortRSTHasACK:
 		if linux {
 			return "Linux sends RST|ACK and goes straight to CLOSED; RFC 9293 sends <SEQ=SND.NXT><CTL=RST> and (Figure 5, note 3) puts the RST sender in TIME_WAIT."
 		}
@@ -174,6 +176,17 @@ func profileRemark(tl *model.Timeline, ev *model.Event) string {
 		return "Without RFC 1337's fix the RST ends TIME_WAIT early (assassination); with tcp_rfc1337=1 it would be ignored."
 	}
 	return ""
+}
+
+// answersFIN reports whether the send event ev answers a FIN its side received at the
+// same instant.
+func answersFIN(tl *model.Timeline, ev *model.Event) bool {
+	for i := ev.Index - 1; i >= 0 && tl.At(i).T == ev.T; i-- {
+		if e := tl.At(i); e.Kind == model.EvRecv && e.Side == ev.Side {
+			return tl.Segments[e.Seg].Flags.Has(model.FIN)
+		}
+	}
+	return false
 }
 
 // wasState reports whether side was in state st just before event i.

@@ -12,13 +12,14 @@ import (
 
 // uiSession is the built binary running in a detached tmux session.
 type uiSession struct {
-	t    *testing.T
-	name string
+	t      *testing.T
+	name   string
+	socket string // a private tmux server, so no other tmux user can disturb it
 }
 
 func (s *uiSession) tmux(args ...string) string {
 	s.t.Helper()
-	out, err := exec.Command("tmux", args...).CombinedOutput()
+	out, err := exec.Command("tmux", append([]string{"-L", s.socket}, args...)...).CombinedOutput()
 	if err != nil {
 		s.t.Fatalf("tmux %s: %v\n%s", strings.Join(args, " "), err, out)
 	}
@@ -86,10 +87,10 @@ func TestUIEndToEnd(t *testing.T) {
 	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
 		t.Fatalf("build: %v\n%s", err, out)
 	}
-	s := &uiSession{t: t, name: fmt.Sprintf("tcpwave-ui-e2e-%d", os.Getpid())}
+	s := &uiSession{t: t, name: "ui", socket: fmt.Sprintf("tcpwave-ui-e2e-%d", os.Getpid())}
 	s.tmux("new-session", "-d", "-s", s.name, "-x", "100", "-y", "30",
 		"env TERM=xterm-256color "+bin+" client-close; sleep 30")
-	t.Cleanup(func() { exec.Command("tmux", "kill-session", "-t", s.name).Run() })
+	t.Cleanup(func() { exec.Command("tmux", "-L", s.socket, "kill-server").Run() })
 
 	scr := s.waitFor("start", "Normal close, client first", "linux", "⏸ paused", "Client 10.0.0.1:50312", "ESTABLISHED")
 	if strings.Contains(scr, "← back") {
