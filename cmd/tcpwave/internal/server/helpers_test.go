@@ -47,6 +47,7 @@ type tickMsg struct{ gen int }
 //
 //	space  pause / resume       q  quit
 //	!      panic in Update      @  panic in View       #  panic in a command
+//	F      flood: every frame redraws the whole screen with new text
 type testModel struct {
 	st       *stats
 	interval time.Duration
@@ -56,6 +57,7 @@ type testModel struct {
 	w, h     int
 	profile  colorprofile.Profile
 	viewBoom bool
+	flood    bool
 }
 
 func newTestModel(st *stats, interval time.Duration) *testModel {
@@ -102,6 +104,8 @@ func (m *testModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			panic("test model: boom in Update")
 		case "@":
 			m.viewBoom = true
+		case "F":
+			m.flood = true
 		case "#":
 			return m, func() tea.Msg { panic("test model: boom in a command") }
 		}
@@ -117,7 +121,12 @@ func (m *testModel) View() tea.View {
 	if m.paused {
 		state = "paused"
 	}
-	v := tea.NewView(fmt.Sprintf("FRAME %06d %s\nSIZE %dx%d\nPROFILE %s", m.frame, state, m.w, m.h, m.profile))
+	text := fmt.Sprintf("FRAME %06d %s\nSIZE %dx%d\nPROFILE %s", m.frame, state, m.w, m.h, m.profile)
+	if m.flood && m.w > 0 {
+		line := strings.Repeat(fmt.Sprintf("%07d", m.frame), m.w/7+1)[:m.w]
+		text = strings.TrimSuffix(strings.Repeat(line+"\n", m.h), "\n")
+	}
+	v := tea.NewView(text)
 	v.AltScreen = true
 	return v
 }

@@ -835,3 +835,51 @@ func TestLoadAnimating(t *testing.T) {
 		t.Errorf("the slowest client got %.1f frames/s, want ≥ 25", fps[0])
 	}
 }
+
+// TestStalledClient: a client that stops reading blocks the program's writes on the
+// SSH window. The inactivity timeout must still end the session (by closing the
+// connection when the program cannot be told), and release its slot.
+func TestStalledClient(t *testing.T) {
+	ts := startServer(t, func(c *Config) { c.IdleTimeout = 3 * time.Second })
+	c := ts.dial(t, "staller")
+	sess, err := c.NewSession()
+	if err != nil {
+		t.Fatal(err)
+	}
+	in, _ := sess.StdinPipe()
+	if _, err := sess.StdoutPipe(); err != nil { // never read
+		t.Fatal(err)
+	}
+	if err := sess.RequestPty("xterm-256color", 60, 200, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := sess.Shell(); err != nil {
+		t.Fatal(err)
+	}
+	io.WriteString(in, "F") // full-screen redraws: 12 KB per frame fill the 2 MB window fast
+	done := make(chan error, 1)
+	go func() { done <- sess.Wait() }()
+	start := time.Now()
+	select {
+	case <-done:
+	case <-time.After(20 * time.Second):
+		t.Fatalf("a stalled session was still open after 20 s (idle timeout 3s)")
+	}
+	t.Logf("stalled session closed after %s", time.Since(start))
+	for deadline := time.Now().Add(5 * time.Second); ts.srv.Active() > 0 && time.Now().Before(deadline); {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if n := ts.srv.Active(); n != 0 {
+		t.Errorf("%d session handlers still running", n)
+	}
+	ts.srv.mu.Lock()
+	total := ts.srv.total
+	ts.srv.mu.Unlock()
+	if total != 0 {
+		t.Errorf("%d slots still held", total)
+	}
+	// The test is only meaningful if the writes really were blocked.
+	if !strings.Contains(ts.logs.String(), "closing its connection") {
+		t.Errorf("the program ended by itself: the client's window never filled, so the stall path was not exercised")
+	}
+}

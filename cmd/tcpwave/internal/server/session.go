@@ -145,7 +145,16 @@ func (s *Server) handle(sess ssh.Session) {
 		}),
 	)
 	done := make(chan struct{})
-	go s.watchdog(ctx, p, wm, done)
+	dropConn := func() {
+		// The last resort for a program that will not end, typically because the
+		// client stopped reading and a write is blocked on the SSH window: closing the
+		// connection fails that write.
+		logger.Warn("session did not end when told to; closing its connection")
+		if c, ok := sess.Context().Value(ssh.ContextKeyConn).(interface{ Close() error }); ok {
+			_ = c.Close()
+		}
+	}
+	go s.watchdog(ctx, p, wm, done, dropConn)
 	go s.resizer(ctx, p, winch, pty.Window.Width, pty.Window.Height)
 
 	final, runErr := p.Run()
@@ -212,14 +221,15 @@ type endMsg struct{ reason Reason }
 // watchdog keeps the session's clocks: the input-inactivity timeout, the hard session
 // time limit and the server's shutdown. It runs outside the program, so an inner model
 // that animates (or stops processing messages) cannot hold it off. If the program has
-// not ended a few seconds after being told to, it is killed.
-func (s *Server) watchdog(ctx context.Context, p *tea.Program, wm *wrapper, done <-chan struct{}) {
+// not ended a few seconds after being told to, it is killed, and if that does not end
+// it either, the connection is closed (dropConn).
+func (s *Server) watchdog(ctx context.Context, p *tea.Program, wm *wrapper, done <-chan struct{}, dropConn func()) {
 	idle := time.NewTimer(s.cfg.IdleTimeout)
 	defer idle.Stop()
 	hard := time.NewTimer(s.cfg.MaxSessionTime)
 	defer hard.Stop()
 	closing, idleC, hardC := s.closing, idle.C, hard.C
-	var kill <-chan time.Time
+	var kill, drop <-chan time.Time
 	end := func(r Reason) {
 		closing, idleC, hardC = nil, nil, nil
 		go p.Send(endMsg{r})
@@ -247,6 +257,10 @@ func (s *Server) watchdog(ctx context.Context, p *tea.Program, wm *wrapper, done
 		case <-kill:
 			kill = nil
 			go p.Kill()
+			drop = time.After(2 * time.Second)
+		case <-drop:
+			drop = nil
+			dropConn()
 		}
 	}
 }
