@@ -90,6 +90,7 @@ type pcell struct {
 type brk struct {
 	row   int
 	ev    int
+	from  time.Duration // the start of the quiet stretch
 	label string
 }
 
@@ -284,7 +285,7 @@ func newDiagram(tl *model.Timeline, width int, tall bool) *diagram {
 		if k+1 < len(d.times) {
 			g := d.times[k+1] - d.times[k]
 			if g >= breakGap {
-				d.breaks = append(d.breaks, brk{row: row + block, ev: d.tEv[k+1], label: fmtGap(g)})
+				d.breaks = append(d.breaks, brk{row: row + block, ev: d.tEv[k+1], from: d.times[k], label: fmtGap(g)})
 				row += block + 1
 			} else {
 				row += max(block, d.scale*gapRows(g)+block-1)
@@ -549,6 +550,12 @@ func (d *diagram) visibleRow(cursor int, now time.Duration) int {
 	r := d.evMax[cursor]
 	if now > d.tl.At(cursor).T {
 		r = max(r, int(d.rowOf(now)))
+		// Inside a quiet stretch: its break is drawn at once, counting.
+		for _, b := range d.breaks {
+			if b.ev == cursor+1 {
+				r = max(r, b.row)
+			}
+		}
 	}
 	return r
 }
@@ -601,7 +608,14 @@ func (d *diagram) draw(g *grid, x0, y0, h int, cursor int, now time.Duration, ma
 		}
 	}
 	for _, b := range d.breaks {
-		if !in(b.row) || b.ev > cursor {
+		label := b.label
+		switch {
+		case !in(b.row):
+			continue
+		case b.ev > cursor && now > b.from:
+			// Still in the stretch: what has elapsed so far.
+			label = fmtGap(now-b.from) + " …"
+		case b.ev > cursor:
 			continue
 		}
 		y := Y(b.row)
@@ -610,7 +624,7 @@ func (d *diagram) draw(g *grid, x0, y0, h int, cursor int, now time.Duration, ma
 		}
 		g.set(x0+d.xl, y, '┊', stBreak)
 		g.set(x0+d.xr, y, '┊', stBreak)
-		lbl := " " + b.label + " "
+		lbl := " " + label + " "
 		g.text(x0+d.xl+(d.xr-d.xl-textWidth(lbl))/2+1, y, lbl, stBreak, x0+d.xr)
 	}
 
