@@ -135,6 +135,30 @@ func (m *Model) frame() string {
 // helpView renders the help from the live bindings, cut to the width (bubbles/help
 // can overrun its width by one item when there is no room for its ellipsis).
 func (m *Model) helpView(w int) string {
+	// The help changes only with the width, the live bindings and the styles: cache it.
+	k := helpKey{width: w, all: m.help.ShowAll, styles: m.styleGen, play: m.playing}
+	for i, b := range m.keys.all() {
+		if b.Enabled() {
+			k.enabled |= 1 << i
+		}
+	}
+	if k == m.helpKey && m.helpStr != "" {
+		return m.helpStr
+	}
+	m.helpKey, m.helpStr = k, m.renderHelp(w)
+	return m.helpStr
+}
+
+// helpKey is what the rendered help depends on.
+type helpKey struct {
+	width   int
+	all     bool
+	styles  int
+	play    bool
+	enabled uint32
+}
+
+func (m *Model) renderHelp(w int) string {
 	m.help.SetWidth(w)
 	s := m.help.View(m.keys)
 	if !strings.Contains(s, "\n") {
@@ -388,7 +412,9 @@ func (m *Model) drawNarration(g *grid, x, y, w, h int) {
 	} else {
 		put(eventNote(m.tl, ev), stPlain)
 	}
-	put(profileRemark(m.tl, ev), stRetrans)
+	if m.otherOK {
+		put(remark(m.tl, &m.other, ev), stRetrans)
+	}
 }
 
 // wrap breaks s into lines of at most w cells at spaces, as [start, end) byte offsets

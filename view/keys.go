@@ -6,6 +6,8 @@ import "charm.land/bubbles/v2/key"
 // bubbles/help, so a binding that is disabled (no rewind at the first event, no drop
 // when nothing can be dropped) disappears from the help as well as from the keyboard.
 type KeyMap struct {
+	// Diagram keys: play/pause, step, first/last, speed, drop, undo, profile,
+	// scenario picker, help, quit.
 	Play    key.Binding
 	Next    key.Binding
 	Prev    key.Binding
@@ -108,4 +110,11 @@ func (k *KeyMap) pickerMode(on bool) {
 		k.Quit.SetKeys("q", "ctrl+c")
 		k.Quit.SetHelp("q", "quit")
 	}
+}
+
+// all lists every binding, in a fixed order.
+func (k *KeyMap) all() [17]*key.Binding {
+	return [17]*key.Binding{&k.Play, &k.Next, &k.Prev, &k.First, &k.Last, &k.Faster, &k.Slower,
+		&k.Drop, &k.Undo, &k.Profile, &k.Pick, &k.Help, &k.Quit,
+		&k.PickUp, &k.PickDown, &k.PickChoose, &k.PickCancel}
 }

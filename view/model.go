@@ -85,9 +85,14 @@ type Model struct {
 	picker *picker
 	flash  string
 
-	// Frame buffers, reused.
-	g   grid
-	buf []byte
+	// Frame buffers and caches, reused.
+	g        grid
+	buf      []byte
+	styleGen int // bumped when the styles change
+	helpKey  helpKey
+	helpStr  string
+	other    model.Profile // the other built-in profile, for the remarks
+	otherOK  bool
 }
 
 var _ tea.Model = (*Model)(nil)
@@ -150,11 +155,13 @@ func (m *Model) load(sc *model.Scenario, profile string, injected []model.Fault)
 func (m *Model) setTimeline(tl *model.Timeline) {
 	m.tl = tl
 	m.pace = newPacing(tl)
+	m.other, m.otherOK = otherProfile(tl)
 	m.diag = nil
 	m.cursor = min(m.cursor, tl.Len()-1)
 }
 
 func (m *Model) restyle() {
+	m.styleGen++
 	m.styles = NewStyles(m.isDark, m.colors)
 	m.help.Styles = m.styles.Help
 }

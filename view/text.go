@@ -112,6 +112,11 @@ func profileRemark(tl *model.Timeline, ev *model.Event) string {
 	if !ok {
 		return ""
 	}
+	return remark(tl, &o, ev)
+}
+
+// remark is profileRemark with the other profile given.
+func remark(tl *model.Timeline, o *model.Profile, ev *model.Event) string {
 	p := &tl.Profile
 	linux := p.Name == "linux"
 	var seg *model.Segment
@@ -150,7 +155,7 @@ func profileRemark(tl *model.Timeline, ev *model.Event) string {
 		}
 		return "Here Linux differs: close() with unread data makes it send a RST instead of a FIN, so the peer learns that data was lost (SHLD-3, RFC 2525 §2.17)."
 	case ev.Kind == model.EvSend && seg != nil && seg.Flags.Has(model.RST) && (p.RSTSenderTimeWait != o.RSTSenderTimeWait || p.AbortRSTHasACK != o.AbortRSTHasACK) &&
-		ev.Index > 0 && tl.At(ev.Index-1).Snap[ev.Side].State.Synchronized() && tl.At(ev.Index-1).Snap[ev.Side].State != model.TimeWait &&
+		ev.Index > 0 && tl.At(ev.Index - 1).Snap[ev.Side].State.Synchronized() && tl.At(ev.Index - 1).Snap[ev.Side].State != model.TimeWait &&
 		seg.Flags.Has(model.ACK) == p.AbortRSTHasACK:
 		if linux {
 			return "Linux sends RST|ACK and goes straight to CLOSED; RFC 9293 sends <SEQ=SND.NXT><CTL=RST> and (Figure 5, note 3) puts the RST sender in TIME_WAIT."
