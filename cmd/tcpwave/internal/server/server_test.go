@@ -840,7 +840,12 @@ func TestLoadAnimating(t *testing.T) {
 // SSH window. The inactivity timeout must still end the session (by closing the
 // connection when the program cannot be told), and release its slot.
 func TestStalledClient(t *testing.T) {
-	ts := startServer(t, func(c *Config) { c.IdleTimeout = 3 * time.Second })
+	if testing.Short() {
+		t.Skip("slow")
+	}
+	// The idle timeout must come well after the client's 2 MB window has filled, even
+	// under the race detector.
+	ts := startServer(t, func(c *Config) { c.IdleTimeout = 10 * time.Second })
 	c := ts.dial(t, "staller")
 	sess, err := c.NewSession()
 	if err != nil {
@@ -850,20 +855,20 @@ func TestStalledClient(t *testing.T) {
 	if _, err := sess.StdoutPipe(); err != nil { // never read
 		t.Fatal(err)
 	}
-	if err := sess.RequestPty("xterm-256color", 60, 200, nil); err != nil {
+	if err := sess.RequestPty("xterm-256color", 150, 400, nil); err != nil {
 		t.Fatal(err)
 	}
 	if err := sess.Shell(); err != nil {
 		t.Fatal(err)
 	}
-	io.WriteString(in, "F") // full-screen redraws: 12 KB per frame fill the 2 MB window fast
+	io.WriteString(in, "F") // full-screen redraws: 60 KB per frame fill the 2 MB window fast
 	done := make(chan error, 1)
 	go func() { done <- sess.Wait() }()
 	start := time.Now()
 	select {
 	case <-done:
-	case <-time.After(20 * time.Second):
-		t.Fatalf("a stalled session was still open after 20 s (idle timeout 3s)")
+	case <-time.After(30 * time.Second):
+		t.Fatalf("a stalled session was still open after 30 s (idle timeout 10s)")
 	}
 	t.Logf("stalled session closed after %s", time.Since(start))
 	for deadline := time.Now().Add(5 * time.Second); ts.srv.Active() > 0 && time.Now().Before(deadline); {
