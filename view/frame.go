@@ -82,12 +82,12 @@ func (m *Model) frame() string {
 	if w < MinWidth || h < MinHeight {
 		return m.tooSmall()
 	}
-	helpStr := m.helpView(w)
+	helpStr := m.helpView(w, m.help.ShowAll)
 	helpH := strings.Count(helpStr, "\n") + 1
 	if helpH > h/3 {
-		m.help.ShowAll = false
-		helpStr = m.helpView(w)
-		helpH = 1
+		// No room for the full help on this screen: the short one.
+		helpStr = m.helpView(w, false)
+		helpH = strings.Count(helpStr, "\n") + 1
 	}
 	s := m.layout(helpH)
 	tall := s.diagH >= 36
@@ -134,9 +134,9 @@ func (m *Model) frame() string {
 
 // helpView renders the help from the live bindings, cut to the width (bubbles/help
 // can overrun its width by one item when there is no room for its ellipsis).
-func (m *Model) helpView(w int) string {
+func (m *Model) helpView(w int, all bool) string {
 	// The help changes only with the width, the live bindings and the styles: cache it.
-	k := helpKey{width: w, all: m.help.ShowAll, styles: m.styleGen, play: m.playing}
+	k := helpKey{width: w, all: all, styles: m.styleGen, play: m.playing}
 	for i, b := range m.keys.all() {
 		if b.Enabled() {
 			k.enabled |= 1 << i
@@ -145,7 +145,7 @@ func (m *Model) helpView(w int) string {
 	if k == m.helpKey && m.helpStr != "" {
 		return m.helpStr
 	}
-	m.helpKey, m.helpStr = k, m.renderHelp(w)
+	m.helpKey, m.helpStr = k, m.renderHelp(w, all)
 	return m.helpStr
 }
 
@@ -158,9 +158,11 @@ type helpKey struct {
 	enabled uint32
 }
 
-func (m *Model) renderHelp(w int) string {
-	m.help.SetWidth(w)
-	s := m.help.View(m.keys)
+func (m *Model) renderHelp(w int, all bool) string {
+	h := m.help
+	h.SetWidth(w)
+	h.ShowAll = all
+	s := h.View(m.keys)
 	if !strings.Contains(s, "\n") {
 		if ansi.StringWidth(s) > w {
 			s = ansi.Truncate(s, w-1, "…")

@@ -265,6 +265,24 @@ func TestResizeEverySizeNoPanic(t *testing.T) {
 			}
 		}
 	}
+	// The picker and the full help, at a sample of sizes.
+	for _, keys := range [][]string{{"s"}, {"esc", "?"}} {
+		press(m, keys...)
+		for w := 1; w <= 300; w += 7 {
+			for h := 1; h <= 100; h += 3 {
+				m.Update(tea.WindowSizeMsg{Width: w, Height: h})
+				out := ansi.Strip(m.View().Content)
+				if lines := strings.Count(out, "\n") + 1; lines > h {
+					t.Fatalf("%v %dx%d: %d lines", keys, w, h, lines)
+				}
+				for _, l := range strings.Split(out, "\n") {
+					if ansi.StringWidth(l) > w {
+						t.Fatalf("%v %dx%d: line too wide: %q", keys, w, h, l)
+					}
+				}
+			}
+		}
+	}
 	m.Update(tea.WindowSizeMsg{Width: 0, Height: 0})
 	m.View()
 	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})

@@ -132,7 +132,11 @@ func TestUIEndToEnd(t *testing.T) {
 	scr = s.waitFor("200x60", "Endpoints", "Timers", "≈ 240 s", "CLOSED")
 	_ = scr
 
-	// Play, pause, quit.
+	// Faster, play, pause, quit.
+	s.keys("+")
+	s.waitFor("faster", "2×")
+	s.keys("-", "-")
+	s.waitFor("slower", "0.5×")
 	s.keys("g", "Space")
 	s.waitFor("play", "▶ playing")
 	s.keys("Space")
