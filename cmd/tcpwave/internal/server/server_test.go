@@ -888,3 +888,20 @@ func TestStalledClient(t *testing.T) {
 		t.Errorf("the program ended by itself: the client's window never filled, so the stall path was not exercised")
 	}
 }
+
+func TestIPKey(t *testing.T) {
+	for _, tc := range []struct{ addr, want string }{
+		{"192.0.2.7:5000", "192.0.2.7"},
+		{"[::ffff:192.0.2.7]:5000", "192.0.2.7"},
+		{"[2001:db8:1:2:aaaa::1]:22", "2001:db8:1:2::/64"},
+		{"[2001:db8:1:2:bbbb::9]:22", "2001:db8:1:2::/64"},
+	} {
+		a, err := net.ResolveTCPAddr("tcp", tc.addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := ipKey(a); got != tc.want {
+			t.Errorf("ipKey(%s) = %s, want %s", tc.addr, got, tc.want)
+		}
+	}
+}

@@ -187,16 +187,19 @@ func (s *Server) handle(sess ssh.Session) {
 		bye = "tcpwave: an internal error ended this session (it has been logged). Sorry!"
 		code = exitError
 	}
-	if bye != "" && reason != ReasonDisconnected {
-		// The program has left the alt screen and shown the cursor; this line stays
-		// in the client's scrollback.
-		fmt.Fprintf(sess, "\r\n%s\r\n", bye)
-	}
 	kv := []any{"size", size, "duration", time.Since(start).Round(time.Millisecond).String(), "reason", reason}
 	if runErr != nil && reason != ReasonDisconnected && reason != ReasonPanic {
 		kv = append(kv, "err", runErr.Error())
 	}
 	logger.Info("session end", kv...)
+	// A client that stopped reading could block these last writes forever.
+	stuck := time.AfterFunc(2*time.Second, dropConn)
+	defer stuck.Stop()
+	if bye != "" && reason != ReasonDisconnected {
+		// The program has left the alt screen and shown the cursor; this line stays
+		// in the client's scrollback.
+		fmt.Fprintf(sess, "\r\n%s\r\n", bye)
+	}
 	_ = sess.Exit(code)
 }
 
