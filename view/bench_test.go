@@ -18,6 +18,7 @@ func flying(tb testing.TB, w, h int) *Model {
 	seg := &m.tl.Segments[m.tl.At(m.cursor).Seg]
 	m.now = seg.SentAt + (seg.ArriveAt-seg.SentAt)/2
 	m.pos = m.pace.position(m.tl, m.cursor, m.now)
+	m.updateKeys()
 	return m
 }
 

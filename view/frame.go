@@ -77,7 +77,6 @@ func (m *Model) layout(helpH int) screen {
 }
 
 func (m *Model) frame() string {
-	m.updateKeys()
 	w, h := m.width, m.height
 	if w < MinWidth || h < MinHeight {
 		return m.tooSmall()

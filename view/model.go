@@ -124,6 +124,7 @@ func New(opts Options) (*Model, error) {
 		return nil, err
 	}
 	m.restyle()
+	m.updateKeys()
 	return m, nil
 }
 
@@ -203,27 +204,33 @@ func (m *Model) HelpOpen() bool { return m.help.ShowAll }
 
 // Update implements tea.Model.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	cmd := m.update(msg)
+	m.updateKeys()
+	return m, cmd
+}
+
+func (m *Model) update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = max(msg.Width, 0), max(msg.Height, 0)
-		return m, nil
+		return nil
 	case tea.BackgroundColorMsg:
 		m.isDark = msg.IsDark()
 		m.restyle()
-		return m, nil
+		return nil
 	case tea.ColorProfileMsg:
 		m.colors = msg.Profile
 		m.restyle()
-		return m, nil
+		return nil
 	case tickMsg:
-		return m, m.tick(msg)
+		return m.tick(msg)
 	case tea.KeyPressMsg:
 		if m.picker != nil {
-			return m, m.pickerKey(msg)
+			return m.pickerKey(msg)
 		}
-		return m, m.key(msg)
+		return m.key(msg)
 	}
-	return m, nil
+	return nil
 }
 
 // tick advances playback by the wall time since the last tick, times the speed, and

@@ -97,6 +97,7 @@ func midFlight(m *Model) {
 	seg := &m.tl.Segments[m.tl.At(m.cursor).Seg]
 	m.now = seg.SentAt + (seg.ArriveAt-seg.SentAt)/2
 	m.pos = m.pace.position(m.tl, m.cursor, m.now)
+	m.updateKeys()
 }
 
 func TestGoldenFrames(t *testing.T) {
@@ -226,6 +227,7 @@ func TestStepForwardBackIsExact(t *testing.T) {
 			m := sized(t, id, "linux", size[0], size[1])
 			for start := 0; start < m.tl.Len(); start += 3 {
 				m.jump(start)
+				m.updateKeys()
 				before := m.View().Content
 				n := min(7, m.tl.Len()-1-start)
 				for range n {
