@@ -451,8 +451,12 @@ func load(t *target, o options, n int, base proc, w io.Writer) error {
 		framesAll += f
 	}
 	slices.Sort(fps)
-	fmt.Fprintf(w, "load, %d animating sessions over %s: frames/s per session min %.1f, median %.1f, max %.1f; bytes/frame %.0f; total %.1f KB/s\n",
-		n, o.duration, fps[0], fps[len(fps)/2], fps[len(fps)-1],
+	what := "animating"
+	if o.keys == "" {
+		what = "untouched"
+	}
+	fmt.Fprintf(w, "load, %d %s sessions over %s: frames/s per session min %.1f, median %.1f, max %.1f; bytes/frame %.0f; total %.1f KB/s\n",
+		n, what, o.duration, fps[0], fps[len(fps)/2], fps[len(fps)-1],
 		float64(bytesAll)/float64(max(framesAll, 1)), float64(bytesAll)/1024/o.duration.Seconds())
 	if t.pid > 0 {
 		cpu := float64(s1.cpu-s0.cpu) / float64(s1.at.Sub(s0.at))
