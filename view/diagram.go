@@ -44,6 +44,14 @@ type diagram struct {
 	notes  []note
 	arrows []arrow
 	breaks []brk
+	// changes lists each side's state changes by row, for the lifelines.
+	changes [2][]change
+}
+
+// change is a state change written at a row.
+type change struct {
+	row, ev int
+	to      model.State
 }
 
 // notePart is one piece of a lifeline note (a state, or an app call) and the event
@@ -106,7 +114,7 @@ func callText(call string) string {
 		}
 		return "setsockopt()"
 	case "shutdown":
-		return "shutdown(" + args + ")"
+		verb += "()"
 	case "write":
 		args = strings.TrimPrefix(args, "n=")
 		verb += "(" + args + ")"
@@ -225,6 +233,9 @@ func newDiagram(tl *model.Timeline, width int, tall bool) *diagram {
 	}
 	var notes []pending
 	evNote := make([]int, n)
+	for i := range evNote {
+		evNote[i] = -1
+	}
 	evSlot := make([]int, n) // row of each event within its block
 	blockRows := make([]int, len(d.times))
 	for k := range d.times {
@@ -237,8 +248,18 @@ func newDiagram(tl *model.Timeline, width int, tall bool) *diagram {
 		rows := 1
 		for i := d.tEv[k]; i < end; i++ {
 			ev := tl.At(i)
-			evNote[i] = -1
 			switch {
+			case ev.Kind == model.EvApp && attach[i] > i:
+				// The call comes first: its note (and row) is taken now, for the state
+				// change it will be written with.
+				j, s := attach[i], ev.Side
+				notes = append(notes, pending{side: s, slot: slots[s], k: k})
+				evNote[j] = len(notes) - 1
+				evSlot[j] = slots[s]
+				last[s] = slots[s]
+				slots[s]++
+			case ev.Kind == model.EvState && evNote[i] >= 0:
+				// Its note was taken by the call before it.
 			case ev.Kind == model.EvState || ev.Kind == model.EvApp && attach[i] < 0:
 				s := ev.Side
 				notes = append(notes, pending{side: s, slot: slots[s], k: k})
@@ -297,6 +318,14 @@ func newDiagram(tl *model.Timeline, width int, tall bool) *diagram {
 	d.rows = row
 	for _, p := range notes {
 		d.notes = append(d.notes, note{row: d.tRow[p.k] + p.slot, side: p.side, parts: p.parts})
+	}
+	for i := range n {
+		if ev := tl.At(i); ev.Kind == model.EvState {
+			d.changes[ev.Side] = append(d.changes[ev.Side], change{row: d.tRow[evTime[i]] + evSlot[i], ev: i, to: ev.To})
+		}
+	}
+	for s := range d.changes {
+		sort.SliceStable(d.changes[s], func(a, b int) bool { return d.changes[s][a].row < d.changes[s][b].row })
 	}
 	d.evMax = make([]int, n)
 	for i := range n {
@@ -580,28 +609,23 @@ func (d *diagram) draw(g *grid, x0, y0, h int, cursor int, now time.Duration, ma
 	Y := func(r int) int { return y0 + r - top }
 	in := func(r int) bool { return r >= top && r <= bottom }
 
-	// Lifelines: solid while the endpoint exists, dotted once it is CLOSED, and a
-	// dotted stretch across a break.
-	k := 0
-	for r := top; r <= bottom; r++ {
-		for k+1 < len(d.tRow) && d.tRow[k+1] <= r {
-			k++
-		}
-		// State at this row: after the last event at or before this row's instant
-		// that the cursor has reached.
-		ev := min(d.tEv[k], cursor)
-		if k+1 < len(d.tEv) {
-			ev = min(d.tEv[k+1]-1, cursor)
-		} else {
-			ev = cursor
-		}
-		snap := &d.tl.At(ev).Snap
-		for s, x := range [2]int{d.xl, d.xr} {
+	// Lifelines: solid while the endpoint exists, dotted once it is CLOSED (from the
+	// row where the state change is written).
+	for s, x := range [2]int{d.xl, d.xr} {
+		ch := d.changes[s]
+		state := d.tl.At(0).Snap[s].State
+		j := 0
+		for r := top; r <= bottom; r++ {
+			for ; j < len(ch) && ch[j].row <= r; j++ {
+				if ch[j].ev <= cursor {
+					state = ch[j].to
+				}
+			}
 			r1, st := '┃', stClient
 			if s == 1 {
 				st = stServer
 			}
-			if snap[s].State == model.Closed {
+			if state == model.Closed {
 				r1, st = '┊', stDim
 			}
 			g.set(x0+x, Y(r), r1, st)
