@@ -209,7 +209,7 @@ func (m *Model) drawHeader(g *grid, w int) {
 		right += fmt.Sprintf(" · %d dropped", n)
 	}
 	title := m.sc.Title
-	if w-x-textWidth(right)-1 < min(24, textWidth(title)) {
+	if w-x-textWidth(right)-1 < textWidth(title) {
 		// Short form: the symbol alone says playing or paused.
 		right = strings.Replace(right, " paused", "", 1)
 		right = strings.Replace(right, " playing", "", 1)

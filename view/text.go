@@ -26,7 +26,7 @@ func eventSummary(tl *model.Timeline, ev *model.Event) string {
 	case model.EvStart:
 		return t + tl.Scenario.Title + " (" + tl.Profile.Name + " profile)"
 	case model.EvApp:
-		return t + "the " + sideName(ev.Side) + "'s app: " + callText(ev.Call)
+		return t + sideTitle(ev.Side) + "'s app calls " + callText(ev.Call)
 	case model.EvSend:
 		s := &tl.Segments[ev.Seg]
 		what := ""
@@ -50,8 +50,22 @@ func eventSummary(tl *model.Timeline, ev *model.Event) string {
 		if ev.Timer >= model.NumTimers {
 			return t + sideTitle(ev.Side) + ": no timer armed"
 		}
-		e := &ev.Snap[ev.Side]
-		return fmt.Sprintf("%s%s arms %s: %s s", t, sideTitle(ev.Side), timerName(ev.Timer, e), trimSecs(ev.Remaining))
+		verb := "arms"
+		if ev.Timer == model.TimerTimeWait && restarted(tl, ev) {
+			verb = "restarts"
+		}
+		what := ""
+		switch ev.Timer {
+		case model.TimerRetransmit:
+			what = fmt.Sprintf("its retransmission timer: RTO %s s, backoff %d", trimSecs(ev.Remaining), ev.Retrans)
+		case model.TimerDelayedAck:
+			what = "its delayed-ACK timer: " + trimSecs(ev.Remaining) + " s"
+		case model.TimerFinWait2:
+			what = "its FIN_WAIT_2 timer: " + trimSecs(ev.Remaining) + " s"
+		case model.TimerTimeWait:
+			what = "its 2MSL timer: " + trimSecs(ev.Remaining) + " s"
+		}
+		return t + sideTitle(ev.Side) + " " + verb + " " + what
 	}
 	return t
 }
