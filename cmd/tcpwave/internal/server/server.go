@@ -32,6 +32,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/log/v2"
 	"charm.land/ssh"
+	"charm.land/wish/v2"
 	gossh "golang.org/x/crypto/ssh"
 )
 
@@ -147,38 +148,46 @@ func New(cfg Config) (*Server, error) {
 		closing: make(chan struct{}),
 		perIP:   map[string]int{},
 	}
-	srv := &ssh.Server{
-		Handler:          s.handle,
-		HostSigners:      []ssh.Signer{cfg.HostKey},
-		Version:          "tcpwave",
-		HandshakeTimeout: cfg.HandshakeTimeout,
+	opts := []ssh.Option{
+		// The host key first: wish.NewServer writes a key into the working directory
+		// when a server has none.
+		func(srv *ssh.Server) error { srv.AddHostKey(cfg.HostKey); return nil },
+		wish.WithVersion("tcpwave"),
+		wish.WithMiddleware(func(ssh.Handler) ssh.Handler { return s.handle }),
 		// Transport backstops, a minute behind the application's own limits so the
 		// application always gets to say goodbye first. The transport idle deadline
-		// catches a client that stops reading (its writes block) and connections
-		// that never open a session.
-		IdleTimeout: cfg.IdleTimeout + time.Minute,
-		MaxTimeout:  cfg.MaxSessionTime + time.Minute,
-		ChannelHandlers: map[string]ssh.ChannelHandler{
-			"session": s.sessionChannel,
-		},
-		// No subsystems (no sftp), no port forwarding, no request handlers: the UI
-		// is all there is.
-		SubsystemHandlers: map[string]ssh.SubsystemHandler{},
-		RequestHandlers:   map[string]ssh.RequestHandler{},
-		ConnectionFailedCallback: func(conn net.Conn, err error) {
-			s.log.Debug("connection failed", "addr", conn.RemoteAddr().String(), "err", err)
+		// (reset by writes too, so it never fires for an animating session) catches a
+		// client that stops reading and connections that never open a session.
+		wish.WithIdleTimeout(cfg.IdleTimeout + time.Minute),
+		wish.WithMaxTimeout(cfg.MaxSessionTime + time.Minute),
+		func(srv *ssh.Server) error {
+			// charm.land/ssh has no handshake timeout unless this is set.
+			srv.HandshakeTimeout = cfg.HandshakeTimeout
+			// Sessions are capped per channel; no subsystems (no sftp), no port
+			// forwarding, no global requests: the UI is all there is.
+			srv.ChannelHandlers = map[string]ssh.ChannelHandler{"session": s.sessionChannel}
+			srv.SubsystemHandlers = map[string]ssh.SubsystemHandler{}
+			srv.RequestHandlers = map[string]ssh.RequestHandler{}
+			srv.ConnectionFailedCallback = func(conn net.Conn, err error) {
+				s.log.Debug("connection failed", "addr", conn.RemoteAddr().String(), "err", err)
+			}
+			return nil
 		},
 	}
 	if len(cfg.AuthorizedKeys) > 0 {
 		keys := cfg.AuthorizedKeys
-		srv.PublicKeyHandler = func(ctx ssh.Context, key ssh.PublicKey) bool {
+		opts = append(opts, wish.WithPublicKeyAuth(func(_ ssh.Context, key ssh.PublicKey) bool {
 			for _, k := range keys {
 				if ssh.KeysEqual(k, key) {
 					return true
 				}
 			}
 			return false
-		}
+		}))
+	}
+	srv, err := wish.NewServer(opts...)
+	if err != nil {
+		return nil, fmt.Errorf("server: %w", err)
 	}
 	s.ssh = srv
 	return s, nil

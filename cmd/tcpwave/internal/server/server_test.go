@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	tea "charm.land/bubbletea/v2"
+	"charm.land/ssh"
 	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/ansi"
 	gossh "golang.org/x/crypto/ssh"
@@ -669,7 +671,14 @@ func TestHostKey(t *testing.T) {
 	if p, _ := DefaultHostKeyPath(); p != filepath.Join(data, ".local", "share", "tcpwave", HostKeyName) {
 		t.Errorf("relative XDG_DATA_HOME: path %s", p)
 	}
-	// Never the working directory.
+	// Never the working directory (wish.NewServer writes id_ed25519 there when a
+	// server has no host key).
+	if _, err := New(Config{HostKey: s1, NewModel: func(ssh.Session, string) (tea.Model, error) { return nil, nil }}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat("id_ed25519"); err == nil {
+		t.Errorf("a host key was written into the working directory")
+	}
 	wd, _ := os.Getwd()
 	if p, _ := DefaultHostKeyPath(); strings.HasPrefix(p, wd) {
 		t.Errorf("host key under the working directory: %s", p)
