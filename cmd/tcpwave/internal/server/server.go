@@ -129,6 +129,7 @@ type Server struct {
 	mu       sync.Mutex
 	total    int            // sessions holding a slot
 	perIP    map[string]int // slots per client address
+	conns    map[string]int // TCP connections per client address
 	active   int            // session handlers running
 	sessions atomic.Int64   // sessions started, for ids
 }
@@ -147,6 +148,7 @@ func New(cfg Config) (*Server, error) {
 		log:     cfg.Logger,
 		closing: make(chan struct{}),
 		perIP:   map[string]int{},
+		conns:   map[string]int{},
 	}
 	opts := []ssh.Option{
 		// The host key first: wish.NewServer writes a key into the working directory
@@ -170,6 +172,28 @@ func New(cfg Config) (*Server, error) {
 			srv.RequestHandlers = map[string]ssh.RequestHandler{}
 			srv.ConnectionFailedCallback = func(conn net.Conn, err error) {
 				s.log.Debug("connection failed", "addr", conn.RemoteAddr().String(), "err", err)
+			}
+			// Connections per address are capped too, well above the session cap (a
+			// class behind NAT needs one each), so that one address cannot hold
+			// thousands of connections that never open a session.
+			srv.ConnCallback = func(_ ssh.Context, conn net.Conn) net.Conn {
+				ip := ipKey(conn.RemoteAddr())
+				s.mu.Lock()
+				defer s.mu.Unlock()
+				if s.conns[ip] >= s.maxConnsPerIP() {
+					s.log.Debug("connection refused: too many from this address", "addr", conn.RemoteAddr().String())
+					return nil
+				}
+				s.conns[ip]++
+				return conn
+			}
+			srv.ConnectionCloseCallback = func(conn net.Conn) {
+				ip := ipKey(conn.RemoteAddr())
+				s.mu.Lock()
+				defer s.mu.Unlock()
+				if s.conns[ip]--; s.conns[ip] <= 0 {
+					delete(s.conns, ip)
+				}
 			}
 			return nil
 		},
@@ -249,6 +273,10 @@ func (s *Server) Active() int {
 	defer s.mu.Unlock()
 	return s.active
 }
+
+// maxConnsPerIP is the cap on TCP connections from one address: twice the session
+// cap, and at least 16.
+func (s *Server) maxConnsPerIP() int { return max(2*s.cfg.MaxPerIP, 16) }
 
 // ipKey is the address a per-IP cap applies to: the IP, or for IPv6 its /64 (one
 // client usually holds a whole /64).

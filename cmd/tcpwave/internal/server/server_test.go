@@ -914,3 +914,52 @@ func TestIPKey(t *testing.T) {
 		}
 	}
 }
+
+// TestConnectionsPerIP: one address cannot hold more than twice its session cap in
+// TCP connections (at least 16); the next is closed at once, the others stay.
+func TestConnectionsPerIP(t *testing.T) {
+	ts := startServer(t, func(c *Config) { c.MaxPerIP = 2; c.HandshakeTimeout = 10 * time.Second })
+	var conns []net.Conn
+	for range 16 {
+		conn, err := net.Dial("tcp", ts.addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		conns = append(conns, conn)
+	}
+	// Each accepted connection gets the server's version line.
+	for _, c := range conns {
+		c.SetReadDeadline(time.Now().Add(5 * time.Second))
+		if _, err := c.Read(make([]byte, 64)); err != nil {
+			t.Fatalf("an accepted connection: %v", err)
+		}
+	}
+	extra, err := net.Dial("tcp", ts.addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer extra.Close()
+	extra.SetReadDeadline(time.Now().Add(5 * time.Second))
+	if n, err := extra.Read(make([]byte, 64)); err == nil || n > 0 {
+		t.Errorf("connection 17 was served (read %d bytes, %v), want it closed", n, err)
+	} else if ne, ok := err.(net.Error); ok && ne.Timeout() {
+		t.Errorf("connection 17 was left open, want it closed")
+	}
+	// Closing one makes room again.
+	conns[0].Close()
+	var ok bool
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline) && !ok; time.Sleep(20 * time.Millisecond) {
+		c, err := net.Dial("tcp", ts.addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.SetReadDeadline(time.Now().Add(2 * time.Second))
+		n, _ := c.Read(make([]byte, 64))
+		ok = n > 0
+		c.Close()
+	}
+	if !ok {
+		t.Errorf("no connection accepted after one was closed")
+	}
+}
