@@ -120,7 +120,7 @@ func (s *Server) handle(sess ssh.Session) {
 		return
 	}
 
-	logger.Info("session start", "size", size, "cmd", esc(arg))
+	logger.Info("session start", "size", size, "cmd", esc(arg), "client", esc(sess.Context().ClientVersion()))
 
 	ctx, cancel := context.WithCancel(sess.Context())
 	defer cancel()
@@ -161,8 +161,12 @@ func (s *Server) handle(sess ssh.Session) {
 	close(done)
 
 	reason := ReasonQuit
-	if fw, ok := final.(*wrapper); ok && fw.reason != "" {
-		reason = fw.reason
+	finalSize := size
+	if fw, ok := final.(*wrapper); ok {
+		if fw.reason != "" {
+			reason = fw.reason
+		}
+		finalSize = fmt.Sprintf("%dx%d", fw.termW, fw.termH)
 	}
 	switch {
 	case reason != ReasonQuit:
@@ -187,7 +191,7 @@ func (s *Server) handle(sess ssh.Session) {
 		bye = "tcpwave: an internal error ended this session (it has been logged). Sorry!"
 		code = exitError
 	}
-	kv := []any{"size", size, "duration", time.Since(start).Round(time.Millisecond).String(), "reason", reason}
+	kv := []any{"size", finalSize, "duration", time.Since(start).Round(time.Millisecond).String(), "reason", reason}
 	if runErr != nil && reason != ReasonDisconnected && reason != ReasonPanic {
 		kv = append(kv, "err", runErr.Error())
 	}
