@@ -111,6 +111,18 @@ func TestServeEndToEnd(t *testing.T) {
 			t.Errorf("small server log lacks %q:\n%s", want, small.log.String())
 		}
 	}
+	// SIGINT stops a server as SIGTERM does.
+	if err := small.cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-small.exited:
+		if err != nil {
+			t.Errorf("after SIGINT: %v, want exit status 0", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Errorf("server still running 10 s after SIGINT")
+	}
 
 	// Shutdown: an open (playing) session is told goodbye, its terminal restored, and
 	// the server exits promptly.
