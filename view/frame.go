@@ -103,6 +103,9 @@ func (m *Model) frame() string {
 	} else {
 		m.drawNames(g, 1)
 		m.diag.draw(g, 0, s.diagY, s.diagH, m.cursor, m.now, true)
+		if m.cursor == 0 && m.now == 0 {
+			m.drawAbout(g, s.diagY+2, s.diagH-2, w)
+		}
 	}
 
 	// Pane titles.
@@ -129,6 +132,30 @@ func (m *Model) frame() string {
 	b = append(b, helpStr...)
 	m.buf = b
 	return string(b)
+}
+
+// drawAbout writes the scenario's explanation across the empty diagram before the
+// first event, with how to start.
+func (m *Model) drawAbout(g *grid, y, h, w int) {
+	if h < 3 {
+		return
+	}
+	// Nothing is drawn below the first row yet: the whole width is free.
+	x0, width := 2, min(w-4, 100)
+	text := m.sc.Explanation
+	lines := wrap(text, width, nil)
+	room := h - 1
+	for i, l := range lines {
+		if i >= room {
+			break
+		}
+		s := text[l[0]:l[1]]
+		if i == room-1 && len(lines) > room {
+			s = fitText(s+" …", width)
+		}
+		g.text(x0, y+i, s, stDim, x0+width)
+	}
+	g.text(x0, y+min(len(lines), room), "space plays · → steps · d drops a segment", stStrong, x0+width)
 }
 
 // helpView renders the help from the live bindings, cut to the width (bubbles/help
@@ -408,11 +435,7 @@ func (m *Model) drawNarration(g *grid, x, y, w, h int) {
 		put(m.flash, stWarn)
 	}
 	put(eventSummary(m.tl, ev), stStrong)
-	if ev.Kind == model.EvStart {
-		put(m.sc.Explanation, stPlain)
-	} else {
-		put(eventNote(m.tl, ev), stPlain)
-	}
+	put(eventNote(m.tl, ev), stPlain)
 	if m.otherOK {
 		put(remark(m.tl, &m.other, ev), stRetrans)
 	}
