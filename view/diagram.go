@@ -646,8 +646,6 @@ func (d *diagram) draw(g *grid, x0, y0, h int, cursor int, now time.Duration, ma
 		for x := d.xl + 1; x < d.xr; x++ {
 			g.set(x0+x, y, '╌', stBreak)
 		}
-		g.set(x0+d.xl, y, '┊', stBreak)
-		g.set(x0+d.xr, y, '┊', stBreak)
 		lbl := " " + label + " "
 		g.text(x0+d.xl+(d.xr-d.xl-textWidth(lbl))/2+1, y, lbl, stBreak, x0+d.xr)
 	}
