@@ -282,3 +282,34 @@ func TestUpdateKeys(t *testing.T) {
 type lightColor struct{}
 
 func (lightColor) RGBA() (r, g, b, a uint32) { return 0xffff, 0xffff, 0xffff, 0xffff }
+
+// TestDropInFlightPastTheLossPoint drops a segment that is already more than half-way
+// across: the fork loses it mid-link, before now, so the cursor moves past the loss.
+func TestDropInFlightPastTheLossPoint(t *testing.T) {
+	m := sized(t, "client-close", "linux", 80, 24)
+	stepTo(t, m, isSend(model.A, model.FIN|model.ACK))
+	seg := m.tl.Segments[m.tl.At(m.cursor).Seg]
+	m.now = seg.SentAt + (seg.ArriveAt-seg.SentAt)*4/5
+	m.pos = m.pace.position(m.tl, m.cursor, m.now)
+	m.updateKeys()
+	press(m, "d")
+	if m.Injected() != 1 {
+		t.Fatal("d did not drop the FIN in flight")
+	}
+	lost := m.tl.Segments[seg.ID]
+	if !lost.Lost || lost.ArriveAt > m.now {
+		t.Fatalf("segment %d: lost %v at %v, now %v", seg.ID, lost.Lost, lost.ArriveAt, m.now)
+	}
+	if ev := m.tl.At(m.cursor); ev.T > m.now || m.cursor+1 < m.tl.Len() && m.tl.At(m.cursor+1).T <= m.now && m.tl.At(m.cursor+1).T < m.now {
+		t.Errorf("cursor %d (t=%v) does not match now %v", m.cursor, ev.T, m.now)
+	}
+	seen := false
+	for i := 0; i <= m.cursor; i++ {
+		if ev := m.tl.At(i); ev.Kind == model.EvDrop && ev.Seg == seg.ID {
+			seen = true
+		}
+	}
+	if !seen || !strings.Contains(screenText(m), "✕") {
+		t.Errorf("the loss is not behind the cursor or not drawn:\n%s", screenText(m))
+	}
+}
