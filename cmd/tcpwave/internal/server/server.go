@@ -74,8 +74,8 @@ const (
 	DefaultIdleTimeout      = 10 * time.Minute
 	DefaultMaxSessionTime   = 2 * time.Hour
 	DefaultHandshakeTimeout = 10 * time.Second
-	DefaultMaxWidth         = 400
-	DefaultMaxHeight        = 150
+	DefaultMaxWidth         = 250
+	DefaultMaxHeight        = 80
 	DefaultFPS              = 60
 	DefaultShutdownGrace    = 4 * time.Second
 )

@@ -854,7 +854,10 @@ func TestStalledClient(t *testing.T) {
 	}
 	// The idle timeout must come well after the client's 2 MB window has filled, even
 	// under the race detector.
-	ts := startServer(t, func(c *Config) { c.IdleTimeout = 10 * time.Second })
+	ts := startServer(t, func(c *Config) {
+		c.IdleTimeout = 10 * time.Second
+		c.MaxWidth, c.MaxHeight = 400, 150
+	})
 	c := ts.dial(t, "staller")
 	sess, err := c.NewSession()
 	if err != nil {
