@@ -64,7 +64,7 @@ func TestProgramPickerAndProfile(t *testing.T) {
 	}
 }
 
-// TestProgramPlaysToTheEnd plays lost-final-ack at the top speed until it stops by
+// TestProgramPlaysToTheEnd plays fin-ack-merged at the top speed until it stops by
 // itself at the last event.
 func TestProgramPlaysToTheEnd(t *testing.T) {
 	tm := teaModel(t, "fin-ack-merged")

@@ -1,9 +1,11 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
@@ -31,7 +33,11 @@ func runUI(args []string, stdout, stderr io.Writer) int {
 	}
 	sc, _, err := rf.load(arg)
 	if err != nil {
-		return reportLoadError(stderr, "ui", err)
+		// The same report as the other commands, without a command name.
+		var b bytes.Buffer
+		code := reportLoadError(&b, "ui", err)
+		io.WriteString(stderr, strings.Replace(b.String(), "tcpwave ui: ", "tcpwave: ", 1))
+		return code
 	}
 	m, err := view.New(view.Options{Scenario: sc, Profile: rf.profile, Overrides: rf.sets, Faults: rf.drops})
 	if err != nil {
