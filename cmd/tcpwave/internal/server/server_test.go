@@ -966,3 +966,25 @@ func TestConnectionsPerIP(t *testing.T) {
 		t.Errorf("no connection accepted after one was closed")
 	}
 }
+
+func TestEnvRequestsBounded(t *testing.T) {
+	ts := startServer(t, nil)
+	c := ts.dial(t, "envy")
+	s, err := c.NewSession()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if s.Setenv("BIG", strings.Repeat("x", 5000)) == nil {
+		t.Errorf("a 5 KB env request was accepted")
+	}
+	accepted := 0
+	for i := range maxEnvRequests + 20 {
+		if s.Setenv(fmt.Sprintf("V%d", i), "x") == nil {
+			accepted++
+		}
+	}
+	if accepted != maxEnvRequests-1 { // the refused BIG one counted too
+		t.Errorf("%d env requests accepted, want %d", accepted, maxEnvRequests-1)
+	}
+}

@@ -120,7 +120,7 @@ func (s *Server) handle(sess ssh.Session) {
 		return
 	}
 
-	logger.Info("session start", "size", size, "cmd", esc(arg), "client", esc(sess.Context().ClientVersion()))
+	logger.Info("session start", "size", size, "cmd", esc(arg), "client", esc(sess.Context().ClientVersion()), "active", s.Active())
 
 	ctx, cancel := context.WithCancel(sess.Context())
 	defer cancel()
