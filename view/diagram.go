@@ -81,6 +81,9 @@ type arrow struct {
 	// lossAt is how far along the path the segment vanished (0..1).
 	lossAt  float64
 	lossIdx int     // the path cell where it vanished
+	// rowStart is the index in path of each row's first cell: each row of the
+	// staircase takes an equal share of the transit time.
+	rowStart []int
 	path    []pcell // from the sender's lifeline to the receiver's
 	label   string
 	lx, ly  int // where the label is written
@@ -548,7 +551,13 @@ func (d *diagram) layArrowAt(a *arrow, r0, r1 int, taken *[]span, last bool) boo
 	*taken = append(*taken, sp)
 	a.lx, a.ly = sp.x0, sp.y
 	// A lost segment's ✕ must not hide its label: move it past the label.
-	a.lossIdx = int(math.Round(a.lossAt * float64(len(a.path)-1)))
+	a.rowStart = a.rowStart[:0]
+	for i, c := range a.path {
+		if i == 0 || c.y != a.path[i-1].y {
+			a.rowStart = append(a.rowStart, i)
+		}
+	}
+	a.lossIdx = a.at(a.lossAt)
 	if a.lost {
 		for a.lossIdx < len(a.path)-1 {
 			c := a.path[a.lossIdx]
@@ -559,6 +568,32 @@ func (d *diagram) layArrowAt(a *arrow, r0, r1 int, taken *[]span, last bool) boo
 		}
 	}
 	return true
+}
+
+// at is the path cell reached at fraction f of the transit. The head goes down the
+// staircase with time, as the diagram's rows do (row j is current while f·steps is
+// within half a row of j), and along each row at constant speed.
+func (a *arrow) at(f float64) int {
+	rows := len(a.rowStart)
+	if rows == 0 {
+		return 0
+	}
+	f = max(0, min(f, 1))
+	steps := rows - 1
+	j, local := 0, f
+	if steps > 0 {
+		// Row j is current while f·steps is within half a row of j.
+		pos := f * float64(steps)
+		j = int(math.Round(pos))
+		lo, hi := max(0, float64(j)-0.5), min(float64(steps), float64(j)+0.5)
+		local = (pos - lo) / (hi - lo)
+	}
+	start := a.rowStart[j]
+	end := len(a.path) - 1
+	if j+1 < rows {
+		end = a.rowStart[j+1] - 1
+	}
+	return start + int(math.Round(local*float64(end-start)))
 }
 
 // span is the cells a label takes on one row: [x0, x1).
@@ -578,7 +613,7 @@ func (s span) overlaps(others []span) bool {
 func (d *diagram) visibleRow(cursor int, now time.Duration) int {
 	r := d.evMax[cursor]
 	if now > d.tl.At(cursor).T {
-		r = max(r, int(d.rowOf(now)))
+		r = max(r, int(math.Round(d.rowOf(now))))
 		// Inside a quiet stretch: its break is drawn at once, counting.
 		for _, b := range d.breaks {
 			if b.ev == cursor+1 {
@@ -690,7 +725,7 @@ func (d *diagram) draw(g *grid, x0, y0, h int, cursor int, now time.Duration, ma
 			frac = a.lossAt
 		}
 		n := len(a.path)
-		upto := int(math.Round(frac * float64(n-1)))
+		upto := a.at(frac)
 		switch {
 		case done && !a.lost:
 			upto = n - 1
@@ -726,7 +761,9 @@ func (d *diagram) draw(g *grid, x0, y0, h int, cursor int, now time.Duration, ma
 		if !done && !lost && c.y == a.ly && c.x >= a.lx && c.x < a.lx+len(a.labelRunes) {
 			head = c.x - a.lx
 		}
-		if in(a.ly) {
+		// A label below the present (on the last row of an arrow whose first row
+		// carries another label) is shown as soon as the segment is sent.
+		if in(a.ly) || !done && a.ly > bottom && a.ly < top+h {
 			retrans := len(a.labelRunes)
 			if i := strings.Index(a.label, "⟲"); i >= 0 {
 				retrans = len([]rune(a.label[:i]))
