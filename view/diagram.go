@@ -80,13 +80,13 @@ type arrow struct {
 	dup    bool
 	// lossAt is how far along the path the segment vanished (0..1).
 	lossAt  float64
-	lossIdx int     // the path cell where it vanished
+	lossIdx int // the path cell where it vanished
 	// rowStart is the index in path of each row's first cell: each row of the
 	// staircase takes an equal share of the transit time.
 	rowStart []int
-	path    []pcell // from the sender's lifeline to the receiver's
-	label   string
-	lx, ly  int // where the label is written
+	path     []pcell // from the sender's lifeline to the receiver's
+	label    string
+	lx, ly   int // where the label is written
 	// labelRunes is the label as runes, to draw the head over it.
 	labelRunes []rune
 }
