@@ -81,8 +81,7 @@ type arrow struct {
 	// lossAt is how far along the path the segment vanished (0..1).
 	lossAt  float64
 	lossIdx int // the path cell where it vanished
-	// rowStart is the index in path of each row's first cell: each row of the
-	// staircase takes an equal share of the transit time.
+	// rowStart is the index in path of each row's first cell (see at).
 	rowStart []int
 	path     []pcell // from the sender's lifeline to the receiver's
 	label    string
