@@ -9,12 +9,14 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"charm.land/log/v2"
 	"charm.land/ssh"
 	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/ansi"
@@ -691,7 +693,8 @@ func TestNoLeaks(t *testing.T) {
 	if testing.Short() {
 		t.Skip("slow")
 	}
-	ts := startServer(t, nil)
+	// Logs go nowhere: a growing log buffer would look like a leak.
+	ts := startServer(t, func(c *Config) { c.Logger = log.New(io.Discard) })
 	cycle := func() {
 		c, err := ts.tryDial("cycler")
 		if err != nil {
@@ -740,7 +743,10 @@ func TestNoLeaks(t *testing.T) {
 	baseG = 1 << 30
 	baseG, _ = settle()
 	baseG, baseHeap := settle()
-	const cycles = 300
+	cycles := 300
+	if n, err := strconv.Atoi(os.Getenv("TCPWAVE_LEAK_CYCLES")); err == nil && n > 0 {
+		cycles = n // a longer run on demand
+	}
 	for range cycles {
 		cycle()
 	}
@@ -750,7 +756,7 @@ func TestNoLeaks(t *testing.T) {
 		buf := make([]byte, 1<<20)
 		t.Errorf("goroutines grew from %d to %d:\n%s", baseG, g, buf[:runtime.Stack(buf, true)])
 	}
-	if heap > baseHeap+8<<20 {
+	if heap > baseHeap+2<<20 {
 		t.Errorf("heap in use grew from %d to %d bytes", baseHeap, heap)
 	}
 }
