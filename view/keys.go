@@ -80,11 +80,11 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 		{
 			long(k.Faster, "+", "faster"),
 			long(k.Slower, "-", "slower"),
-			long(k.Drop, "d", "drop the segment in flight (or the next one)"),
+			long(k.Drop, "d", "drop a segment"),
 			long(k.Undo, "u", "undo the last drop"),
 		},
 		{
-			long(k.Profile, "p", "switch profile linux/rfc9293"),
+			long(k.Profile, "p", "switch profile"),
 			long(k.Pick, "s", "choose a scenario"),
 			long(k.Help, "?", "close help"),
 			long(k.Quit, k.Quit.Help().Key, "quit"),
