@@ -1,10 +1,22 @@
 package main
 
 import (
+	"crypto/ed25519"
+	"crypto/rand"
+	"io"
+	"net"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
+	"time"
+
+	"charm.land/log/v2"
+	"github.com/charmbracelet/x/ansi"
+	gossh "golang.org/x/crypto/ssh"
+
+	"github.com/tcpwave/tcpwave/cmd/tcpwave/internal/server"
 )
 
 func TestServeBadInput(t *testing.T) {
@@ -85,5 +97,103 @@ func TestSSHScenario(t *testing.T) {
 		if strings.Contains(err.Error(), "\n") {
 			t.Errorf("sshScenario(%q): error is not one line: %q", tc.arg, err)
 		}
+	}
+}
+
+// TestServeRealUINoLeaks runs the real UI (view.New, through sessionModel) behind the
+// SSH server in this process: hundreds of sessions come, play and go, and goroutines
+// and heap return to their baseline.
+func TestServeRealUINoLeaks(t *testing.T) {
+	if testing.Short() {
+		t.Skip("slow")
+	}
+	_, priv, _ := ed25519.GenerateKey(rand.Reader)
+	signer, _ := gossh.NewSignerFromKey(priv)
+	srv, err := server.New(server.Config{
+		HostKey:  signer,
+		NewModel: sessionModel(runFlags{profile: "linux"}),
+		Logger:   log.New(io.Discard),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(l) }()
+	defer func() { _ = srv.Shutdown(t.Context()); <-served }()
+
+	cfg := &gossh.ClientConfig{User: "student", HostKeyCallback: gossh.FixedHostKey(signer.PublicKey()), Timeout: 10 * time.Second}
+	cycle := func(i int) {
+		c, err := gossh.Dial("tcp", l.Addr().String(), cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		s, err := c.NewSession()
+		if err != nil {
+			t.Fatal(err)
+		}
+		in, _ := s.StdinPipe()
+		out, _ := s.StdoutPipe()
+		if err := s.RequestPty("xterm-256color", 24, 80, nil); err != nil {
+			t.Fatal(err)
+		}
+		scenario := []string{"", "half-close", "lost-final-ack"}[i%3]
+		if scenario == "" {
+			err = s.Shell()
+		} else {
+			err = s.Start(scenario)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		buf := make([]byte, 64<<10)
+		var seen strings.Builder
+		for !strings.Contains(ansi.Strip(seen.String()), "tcpwave") {
+			n, err := out.Read(buf)
+			if err != nil {
+				t.Fatalf("session %d: %v before the first frame", i, err)
+			}
+			seen.Write(buf[:n])
+		}
+		io.WriteString(in, " ") // play
+		if i%2 == 0 {
+			io.WriteString(in, "q") // half quit, half just hang up
+			_ = s.Wait()
+		}
+	}
+	for i := range 10 {
+		cycle(i)
+	}
+	settle := func(limit int) (int, uint64) {
+		var g int
+		for range 100 {
+			if g = runtime.NumGoroutine(); srv.Active() == 0 && g <= limit {
+				break
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		runtime.GC()
+		runtime.GC()
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		return g, ms.HeapInuse
+	}
+	baseG, baseHeap := settle(0)
+	const cycles = 300
+	for i := range cycles {
+		cycle(i)
+	}
+	g, heap := settle(baseG + 2)
+	t.Logf("real UI, after %d sessions: goroutines %d → %d, heap in use %.1f → %.1f MB", cycles, baseG, g, float64(baseHeap)/1e6, float64(heap)/1e6)
+	if g > baseG+2 {
+		buf := make([]byte, 1<<20)
+		t.Errorf("goroutines grew from %d to %d:\n%s", baseG, g, buf[:runtime.Stack(buf, true)])
+	}
+	if heap > baseHeap+4<<20 {
+		t.Errorf("heap in use grew from %d to %d bytes", baseHeap, heap)
 	}
 }
