@@ -377,8 +377,9 @@ func (m *Model) drawTimers(g *grid, x, y, w, h int, titled bool) {
 			g.text(xx, yy, timerName(k, e), stStrong, x+w)
 			xx = lx + 7 + 14
 			rem := t.Remaining(m.now)
-			txt := fmt.Sprintf(" %s s / %s s", secs(rem), secs(t.Length))
-			bw := max(4, min(40, x+w-xx-textWidth(txt)-1))
+			txt := fmt.Sprintf(" %8s s / %s s", secs(rem), secs(t.Length))
+			// Every bar the same width, whatever its numbers.
+			bw := max(4, min(40, x+w-xx-24))
 			fill := 0
 			if t.Length > 0 {
 				fill = int((int64(bw)*int64(rem) + int64(t.Length) - 1) / int64(t.Length))
