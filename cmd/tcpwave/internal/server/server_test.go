@@ -123,6 +123,14 @@ func TestNoPTY(t *testing.T) {
 			if lines := strings.Split(strings.TrimRight(stderr.String(), "\r\n"), "\n"); len(lines) != 1 || !strings.Contains(lines[0], "needs a terminal") {
 				t.Errorf("stderr = %q, want one line saying a terminal is needed", stderr.String())
 			}
+			_, port, _ := net.SplitHostPort(ts.addr)
+			want := "ssh -t -p " + port + " HOST"
+			if cmd == "client-close" {
+				want += " client-close"
+			}
+			if !strings.HasSuffix(strings.TrimSpace(stderr.String()), want) {
+				t.Errorf("stderr = %q, want it to end with the example %q", stderr.String(), want)
+			}
 			if stdout.Len() != 0 {
 				t.Errorf("stdout = %q, want nothing", stdout.String())
 			}

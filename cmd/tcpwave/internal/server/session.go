@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"regexp"
 	"runtime/debug"
 	"strings"
@@ -89,7 +90,7 @@ func (s *Server) handle(sess ssh.Session) {
 
 	if !hasPty {
 		// Refuse before anything is built. ssh -T, or ssh host cmd without -t.
-		fmt.Fprintln(sess.Stderr(), "tcpwave needs a terminal: connect with 'ssh -t' (for example: ssh -t -p PORT HOST [SCENARIO])")
+		fmt.Fprintln(sess.Stderr(), noPTYMessage(sess))
 		_ = sess.Exit(exitError)
 		logger.Info("session refused", "reason", ReasonNoPTY, "cmd", esc(sess.RawCommand()))
 		return
@@ -205,6 +206,20 @@ func (s *Server) handle(sess ssh.Session) {
 		fmt.Fprintf(sess, "\r\n%s\r\n", bye)
 	}
 	_ = sess.Exit(code)
+}
+
+// noPTYMessage is the one line a session without a terminal gets: how to ask for one,
+// with the client's own command and the server's port.
+func noPTYMessage(sess ssh.Session) string {
+	port := "PORT"
+	if _, p, err := net.SplitHostPort(sess.LocalAddr().String()); err == nil {
+		port = p
+	}
+	example := "ssh -t -p " + port + " HOST"
+	if cmd := sess.Command(); len(cmd) == 1 && termName.MatchString(cmd[0]) {
+		example += " " + cmd[0]
+	}
+	return "tcpwave needs a terminal: connect with ssh -t, e.g. " + example
 }
 
 // build calls the factory, turning a panic into an error.
