@@ -39,8 +39,13 @@ type screen struct {
 
 func (m *Model) layout(helpH int) screen {
 	w, h := m.width, m.height
-	s := screen{wide: w >= 120, helpH: helpH}
+	// Endpoints and timers side by side only when both get room; otherwise stacked,
+	// with a third timer row on taller screens.
+	s := screen{wide: w >= 150, helpH: helpH}
 	timersH := 2
+	if h >= 30 {
+		timersH = 3
+	}
 	if s.wide {
 		timersH = 0
 	}
@@ -64,7 +69,7 @@ func (m *Model) layout(helpH int) screen {
 		s.tmX, s.tmY, s.tmH = s.paneW+1, s.epY, 3
 		s.timersW = w - s.tmX
 	} else {
-		s.tmX, s.tmY, s.tmH = 0, s.epY+3, 2
+		s.tmX, s.tmY, s.tmH = 0, s.epY+3, timersH
 		s.timersW = w
 	}
 	s.narSepY = s.tmY + s.tmH
@@ -379,7 +384,7 @@ func (m *Model) drawTimers(g *grid, x, y, w, h int, titled bool) {
 			rem := t.Remaining(m.now)
 			txt := fmt.Sprintf(" %8s s / %s s", secs(rem), secs(t.Length))
 			// Every bar the same width, whatever its numbers.
-			bw := max(4, min(40, x+w-xx-24))
+			bw := max(4, min(40, x+w-xx-23))
 			fill := 0
 			if t.Length > 0 {
 				fill = int((int64(bw)*int64(rem) + int64(t.Length) - 1) / int64(t.Length))
