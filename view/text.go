@@ -120,16 +120,9 @@ func otherProfile(tl *model.Timeline) (model.Profile, bool) {
 	return p, err == nil
 }
 
-// profileRemark says where the other profile behaves differently at this event, or "".
-func profileRemark(tl *model.Timeline, ev *model.Event) string {
-	o, ok := otherProfile(tl)
-	if !ok {
-		return ""
-	}
-	return remark(tl, &o, ev)
-}
-
-// remark is profileRemark with the other profile given.
+// remark says where the other profile o behaves differently at this event, or "":
+// only for the rules in which the two profiles (with the scenario's overrides) really
+// differ, and only at the events those rules govern.
 func remark(tl *model.Timeline, o *model.Profile, ev *model.Event) string {
 	p := &tl.Profile
 	linux := p.Name == "linux"
@@ -148,7 +141,7 @@ func remark(tl *model.Timeline, o *model.Profile, ev *model.Event) string {
 		ev.Snap[ev.Side].State == model.CloseWait && answersFIN(tl, ev):
 		return fmt.Sprintf("Linux would not send this ACK at once: it waits up to %s s so that, if its app closes promptly, FIN and ACK leave together.", trimSecs(o.DelayedAck))
 	case p.TransientFinWait2 != o.TransientFinWait2 && ev.Kind == model.EvState && ev.To == model.TimeWait &&
-		(ev.From == model.FinWait1 || ev.From == model.FinWait2 && ev.Index > 0 && tl.At(ev.Index-1).T == ev.T && wasState(tl, ev.Index, ev.Side, model.FinWait1)):
+		(ev.From == model.FinWait1 || ev.From == model.FinWait2 && transientFinWait2(tl, ev)):
 		if linux {
 			return "Linux takes the ACK first and passes through FIN_WAIT_2 for an instant; RFC 9293 (Figure 5, note 2) goes from FIN_WAIT_1 straight to TIME_WAIT."
 		}
@@ -175,7 +168,8 @@ func remark(tl *model.Timeline, o *model.Profile, ev *model.Event) string {
 			return "Linux sends RST|ACK and goes straight to CLOSED; RFC 9293 sends <SEQ=SND.NXT><CTL=RST> and (Figure 5, note 3) puts the RST sender in TIME_WAIT."
 		}
 		return "RFC 9293 (Figure 5, note 3) puts the RST sender in TIME_WAIT; Linux sends RST|ACK and goes straight to CLOSED."
-	case p.FinWait2Timer != o.FinWait2Timer && (ev.Kind == model.EvTimer && ev.Timer == model.TimerFinWait2 || ev.Kind == model.EvState && ev.To == model.FinWait2):
+	case p.FinWait2Timer != o.FinWait2Timer && (ev.Kind == model.EvTimer && ev.Timer == model.TimerFinWait2 ||
+		ev.Kind == model.EvState && ev.To == model.FinWait2 && !leavesAtOnce(tl, ev)):
 		if linux {
 			if ev.Kind == model.EvState && !ev.Snap[ev.Side].Orphan {
 				return "The app still holds this socket (shutdown(), not close()), so even Linux waits in FIN_WAIT_2 as long as it takes."
@@ -203,6 +197,27 @@ func answersFIN(tl *model.Timeline, ev *model.Event) bool {
 	for i := ev.Index - 1; i >= 0 && tl.At(i).T == ev.T; i-- {
 		if e := tl.At(i); e.Kind == model.EvRecv && e.Side == ev.Side {
 			return tl.Segments[e.Seg].Flags.Has(model.FIN)
+		}
+	}
+	return false
+}
+
+// transientFinWait2 reports whether ev's side entered FIN_WAIT_2 from FIN_WAIT_1 at the
+// same instant as ev.
+func transientFinWait2(tl *model.Timeline, ev *model.Event) bool {
+	for i := ev.Index - 1; i >= 0 && tl.At(i).T == ev.T; i-- {
+		if e := tl.At(i); e.Kind == model.EvState && e.Side == ev.Side && e.To == model.FinWait2 {
+			return e.From == model.FinWait1
+		}
+	}
+	return false
+}
+
+// leavesAtOnce reports whether ev's side changes state again at the same instant.
+func leavesAtOnce(tl *model.Timeline, ev *model.Event) bool {
+	for i := ev.Index + 1; i < tl.Len() && tl.At(i).T == ev.T; i++ {
+		if e := tl.At(i); e.Kind == model.EvState && e.Side == ev.Side {
+			return true
 		}
 	}
 	return false

@@ -1,0 +1,72 @@
+package view
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/tcpwave/tcpwave/model"
+)
+
+// TestProfileRemarks checks that the narration says how the other profile differs
+// exactly where it does, and stays quiet elsewhere.
+func TestProfileRemarks(t *testing.T) {
+	type want struct {
+		id, prof string
+		at       func(tl *model.Timeline, ev *model.Event) bool
+		says     string
+	}
+	state := func(side model.Side, st model.State) func(*model.Timeline, *model.Event) bool {
+		return func(_ *model.Timeline, ev *model.Event) bool {
+			return ev.Kind == model.EvState && ev.Side == side && ev.To == st
+		}
+	}
+	app := func(side model.Side, call string) func(*model.Timeline, *model.Event) bool {
+		return func(_ *model.Timeline, ev *model.Event) bool {
+			return ev.Kind == model.EvApp && ev.Side == side && ev.Call == call
+		}
+	}
+	for _, c := range []want{
+		{"client-close", "linux", isTimer(model.B, model.TimerDelayedAck), "delays this ACK up to 0.04 s"},
+		{"client-close", "rfc9293", isSend(model.B, model.ACK), "Linux would not send this ACK at once"},
+		{"client-close", "linux", state(model.A, model.TimeWait), "fixed 60 s"},
+		{"client-close", "rfc9293", state(model.A, model.TimeWait), "240 s"},
+		{"client-close", "linux", isTimer(model.A, model.TimerRetransmit), "RTO = SRTT + max(4·RTTVAR, 0.2 s)"},
+		{"client-close", "linux", state(model.A, model.FinWait2), "tcp_fin_timeout"},
+		{"unread-data-rst", "linux", app(model.A, "close"), "Linux resets here"},
+		{"unread-data-rst", "rfc9293", app(model.A, "close"), "send a RST instead of a FIN"},
+		{"linger-abort", "rfc9293", isSend(model.A, model.RST), "puts the RST sender in TIME_WAIT"},
+		{"fin-ack-merged", "linux", state(model.A, model.TimeWait), "passes through FIN_WAIT_2"},
+	} {
+		m := sized(t, c.id, c.prof, 80, 24)
+		tl := m.Timeline()
+		found := false
+		for i := 0; i < tl.Len() && !found; i++ {
+			ev := tl.At(i)
+			if !c.at(tl, ev) {
+				continue
+			}
+			found = true
+			if r := remark(tl, &m.other, ev); !strings.Contains(r, c.says) {
+				t.Errorf("%s/%s at %s: remark %q, want %q", c.id, c.prof, ev.TraceBody(tl), r, c.says)
+			}
+		}
+		if !found {
+			t.Errorf("%s/%s: no such event", c.id, c.prof)
+		}
+	}
+	// Quiet where the profiles agree: arrivals and app reads say nothing.
+	for _, id := range []string{"client-close", "lost-final-ack", "simultaneous-close"} {
+		for _, prof := range []string{"linux", "rfc9293"} {
+			m := sized(t, id, prof, 80, 24)
+			tl := m.Timeline()
+			for i := 0; i < tl.Len(); i++ {
+				ev := tl.At(i)
+				if ev.Kind == model.EvRecv || ev.Kind == model.EvDrop || ev.Kind == model.EvStart {
+					if r := remark(tl, &m.other, ev); r != "" {
+						t.Errorf("%s/%s at %s: unexpected remark %q", id, prof, ev.TraceBody(tl), r)
+					}
+				}
+			}
+		}
+	}
+}
