@@ -96,6 +96,24 @@ func (c *countingWriter) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
+// waitQuiet waits until nothing has been written for d (at most 10 s).
+func (c *countingWriter) waitQuiet(t *testing.T, d time.Duration) {
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		c.mu.Lock()
+		var last time.Time
+		if len(c.at) > 0 {
+			last = c.at[len(c.at)-1]
+		}
+		c.mu.Unlock()
+		if !last.IsZero() && time.Since(last) >= d {
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatal("the program never stopped writing")
+}
+
 func (c *countingWriter) since(t time.Time) (n, bytes int, sizes []int) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -133,7 +151,7 @@ func TestBytesPerFrame(t *testing.T) {
 		tea.WithColorProfile(colorprofile.ANSI256), tea.WithoutSignals())
 	done := make(chan struct{})
 	go func() { p.Run(); close(done) }()
-	time.Sleep(500 * time.Millisecond) // first full frame, queries
+	out.waitQuiet(t, 300*time.Millisecond) // the first full frame and the terminal queries
 	start := time.Now()
 	time.Sleep(700 * time.Millisecond)
 	if n, b, _ := out.since(start); n != 0 || b != 0 {
