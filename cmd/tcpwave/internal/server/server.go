@@ -334,12 +334,16 @@ func (s *Server) sessionChannel(srv *ssh.Server, conn *gossh.ServerConn, nc goss
 		return
 	}
 	defer s.release(ip)
-	ssh.DefaultSessionHandler(srv, conn, limitedChannel{nc}, ctx)
+	ssh.DefaultSessionHandler(srv, conn, limitedChannel{nc, s.cfg.HandshakeTimeout}, ctx)
 }
 
 // limitedChannel accepts a session channel and filters its requests: at most
-// maxEnvRequests env requests are honoured.
-type limitedChannel struct{ gossh.NewChannel }
+// maxEnvRequests env requests are honoured, and a channel that has not asked for a
+// shell or a command within setup is closed, so it cannot sit on a session slot.
+type limitedChannel struct {
+	gossh.NewChannel
+	setup time.Duration
+}
 
 func (c limitedChannel) Accept() (gossh.Channel, <-chan *gossh.Request, error) {
 	ch, reqs, err := c.NewChannel.Accept()
@@ -347,10 +351,16 @@ func (c limitedChannel) Accept() (gossh.Channel, <-chan *gossh.Request, error) {
 		return ch, reqs, err
 	}
 	out := make(chan *gossh.Request)
+	idle := time.AfterFunc(c.setup, func() { _ = ch.Close() })
 	go func() {
 		defer close(out)
+		defer idle.Stop()
 		envs := 0
 		for r := range reqs {
+			switch r.Type {
+			case "shell", "exec", "subsystem":
+				idle.Stop()
+			}
 			if r.Type == "env" {
 				envs++
 				if envs > maxEnvRequests || len(r.Payload) > 4096 {

@@ -1002,3 +1002,40 @@ func TestEnvRequestsBounded(t *testing.T) {
 		t.Errorf("%d env requests accepted, want %d", accepted, maxEnvRequests-1)
 	}
 }
+
+// TestSessionSetupTimeout: a session channel that never asks for a shell or a command
+// is closed after the handshake timeout, and its slot is released.
+func TestSessionSetupTimeout(t *testing.T) {
+	ts := startServer(t, func(c *Config) { c.HandshakeTimeout = 300 * time.Millisecond; c.MaxSessions = 1 })
+	c := ts.dial(t, "dawdler")
+	s, err := c.NewSession()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := c.NewSession(); err == nil {
+		t.Fatal("the cap of one session did not hold")
+	}
+	var again *gossh.Session
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		if again, err = c.NewSession(); err == nil {
+			break
+		}
+	}
+	if err != nil {
+		t.Fatalf("the idle channel still holds the only slot: %v", err)
+	}
+	// The one that does ask for a shell in time is served.
+	again.Stdout = newScreen()
+	if err := again.RequestPty("xterm", 24, 80, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := again.Shell(); err != nil {
+		t.Fatal(err)
+	}
+	again.Stdout.(*screen).waitText(t, 5*time.Second, "FRAME")
+	time.Sleep(600 * time.Millisecond) // past the setup timeout: a running session stays
+	if _, err := again.SendRequest("window-change", true, gossh.Marshal(struct{ W, H, PW, PH uint32 }{100, 30, 0, 0})); err != nil {
+		t.Errorf("a running session was closed by the setup timeout: %v", err)
+	}
+}
