@@ -41,7 +41,7 @@ import (
 // as one line, and the session ends with exit status 1; write it for a person.
 type Factory func(sess ssh.Session, arg string) (tea.Model, error)
 
-// Config configures a Server. Zero values take the defaults in DefaultConfig.
+// Config configures a Server. Zero values take the Default* constants.
 type Config struct {
 	// NewModel builds each session's model. Required.
 	NewModel Factory
@@ -55,7 +55,7 @@ type Config struct {
 	MaxPerIP         int           // concurrent sessions per client address (IPv6: per /64)
 	IdleTimeout      time.Duration // no key, mouse or paste input for this long ends a session
 	MaxSessionTime   time.Duration // hard cap on a session's length
-	HandshakeTimeout time.Duration // TCP accept to authenticated SSH connection
+	HandshakeTimeout time.Duration // TCP accept to authenticated connection; also session channel open to shell request
 	MaxWidth         int           // widest terminal served; wider ones are clamped
 	MaxHeight        int           // tallest terminal served; taller ones are clamped
 	FPS              int           // renderer frame rate, also the resize coalescing rate
@@ -126,12 +126,13 @@ type Server struct {
 	closing chan struct{} // closed when Shutdown starts
 	once    sync.Once
 
-	mu       sync.Mutex
-	total    int            // sessions holding a slot
-	perIP    map[string]int // slots per client address
-	conns    map[string]int // TCP connections per client address
-	active   int            // session handlers running
-	sessions atomic.Int64   // sessions started, for ids
+	mu        sync.Mutex
+	total     int            // sessions holding a slot
+	perIP     map[string]int // slots per client address
+	conns     map[string]int // TCP connections per client address
+	listeners []net.Listener
+	active    int          // session handlers running
+	sessions  atomic.Int64 // sessions started, for ids
 }
 
 // New builds a Server. It does not listen; call Serve.
@@ -223,13 +224,25 @@ func (s *Server) Fingerprint() string { return Fingerprint(s.cfg.HostKey.PublicK
 // Serve accepts connections on l until Shutdown. It returns ssh.ErrServerClosed after
 // a shutdown.
 func (s *Server) Serve(l net.Listener) error {
+	s.mu.Lock()
 	select {
 	case <-s.closing:
+		s.mu.Unlock()
 		_ = l.Close()
 		return ssh.ErrServerClosed
 	default:
 	}
-	return s.ssh.Serve(l)
+	// Kept so that Shutdown closes it even if it races with ssh.Server.Serve
+	// registering it.
+	s.listeners = append(s.listeners, l)
+	s.mu.Unlock()
+	err := s.ssh.Serve(l)
+	select {
+	case <-s.closing:
+		return ssh.ErrServerClosed
+	default:
+		return err
+	}
 }
 
 // Shutdown stops accepting connections and sessions, tells every session goodbye
@@ -237,7 +250,12 @@ func (s *Server) Serve(l net.Listener) error {
 // goodbye line is written and the session exits), and waits up to the grace period
 // (or ctx, if sooner) for them. Then it closes every remaining connection.
 func (s *Server) Shutdown(ctx context.Context) error {
+	s.mu.Lock()
 	s.once.Do(func() { close(s.closing) })
+	for _, l := range s.listeners {
+		_ = l.Close()
+	}
+	s.mu.Unlock()
 	// Close the listeners (a cancelled context makes ssh.Server.Shutdown return as
 	// soon as it has closed them, without waiting for connections).
 	stop, cancel := context.WithCancel(context.Background())

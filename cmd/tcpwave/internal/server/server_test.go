@@ -1039,3 +1039,26 @@ func TestSessionSetupTimeout(t *testing.T) {
 		t.Errorf("a running session was closed by the setup timeout: %v", err)
 	}
 }
+
+// TestShutdownBeforeServe: a Shutdown that comes before (or races with) Serve still
+// stops it.
+func TestShutdownBeforeServe(t *testing.T) {
+	for range 20 {
+		srv, err := New(Config{HostKey: testSigner(t), NewModel: func(ssh.Session, string) (tea.Model, error) { return nil, nil }, Logger: log.New(io.Discard)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		done := make(chan error, 1)
+		go func() { done <- srv.Serve(l) }()
+		_ = srv.Shutdown(t.Context())
+		select {
+		case <-done:
+		case <-time.After(5 * time.Second):
+			t.Fatal("Serve still running after Shutdown")
+		}
+	}
+}
