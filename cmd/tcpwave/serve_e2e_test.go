@@ -3,6 +3,9 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"crypto/ed25519"
+	"crypto/rand"
+	"encoding/pem"
 	"fmt"
 	"os"
 	"os/exec"
@@ -124,6 +127,31 @@ func TestServeEndToEnd(t *testing.T) {
 		t.Errorf("server still running 10 s after SIGINT")
 	}
 
+	// --authorized-keys: the listed key gets in, others are refused by OpenSSH.
+	_, priv, _ := ed25519.GenerateKey(rand.Reader)
+	block, err := gossh.MarshalPrivateKey(priv, "student")
+	if err != nil {
+		t.Fatal(err)
+	}
+	idFile := filepath.Join(dir, "id_student")
+	if err := os.WriteFile(idFile, pem.EncodeToMemory(block), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	pub, _ := gossh.NewPublicKey(priv.Public())
+	authFile := filepath.Join(dir, "authorized_keys")
+	if err := os.WriteFile(authFile, gossh.MarshalAuthorizedKey(pub), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	closed := startServe(t, bin, filepath.Join(dir, "closed"), "--authorized-keys", authFile)
+	noKey := exec.Command("ssh", append(append([]string{}, closed.sshArgs...), "-o", "IdentitiesOnly=yes", "-o", "IdentityFile=/dev/null", "-T", "x@127.0.0.1")...)
+	if out, err := noKey.CombinedOutput(); err == nil || !strings.Contains(string(out), "Permission denied") {
+		t.Errorf("without the key: %v %q, want permission denied", err, out)
+	}
+	paneK := tm.run(closed.sshCmd+" -o IdentitiesOnly=yes -i "+idFile+" -tt x@127.0.0.1", 100, 30)
+	tm.waitScreen(paneK, "the UI with the authorized key", func(s string) bool { return strings.Contains(s, "tcpwave ·") })
+	tm.keys(paneK, "q")
+	tm.waitScreen(paneK, "ssh to exit 0", func(s string) bool { return strings.Contains(s, "SSH_EXIT=0") })
+
 	// Shutdown: an open (playing) session is told goodbye, its terminal restored, and
 	// the server exits promptly.
 	pane4 := tm.run(sshCmd+" -tt student@127.0.0.1", 100, 30)
@@ -196,27 +224,34 @@ func startServe(t *testing.T, bin, dir string, extra ...string) *served {
 			t.Logf("server log:\n%s", serverLog.String())
 		}
 	})
-	lines := bufio.NewScanner(stdout)
-	var addr, fingerprint string
-	for lines.Scan() {
-		l := lines.Text()
-		if a, ok := strings.CutPrefix(l, "tcpwave serving on "); ok {
-			addr = a
-		}
-		if m := regexp.MustCompile(`^host key (SHA256:\S+) \(ed25519, `).FindStringSubmatch(l); m != nil {
-			fingerprint = m[1]
-		}
-		if strings.HasPrefix(l, "open to anyone") {
-			break
-		}
-	}
-	go func() {
+	// Read the start-up lines on another goroutine, so that a server that never says
+	// where it listens fails the test instead of hanging it.
+	type hello struct{ addr, fingerprint string }
+	ready := make(chan hello, 1)
+	go func(ready chan<- hello) {
+		lines := bufio.NewScanner(stdout)
+		var h hello
 		for lines.Scan() {
+			l := lines.Text()
+			if a, ok := strings.CutPrefix(l, "tcpwave serving on "); ok {
+				h.addr = a
+			}
+			if m := regexp.MustCompile(`^host key (SHA256:\S+) \(ed25519, `).FindStringSubmatch(l); m != nil {
+				h.fingerprint = m[1]
+			}
+			if h.addr != "" && h.fingerprint != "" && ready != nil {
+				ready <- h
+				ready = nil
+			}
 		}
 		exited <- srv.Wait()
-	}()
-	if addr == "" || fingerprint == "" {
-		t.Fatalf("server did not print its address and fingerprint")
+	}(ready)
+	var addr, fingerprint string
+	select {
+	case h := <-ready:
+		addr, fingerprint = h.addr, h.fingerprint
+	case <-time.After(15 * time.Second):
+		t.Fatalf("the server did not print its address and fingerprint within 15 s")
 	}
 	port := addr[strings.LastIndex(addr, ":")+1:]
 
