@@ -145,7 +145,9 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 		"idle_timeout", cfg.IdleTimeout.String(), "max_session_time", cfg.MaxSessionTime.String())
 
 	sigs := make(chan os.Signal, 2)
-	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM)
+	// SIGHUP too: a teacher closing the terminal the server runs in should not leave
+	// every student's terminal in the alt screen.
+	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
 	defer signal.Stop(sigs)
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(l) }()

@@ -114,7 +114,7 @@ func TestServeEndToEnd(t *testing.T) {
 			t.Errorf("small server log lacks %q:\n%s", want, small.log.String())
 		}
 	}
-	// SIGINT stops a server as SIGTERM does.
+	// SIGINT stops a server as SIGTERM does (and so does SIGHUP, checked below).
 	if err := small.cmd.Process.Signal(os.Interrupt); err != nil {
 		t.Fatal(err)
 	}
@@ -149,8 +149,21 @@ func TestServeEndToEnd(t *testing.T) {
 	}
 	paneK := tm.run(closed.sshCmd+" -o IdentitiesOnly=yes -i "+idFile+" -tt x@127.0.0.1", 100, 30)
 	tm.waitScreen(paneK, "the UI with the authorized key", func(s string) bool { return strings.Contains(s, "tcpwave ·") })
-	tm.keys(paneK, "q")
-	tm.waitScreen(paneK, "ssh to exit 0", func(s string) bool { return strings.Contains(s, "SSH_EXIT=0") })
+	// SIGHUP (the teacher's terminal closed) is a graceful shutdown too.
+	if err := closed.cmd.Process.Signal(syscall.SIGHUP); err != nil {
+		t.Fatal(err)
+	}
+	tm.waitScreen(paneK, "goodbye after SIGHUP", func(s string) bool {
+		return strings.Contains(s, "the server is shutting down. Goodbye!") && strings.Contains(s, "SSH_EXIT=0")
+	})
+	select {
+	case err := <-closed.exited:
+		if err != nil {
+			t.Errorf("after SIGHUP: %v, want exit status 0", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Errorf("server still running 10 s after SIGHUP")
+	}
 
 	// Shutdown: an open (playing) session is told goodbye, its terminal restored, and
 	// the server exits promptly.
