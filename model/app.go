@@ -177,8 +177,8 @@ func (s *sim) appConnect(side Side, isnDelta int64) {
 	s.setState(side, SynSent, "A SYN goes out; the socket waits in SYN_SENT for a SYN|ACK (RFC 9293 §3.10.1).")
 	e.SndNxt = e.ISS + 1
 	s.timeSegment(side, e.ISS)
-	s.sendSegment(side, SYN, e.ISS, 0, 0, 0, "SYN")
 	s.startRTO(side)
+	s.sendSegment(side, SYN, e.ISS, 0, 0, 0, "SYN")
 }
 
 // newIncarnation resets a TCB for a fresh connection on the same 4-tuple.

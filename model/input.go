@@ -6,11 +6,7 @@ import "fmt"
 func (s *sim) arrive(id int) {
 	seg := s.segs[id]
 	side := seg.From.Peer()
-	note := "The segment arrives."
-	if seg.Dup {
-		note = "An old duplicate arrives: a copy of a segment sent long ago, held in the network."
-	}
-	s.record(Event{Kind: EvRecv, Side: side, Seg: id, Note: note})
+	s.record(Event{Kind: EvRecv, Side: side, Seg: id, Note: s.arrivalNote(side, &seg)})
 	s.recvEvent = len(s.events) - 1
 	e := &s.ep[side]
 	switch e.State {
@@ -86,8 +82,8 @@ func (s *sim) openFromSyn(side Side, seg *Segment, iss uint32, note string) {
 	s.setState(side, SynReceived, note)
 	e.SndNxt = e.ISS + 1
 	s.timeSegment(side, e.ISS)
-	s.sendSegment(side, SYN|ACK, e.ISS, e.RcvNxt, 0, 0, "SYN|ACK")
 	s.startRTO(side)
+	s.sendSegment(side, SYN|ACK, e.ISS, e.RcvNxt, 0, 0, "SYN|ACK")
 }
 
 // synSentArrive is SYN-SENT processing (RFC 9293 §3.10.7.3).
@@ -431,4 +427,45 @@ func (s *sim) invalidAck(side Side, seg *Segment, why string) bool {
 	}
 	s.sendAck(side, why)
 	return true
+}
+
+// arrivalNote says what a segment brings, before the receiver acts on it.
+func (s *sim) arrivalNote(side Side, seg *Segment) string {
+	e := &s.ep[side]
+	who, peer := side.Name(), seg.From.Name()
+	if seg.Dup {
+		return fmt.Sprintf("An old duplicate reaches the %s: a copy of a segment the %s sent long ago, held in the network until now.", who, peer)
+	}
+	if !e.Exists() {
+		if e.Listening && seg.Flags == SYN {
+			return fmt.Sprintf("The %s's SYN reaches the %s's listening socket: a new connection on the same 4-tuple.", peer, who)
+		}
+		return fmt.Sprintf("The %s's %s reaches the %s's host, which has no connection for it any more.", peer, seg.Flags, who)
+	}
+	var what string
+	switch f := seg.Flags; {
+	case f.Has(RST):
+		what = "a RST"
+	case f.Has(SYN) && f.Has(ACK):
+		what = "a SYN|ACK"
+	case f.Has(SYN):
+		what = "a SYN for a new connection on the same 4-tuple"
+	case f.Has(FIN) && seg.Retrans > 0:
+		what = fmt.Sprintf("a retransmitted FIN (copy #%d)", seg.Retrans+1)
+	case f.Has(FIN) && seg.Len > 0:
+		what = fmt.Sprintf("%d bytes of data and a FIN", seg.Len)
+	case f.Has(FIN):
+		what = "a FIN"
+	case seg.Len > 0:
+		what = fmt.Sprintf("%d bytes of data", seg.Len)
+	case e.FinSent && seg.Ack == e.FinSeq+1 && !e.FinAcked():
+		what = "the ACK of its FIN"
+	default:
+		what = "an ACK"
+	}
+	note := fmt.Sprintf("The %s, in %s, receives %s from the %s", who, e.State, what, peer)
+	if f := seg.Flags; f.Has(FIN) && f.Has(ACK) && e.FinSent && seg.Ack == e.FinSeq+1 && !e.FinAcked() {
+		note += fmt.Sprintf(", which also ACKs the %s's own FIN", who)
+	}
+	return note + "."
 }

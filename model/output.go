@@ -91,8 +91,8 @@ func (s *sim) output(side Side) {
 		seq := e.SndNxt
 		e.SndNxt += uint32(n)
 		s.timeSegment(side, seq)
-		s.sendSegment(side, PSH|ACK, seq, e.RcvNxt, n, 0, fmt.Sprintf("%d bytes of data", n))
 		s.startRTO(side)
+		s.sendSegment(side, PSH|ACK, seq, e.RcvNxt, n, 0, fmt.Sprintf("%d bytes of data", n))
 	}
 	if e.FinQueued && !e.FinSent {
 		e.FinSent = true
@@ -108,8 +108,8 @@ func (s *sim) output(side Side) {
 			why = "FIN, also carrying the ACK that was being delayed"
 		}
 		s.timeSegment(side, e.FinSeq)
-		s.sendSegment(side, FIN|ACK, e.FinSeq, e.RcvNxt, 0, 0, why)
 		s.startRTO(side)
+		s.sendSegment(side, FIN|ACK, e.FinSeq, e.RcvNxt, 0, 0, why)
 	}
 }
 
@@ -199,6 +199,7 @@ func (s *sim) retransmit(side Side) {
 	e.Backoff++
 	e.RTO = min(2*e.RTO, s.prof.RTOMax) // RFC 6298 5.5: back off the timer
 	s.rttTiming[side] = false           // Karn: never time a retransmitted segment
+	s.armTimer(side, TimerRetransmit, e.RTO)
 	switch e.State {
 	case SynSent:
 		s.sendSegment(side, SYN, e.ISS, 0, 0, e.Backoff, "SYN")
@@ -218,7 +219,6 @@ func (s *sim) retransmit(side Side) {
 		}
 		s.sendSegment(side, flags, e.SndUna, e.RcvNxt, n, e.Backoff, what)
 	}
-	s.armTimer(side, TimerRetransmit, e.RTO)
 }
 
 // armFinWait2 starts Linux's orphan timer: max(tcp_fin_timeout, 3.5·RTO) (tcp_fin_time).

@@ -157,6 +157,15 @@ func TestForkEqualsFreshRun(t *testing.T) {
 				if !ok || undone.Trace() != before {
 					t.Fatalf("%s/%s: undo did not restore the timeline", sc.ID, name)
 				}
+				// A fault given to Run (a --drop) survives undoing an injected one.
+				cli := model.Fault{Action: model.FaultDrop, Side: model.A, Nth: 1, Times: 1}
+				withCLI := model.Run(sc, p, cli)
+				if f2, _, ok := withCLI.DropTarget(cursor, withCLI.At(min(cursor, withCLI.Len()-1)).T); ok {
+					back, _ := withCLI.Fork(f2).Undo()
+					if back.Trace() != withCLI.Trace() {
+						t.Fatalf("%s/%s: undo lost a fault given to Run", sc.ID, name)
+					}
+				}
 				if base.Trace() != before {
 					t.Fatalf("%s/%s: fork modified the original timeline", sc.ID, name)
 				}

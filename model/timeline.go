@@ -173,14 +173,27 @@ func (tl *Timeline) Fork(f Fault) *Timeline {
 	return s.run()
 }
 
-// Undo returns the timeline without its last injected fault (recomputed from the latest
-// checkpoint that fault could not have touched).
+// Undo returns the timeline without its last injected fault. Every other fault stays:
+// the scenario's own, those given to Run (e.g. from the command line), and earlier
+// injected ones.
 func (tl *Timeline) Undo() (*Timeline, bool) {
-	injected := tl.Injected()
-	if len(injected) == 0 {
+	last := -1
+	for i, f := range tl.Faults {
+		if f.Injected {
+			last = i
+		}
+	}
+	if last < 0 {
 		return tl, false
 	}
-	return Run(tl.Scenario, tl.Profile, injected[:len(injected)-1]...), true
+	own := len(tl.Scenario.Faults) // Run puts the scenario's faults first
+	extra := make([]Fault, 0, len(tl.Faults)-own)
+	for i := own; i < len(tl.Faults); i++ {
+		if i != last {
+			extra = append(extra, tl.Faults[i])
+		}
+	}
+	return Run(tl.Scenario, tl.Profile, extra...), true
 }
 
 func cpIndex(cps []checkpoint, c checkpoint) int {
