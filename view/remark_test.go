@@ -36,6 +36,10 @@ func TestProfileRemarks(t *testing.T) {
 		{"unread-data-rst", "rfc9293", app(model.A, "close"), "send a RST instead of a FIN"},
 		{"linger-abort", "rfc9293", isSend(model.A, model.RST), "puts the RST sender in TIME_WAIT"},
 		{"fin-ack-merged", "linux", state(model.A, model.TimeWait), "passes through FIN_WAIT_2"},
+		{"data-after-close-rst", "linux", isSend(model.A, model.RST), "its close() is a full close"},
+		{"syn-in-time-wait-rejected", "linux", func(tl *model.Timeline, ev *model.Event) bool {
+			return ev.Kind == model.EvRecv && ev.Side == model.B && tl.Segments[ev.Seg].Flags == model.SYN
+		}, "RFC 6191 without timestamps drops the others silently"},
 	} {
 		m := sized(t, c.id, c.prof, 80, 24)
 		tl := m.Timeline()

@@ -161,6 +161,9 @@ func remark(tl *model.Timeline, o *model.Profile, ev *model.Event) string {
 			return "Linux resets here because unread data would be lost (RFC 9293 §3.6.1 SHLD-3, RFC 2525 §2.17). The rfc9293 profile (no half-duplex close) sends a FIN and leaves the data unread."
 		}
 		return "Here Linux differs: close() with unread data makes it send a RST instead of a FIN, so the peer learns that data was lost (SHLD-3, RFC 2525 §2.17)."
+	case p.HalfDuplexClose != o.HalfDuplexClose && ev.Kind == model.EvSend && seg != nil && seg.Flags.Has(model.RST) &&
+		strings.Contains(seg.Why, "after close()"):
+		return "Here Linux differs: its close() is a full close, so data that arrives afterwards can never be read and it resets. The rfc9293 profile (close() is simplex) accepts and ACKs the data, and the close ends with FINs."
 	case ev.Kind == model.EvSend && seg != nil && seg.Flags.Has(model.RST) && (p.RSTSenderTimeWait != o.RSTSenderTimeWait || p.AbortRSTHasACK != o.AbortRSTHasACK) &&
 		ev.Index > 0 && tl.At(ev.Index - 1).Snap[ev.Side].State.Synchronized() && tl.At(ev.Index - 1).Snap[ev.Side].State != model.TimeWait &&
 		seg.Flags.Has(model.ACK) == p.AbortRSTHasACK:
