@@ -24,7 +24,8 @@ import (
 )
 
 const serveSynopsis = `tcpwave serve [--listen 127.0.0.1:2222] [--host-key PATH] [--max-sessions N] [--max-per-ip N]
-       [--idle-timeout D] [--max-session-time D] [--authorized-keys FILE] [--profile linux|rfc9293] [--set knob=value]...
+       [--idle-timeout D] [--max-session-time D] [--authorized-keys FILE]
+       [--profile linux|rfc9293] [--set knob=value]... [--drop SIDE:N]... [--delay D]
 
 Serves the UI over SSH: every 'ssh -p 2222 HOST' gets its own tcpwave.
 'ssh -t -p 2222 HOST SCENARIO' (or 'ssh -p 2222 SCENARIO@HOST') opens a scenario directly.`
@@ -78,9 +79,8 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "tcpwave serve: --listen %q: want HOST:PORT, e.g. 0.0.0.0:2222\n", listen)
 		return 2
 	}
-	// Check the profile and knobs once, up front, against the default scenario.
-	def := defaultScenario()
-	if _, err := def.ProfileFor(rf.profile, rf.sets...); err != nil {
+	// Check the profile, knobs and delay once, up front, against the default scenario.
+	if _, _, err := rf.load(defaultScenario().ID); err != nil {
 		fmt.Fprintf(stderr, "tcpwave serve: %v\n", err)
 		return 2
 	}
@@ -199,6 +199,11 @@ func sessionModel(rf runFlags) server.Factory {
 	return func(sess ssh.Session, arg string) (tea.Model, error) {
 		sc, err := sshScenario(arg, sess.User())
 		if err != nil {
+			return nil, err
+		}
+		// sc.ID is a catalog id (never a path), so load finds it in the catalog; it
+		// applies the server's --delay to a copy.
+		if sc, _, err = rf.load(sc.ID); err != nil {
 			return nil, err
 		}
 		return view.New(view.Options{Scenario: sc, Profile: rf.profile, Overrides: rf.sets, Faults: rf.drops})

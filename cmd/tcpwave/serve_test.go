@@ -13,10 +13,13 @@ import (
 	"time"
 
 	"charm.land/log/v2"
+	"charm.land/ssh"
 	"github.com/charmbracelet/x/ansi"
 	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/tcpwave/tcpwave/cmd/tcpwave/internal/server"
+	"github.com/tcpwave/tcpwave/scenarios"
+	"github.com/tcpwave/tcpwave/view"
 )
 
 func TestServeBadInput(t *testing.T) {
@@ -40,6 +43,8 @@ func TestServeBadInput(t *testing.T) {
 		{[]string{"--listen", "2222"}, 2, "want HOST:PORT"},
 		{[]string{"client-close"}, 2, "unexpected argument"},
 		{[]string{"--profile", "bsd"}, 2, "bsd"},
+		{[]string{"--delay", "forever"}, 2, "--delay"},
+		{[]string{"--set", "nonsense=1"}, 2, "nonsense"},
 		{[]string{"--nope"}, 2, "flag provided but not defined"},
 		{[]string{"--host-key", filepath.Join(dir, "k"), "--authorized-keys", filepath.Join(dir, "missing")}, 1, "authorized keys"},
 		{[]string{"--host-key", loose}, 1, "chmod 600"},
@@ -195,5 +200,42 @@ func TestServeRealUINoLeaks(t *testing.T) {
 	}
 	if heap > baseHeap+4<<20 {
 		t.Errorf("heap in use grew from %d to %d bytes", baseHeap, heap)
+	}
+}
+
+// userSession is just enough of an ssh.Session for the factory.
+type userSession struct {
+	ssh.Session
+	user string
+}
+
+func (u userSession) User() string { return u.user }
+
+// TestSessionModelUsesServerFlags: the server's --profile, --set and --delay reach
+// every session's model.
+func TestSessionModelUsesServerFlags(t *testing.T) {
+	rf := runFlags{profile: "rfc9293", delay: "50ms"}
+	if err := rf.sets.Set("time_wait=30s"); err != nil {
+		t.Fatal(err)
+	}
+	m, err := sessionModel(rf)(userSession{user: "student"}, "half-close")
+	if err != nil {
+		t.Fatal(err)
+	}
+	vm, ok := m.(*view.Model)
+	if !ok {
+		t.Fatalf("model is %T, want *view.Model", m)
+	}
+	if vm.Profile() != "rfc9293" {
+		t.Errorf("profile %q, want rfc9293", vm.Profile())
+	}
+	if sc := vm.Scenario(); sc.ID != "half-close" || sc.Delay != [2]time.Duration{50 * time.Millisecond, 50 * time.Millisecond} {
+		t.Errorf("scenario %s with delay %v, want half-close with 50ms", sc.ID, sc.Delay)
+	}
+	if orig, _ := scenarios.Lookup("half-close"); orig.Delay == vm.Scenario().Delay {
+		t.Errorf("the catalog's scenario was changed, or --delay not applied")
+	}
+	if _, err := sessionModel(rf)(userSession{user: "student"}, "nope"); err == nil {
+		t.Errorf("unknown scenario accepted")
 	}
 }
