@@ -250,10 +250,11 @@ func (s *Server) watchdog(ctx context.Context, p *tea.Program, wm *wrapper, done
 	defer idle.Stop()
 	hard := time.NewTimer(s.cfg.MaxSessionTime)
 	defer hard.Stop()
-	closing, idleC, hardC := s.closing, idle.C, hard.C
+	closing, idleC, hardC, failed := s.closing, idle.C, hard.C, wm.failed
 	var kill, drop <-chan time.Time
 	end := func(r Reason) {
-		closing, idleC, hardC = nil, nil, nil
+		// Once: every trigger is disarmed (failed and closing stay ready once closed).
+		closing, idleC, hardC, failed = nil, nil, nil, nil
 		go p.Send(endMsg{r})
 		kill = time.After(3 * time.Second)
 	}
@@ -263,7 +264,7 @@ func (s *Server) watchdog(ctx context.Context, p *tea.Program, wm *wrapper, done
 			return
 		case <-ctx.Done():
 			return
-		case <-wm.failed:
+		case <-failed:
 			end(ReasonPanic)
 		case <-idleC:
 			since := time.Since(time.Unix(0, wm.lastInput.Load()))
