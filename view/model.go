@@ -26,6 +26,9 @@ type Options struct {
 	Profile   string           // "linux" (default) or "rfc9293"
 	Overrides []model.Override // --set knobs
 	Faults    []model.Fault    // --drop faults from the command line
+	// Delay is the one-way link delay for every scenario shown, including those chosen
+	// in the picker (--delay); 0 keeps each scenario's own.
+	Delay time.Duration
 }
 
 // frameInterval caps playback at 30 frames per second.
@@ -137,6 +140,11 @@ func newHelp() help.Model {
 // load runs sc under the named profile with the command-line faults and then forks
 // once per injected fault.
 func (m *Model) load(sc *model.Scenario, profile string, injected []model.Fault) error {
+	if d := m.opts.Delay; d > 0 && sc.Delay != [2]time.Duration{d, d} {
+		local := *sc // catalog scenarios are shared: change a copy
+		local.Delay = [2]time.Duration{d, d}
+		sc = &local
+	}
 	p, err := sc.ProfileFor(profile, m.opts.Overrides...)
 	if err != nil {
 		return err

@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/colorprofile"
 
 	"github.com/tcpwave/tcpwave/model"
+	"github.com/tcpwave/tcpwave/scenarios"
 )
 
 func isQuit(cmd tea.Cmd) bool {
@@ -311,5 +312,26 @@ func TestDropInFlightPastTheLossPoint(t *testing.T) {
 	}
 	if !seen || !strings.Contains(screenText(m), "✕") {
 		t.Errorf("the loss is not behind the cursor or not drawn:\n%s", screenText(m))
+	}
+}
+
+// --delay applies to every scenario the UI shows, including one chosen in the picker.
+func TestDelayAppliesToPickedScenarios(t *testing.T) {
+	m, err := New(Options{Delay: 3 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := m.Timeline().Scenario.Delay; d != [2]time.Duration{3 * time.Millisecond, 3 * time.Millisecond} {
+		t.Fatalf("initial scenario delay %v", d)
+	}
+	sc, _ := scenarios.Lookup("simultaneous-close") // 50 ms of its own
+	if err := m.load(sc, "linux", nil); err != nil {
+		t.Fatal(err)
+	}
+	if d := m.Timeline().Scenario.Delay; d != [2]time.Duration{3 * time.Millisecond, 3 * time.Millisecond} {
+		t.Fatalf("picked scenario delay %v, want 3ms", d)
+	}
+	if sc.Delay[0] != 50*time.Millisecond {
+		t.Fatal("the catalog's scenario was modified")
 	}
 }

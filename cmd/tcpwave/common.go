@@ -10,6 +10,7 @@ import (
 
 	"github.com/tcpwave/tcpwave/model"
 	"github.com/tcpwave/tcpwave/scenarios"
+	"github.com/tcpwave/tcpwave/view"
 )
 
 // errUsage marks a bad command line (exit status 2); its message is already printed.
@@ -79,17 +80,36 @@ func (r *runFlags) load(arg string) (*model.Scenario, model.Profile, error) {
 	if err != nil {
 		return nil, model.Profile{}, err
 	}
-	if r.delay != "" {
-		d, err := model.ParseDuration(r.delay)
-		if err != nil || d < 0 || d > time.Hour {
-			return nil, model.Profile{}, fmt.Errorf("--delay: want a duration from 0 to 1h, got %q", r.delay)
-		}
+	d, err := r.linkDelay()
+	if err != nil {
+		return nil, model.Profile{}, err
+	}
+	if d > 0 {
 		local := *sc // the catalog's scenarios are shared: change a copy
 		local.Delay = [2]time.Duration{d, d}
 		sc = &local
 	}
 	p, err := sc.ProfileFor(r.profile, r.sets...)
 	return sc, p, err
+}
+
+// linkDelay is --delay, or 0 when it is not given.
+func (r *runFlags) linkDelay() (time.Duration, error) {
+	if r.delay == "" {
+		return 0, nil
+	}
+	d, err := model.ParseDuration(r.delay)
+	if err != nil || d < time.Microsecond || d > time.Hour {
+		return 0, fmt.Errorf("--delay: want a duration from 1µs to 1h, got %q", r.delay)
+	}
+	return d, nil
+}
+
+// viewOptions are the UI's options for scenario sc under these flags (load has checked
+// the flags already).
+func (r *runFlags) viewOptions(sc *model.Scenario) view.Options {
+	d, _ := r.linkDelay()
+	return view.Options{Scenario: sc, Profile: r.profile, Overrides: r.sets, Faults: r.drops, Delay: d}
 }
 
 // newFlagSet makes a flag set that prints its usage to w and never exits the process.

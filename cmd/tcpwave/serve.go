@@ -206,7 +206,7 @@ func sessionModel(rf runFlags) server.Factory {
 		if sc, _, err = rf.load(sc.ID); err != nil {
 			return nil, err
 		}
-		return view.New(view.Options{Scenario: sc, Profile: rf.profile, Overrides: rf.sets, Faults: rf.drops})
+		return view.New(rf.viewOptions(sc))
 	}
 }
 

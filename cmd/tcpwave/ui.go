@@ -39,7 +39,7 @@ func runUI(args []string, stdout, stderr io.Writer) int {
 		io.WriteString(stderr, strings.Replace(b.String(), "tcpwave ui: ", "tcpwave: ", 1))
 		return code
 	}
-	m, err := view.New(view.Options{Scenario: sc, Profile: rf.profile, Overrides: rf.sets, Faults: rf.drops})
+	m, err := view.New(rf.viewOptions(sc))
 	if err != nil {
 		fmt.Fprintf(stderr, "tcpwave: %v\n", err)
 		return 2
