@@ -129,7 +129,7 @@ func (s *Server) handle(sess ssh.Session) {
 	profile := colorprofile.Env(env)
 	p := tea.NewProgram(wm,
 		tea.WithContext(ctx),
-		tea.WithInput(sess),
+		tea.WithInput(nil), // pumpInput reads the session instead
 		tea.WithOutput(sess),
 		tea.WithEnvironment(env),
 		tea.WithColorProfile(profile),
@@ -157,6 +157,7 @@ func (s *Server) handle(sess ssh.Session) {
 	}
 	go s.watchdog(ctx, p, wm, done, dropConn)
 	go s.resizer(ctx, p, winch, pty.Window.Width, pty.Window.Height)
+	go pumpInput(ctx, sess, pty.Term, p)
 
 	final, runErr := p.Run()
 	close(done)
