@@ -55,15 +55,20 @@ func runUI(args []string, stdout, stderr io.Writer) int {
 // runRender prints the finished diagram: tcpwave render SCENARIO [--profile] [--width N].
 func runRender(args []string, stdout, stderr io.Writer) int {
 	var rf runFlags
-	fs := newFlagSet("render", "tcpwave render SCENARIO|FILE [--profile linux|rfc9293] [--set knob=value]... [--drop SIDE:N]... [--width N]", stderr)
+	fs := newFlagSet("render", "tcpwave render SCENARIO|FILE [--profile linux|rfc9293] [--set knob=value]... [--drop SIDE:N]... [--width N] [--format text|mermaid]", stderr)
 	rf.register(fs)
 	width := fs.Int("width", 100, "width of the diagram in columns (at least 48)")
+	format := fs.String("format", "text", "text (the diagram, coloured on a terminal) or mermaid (a Mermaid sequence diagram for Markdown)")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		return exitFor(err)
 	}
 	if len(pos) != 1 {
 		fmt.Fprintln(stderr, "tcpwave render: name one scenario (an id from 'tcpwave list', or a .yaml file)")
+		return 2
+	}
+	if *format != "text" && *format != "mermaid" {
+		fmt.Fprintf(stderr, "tcpwave render: --format must be text or mermaid, got %q\n", *format)
 		return 2
 	}
 	if *width < view.MinRenderWidth || *width > 1000 {
@@ -75,6 +80,10 @@ func runRender(args []string, stdout, stderr io.Writer) int {
 		return reportLoadError(stderr, "render", err)
 	}
 	tl := model.Run(sc, p, rf.drops...)
+	if *format == "mermaid" {
+		io.WriteString(stdout, view.RenderMermaid(tl))
+		return 0
+	}
 	prof := colorprofile.Detect(stdout, os.Environ())
 	if prof <= colorprofile.Ascii {
 		io.WriteString(stdout, view.Render(tl, *width, nil))

@@ -166,6 +166,10 @@ func TestRender(t *testing.T) {
 	if strings.Contains(out, "\x1b") {
 		t.Error("escape sequences in plain render output")
 	}
+	if code, out, _ := runCmd("render", "fin-ack-merged", "--format", "mermaid"); code != 0 ||
+		!strings.HasPrefix(out, "sequenceDiagram\n") || !strings.Contains(out, "B->>A: FIN|ACK seq=11 ack=12 len=0") {
+		t.Errorf("render --format mermaid: exit %d:\n%s", code, out)
+	}
 	for i, l := range strings.Split(out, "\n") {
 		if n := len([]rune(l)); n > 80 {
 			t.Errorf("line %d is %d wide", i, n)
@@ -176,6 +180,7 @@ func TestRender(t *testing.T) {
 		{"render", "no-such-scenario"},
 		{"render", "client-close", "--width", "10"},
 		{"render", "client-close", "--profile", "bsd"},
+		{"render", "client-close", "--format", "svg"},
 	} {
 		code, out, errOut := runCmd(args...)
 		if code != 2 || out != "" || errOut == "" || !strings.HasPrefix(errOut, "tcpwave render") {
