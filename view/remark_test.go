@@ -74,3 +74,24 @@ func TestProfileRemarks(t *testing.T) {
 		}
 	}
 }
+
+// The last event says where the story left both sides.
+func TestEndingNarration(t *testing.T) {
+	for _, c := range []struct{ id, prof, says string }{
+		{"client-close", "linux", "The end: both sides are CLOSED"},
+		{"peer-never-closes", "rfc9293", "The server stays in CLOSE_WAIT for ever"},
+		{"peer-never-closes", "rfc9293", "The client stays in FIN_WAIT_2 for ever"},
+		{"peer-never-closes", "linux", "The client is CLOSED. The server stays in CLOSE_WAIT for ever"},
+		{"syn-in-time-wait", "linux", "The client is ESTABLISHED. The server is ESTABLISHED."},
+		{"close-wait-keepalive", "rfc9293", "The run stops here, at 600.000 s"},
+	} {
+		m := sized(t, c.id, c.prof, 80, 24)
+		tl := m.Timeline()
+		if got := eventNote(tl, tl.At(tl.Len()-1)); !strings.Contains(got, c.says) {
+			t.Errorf("%s/%s: ending %q, want %q", c.id, c.prof, got, c.says)
+		}
+		if got := eventNote(tl, tl.At(tl.Len()-2)); strings.Contains(got, "The end") {
+			t.Errorf("%s/%s: the ending shows before the last event", c.id, c.prof)
+		}
+	}
+}

@@ -64,15 +64,55 @@ func eventSummary(tl *model.Timeline, ev *model.Event) string {
 			what = "its FIN_WAIT_2 timer: " + trimSecs(ev.Remaining) + " s"
 		case model.TimerTimeWait:
 			what = "its 2MSL timer: " + trimSecs(ev.Remaining) + " s"
+		case model.TimerKeepalive:
+			what = "its keepalive timer: " + trimSecs(ev.Remaining) + " s"
 		}
 		return t + sideTitle(ev.Side) + " " + verb + " " + what
 	}
 	return t
 }
 
-// eventNote is the model's explanation of an event; timer events, which the model
-// leaves unexplained, get one here.
+// eventNote is the narration under the summary line: the event's explanation and, at
+// the last event, where the story left both sides.
 func eventNote(tl *model.Timeline, ev *model.Event) string {
+	note := ownNote(tl, ev)
+	if ev.Index == tl.Len()-1 && ev.Index > 0 {
+		if ev.Kind == model.EvTimer {
+			return ending(tl) // "no timer armed" says nothing the ending does not
+		}
+		return note + " " + ending(tl)
+	}
+	return note
+}
+
+// ending says where the story left both sides, at the last event.
+func ending(tl *model.Timeline) string {
+	if tl.Stopped {
+		return fmt.Sprintf("The run stops here, at %s s: it would go on the same way for ever.", secs(tl.Scenario.Until))
+	}
+	snap := tl.At(tl.Len() - 1).Snap
+	a, b := snap[model.A].State, snap[model.B].State
+	if a == model.Closed && b == model.Closed {
+		return "The end: both sides are CLOSED and nothing is left to happen."
+	}
+	out := "The end."
+	for _, side := range []model.Side{model.A, model.B} {
+		who := "The " + sideName(side)
+		switch st := snap[side].State; st {
+		case model.CloseWait:
+			out += " " + who + " stays in CLOSE_WAIT for ever: no timer ends it, only its app's close() would."
+		case model.FinWait2:
+			out += " " + who + " stays in FIN_WAIT_2 for ever: no timer ends it here, only the peer's FIN would."
+		default:
+			out += " " + who + " is " + st.String() + "."
+		}
+	}
+	return out
+}
+
+// ownNote is the model's explanation of an event; timer events, which the model
+// leaves unexplained, get one here.
+func ownNote(tl *model.Timeline, ev *model.Event) string {
 	if ev.Note != "" {
 		return ev.Note
 	}
@@ -90,6 +130,8 @@ func eventNote(tl *model.Timeline, ev *model.Event) string {
 		return fmt.Sprintf("The ACK waits up to %s s for data or a FIN to ride on (delayed ACK, RFC 9293 §3.8.6.3).", trimSecs(p.DelayedAck))
 	case model.TimerFinWait2:
 		return fmt.Sprintf("No process holds this socket any more, so it will not wait in FIN_WAIT_2 forever: after tcp_fin_timeout (%s s) it is destroyed.", trimSecs(ev.Remaining))
+	case model.TimerKeepalive:
+		return "SO_KEEPALIVE: after a quiet spell the socket probes the peer with a segment any live peer must ACK; a dead peer's host answers RST (RFC 9293 §3.8.4)."
 	case model.TimerTimeWait:
 		if restarted(tl, ev) {
 			return "The 2MSL timer restarts: TIME_WAIT answered a segment of the old connection and starts its wait again (RFC 9293 §3.10.7.4)."
