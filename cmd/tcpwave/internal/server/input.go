@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"errors"
 	"io"
 
 	tea "charm.land/bubbletea/v2"
@@ -21,11 +22,17 @@ import (
 func pumpInput(ctx context.Context, in io.Reader, term string, p *tea.Program) {
 	rd := uv.NewTerminalReader(in, term)
 	events := make(chan uv.Event)
+	var err error
 	go func() {
 		defer close(events)
-		_ = rd.StreamEvents(ctx, events)
+		err = rd.StreamEvents(ctx, events)
 	}()
 	for ev := range events {
 		p.Send(ev)
+	}
+	if errors.Is(err, errChannelGone) {
+		// The client closed the channel but kept the connection: nobody can see this
+		// program any more, so it ends now rather than at the idle timeout.
+		p.Send(endMsg{ReasonDisconnected})
 	}
 }

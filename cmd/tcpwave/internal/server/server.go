@@ -22,6 +22,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"strconv"
@@ -352,18 +353,33 @@ func (s *Server) sessionChannel(srv *ssh.Server, conn *gossh.ServerConn, nc goss
 		return
 	}
 	defer s.release(ip)
-	ssh.DefaultSessionHandler(srv, conn, limitedChannel{nc, s.cfg.HandshakeTimeout}, ctx)
+	lc := &limitedChannel{NewChannel: nc, setup: s.cfg.HandshakeTimeout, exited: make(chan struct{}), gone: make(chan struct{})}
+	ssh.DefaultSessionHandler(srv, conn, lc, ctx)
+	// The channel's requests have stopped (the client closed it, or the connection
+	// went), but a session whose shell or command started runs until its handler
+	// exits: hold the slot until then, so closing channels cannot get round the caps.
+	if lc.started.Load() {
+		<-lc.exited
+	}
 }
 
 // limitedChannel accepts a session channel and filters its requests: at most
-// maxEnvRequests env requests are honoured, and a channel that has not asked for a
-// shell or a command within setup is closed, so it cannot sit on a session slot.
+// maxEnvRequests env requests are honoured, window changes before the shell are
+// refused (nothing reads them yet, and charm.land/ssh would block on them for good),
+// and a channel that has not asked for a shell or a command within setup is closed,
+// so it cannot sit on a session slot. It also reports when the session's handler has
+// exited.
 type limitedChannel struct {
 	gossh.NewChannel
 	setup time.Duration
+
+	started  atomic.Bool   // a shell or exec request came: the handler runs
+	exited   chan struct{} // closed when the handler has exited (sent exit-status)
+	exitOnce sync.Once
+	gone     chan struct{} // closed when the channel is closed (its requests end)
 }
 
-func (c limitedChannel) Accept() (gossh.Channel, <-chan *gossh.Request, error) {
+func (c *limitedChannel) Accept() (gossh.Channel, <-chan *gossh.Request, error) {
 	ch, reqs, err := c.NewChannel.Accept()
 	if err != nil {
 		return ch, reqs, err
@@ -371,13 +387,22 @@ func (c limitedChannel) Accept() (gossh.Channel, <-chan *gossh.Request, error) {
 	out := make(chan *gossh.Request)
 	idle := time.AfterFunc(c.setup, func() { _ = ch.Close() })
 	go func() {
+		defer close(c.gone)
 		defer close(out)
 		defer idle.Stop()
 		envs := 0
 		for r := range reqs {
 			switch r.Type {
-			case "shell", "exec", "subsystem":
+			case "shell", "exec":
 				idle.Stop()
+				c.started.Store(true)
+			case "window-change":
+				if !c.started.Load() {
+					if r.WantReply {
+						_ = r.Reply(false, nil)
+					}
+					continue
+				}
 			}
 			if r.Type == "env" {
 				envs++
@@ -391,7 +416,39 @@ func (c limitedChannel) Accept() (gossh.Channel, <-chan *gossh.Request, error) {
 			out <- r
 		}
 	}()
-	return ch, out, nil
+	return watchedChannel{ch, c}, out, nil
+}
+
+// errChannelGone is what reading a session returns once its channel is closed, as
+// opposed to io.EOF, which only means the client closed its input.
+var errChannelGone = errors.New("session channel closed")
+
+// watchedChannel is a session channel that reports the exit-status request every
+// session handler sends when it ends (ssh.Session.Exit), and tells a closed channel
+// from a client that only closed its input.
+type watchedChannel struct {
+	gossh.Channel
+	lc *limitedChannel
+}
+
+func (w watchedChannel) SendRequest(name string, wantReply bool, payload []byte) (bool, error) {
+	ok, err := w.Channel.SendRequest(name, wantReply, payload)
+	if name == "exit-status" {
+		w.lc.exitOnce.Do(func() { close(w.lc.exited) })
+	}
+	return ok, err
+}
+
+// Read reads the client's input. At its end it waits until the channel itself is
+// closed: a client that closed only its input (ssh host < /dev/null) is still
+// watching.
+func (w watchedChannel) Read(p []byte) (int, error) {
+	n, err := w.Channel.Read(p)
+	if errors.Is(err, io.EOF) {
+		<-w.lc.gone
+		return n, errChannelGone
+	}
+	return n, err
 }
 
 // esc makes a string from a client safe for a log line: control characters,

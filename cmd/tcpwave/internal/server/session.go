@@ -86,6 +86,14 @@ func (s *Server) handle(sess ssh.Session) {
 	start := time.Now()
 	id := s.sessions.Add(1)
 	pty, winch, hasPty := sess.Pty()
+	// Whatever way this handler ends, keep draining window changes until the channel
+	// closes: charm.land/ssh blocks the channel's requests on them otherwise.
+	defer func() {
+		go func() {
+			for range winch {
+			}
+		}()
+	}()
 	logger := s.log.With("session", id, "addr", sess.RemoteAddr().String(), "user", esc(sess.User()))
 
 	if !hasPty {
