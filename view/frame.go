@@ -211,7 +211,7 @@ func (m *Model) renderHelp(w int, all bool) string {
 
 // tooSmall says plainly what size is needed, in whatever room there is.
 func (m *Model) tooSmall() string {
-	msg := fmt.Sprintf("tcpwave needs a terminal of at least %d×%d; this one is %d×%d. Enlarge it, or press q to quit.",
+	msg := fmt.Sprintf("tcpwave needs a terminal of at least %dx%d; this one is %dx%d. Enlarge it, or press ctrl+c to quit.",
 		MinWidth, MinHeight, m.width, m.height)
 	w, h := max(m.width, 1), max(m.height, 1)
 	lines := wrap(msg, w, nil)
@@ -473,8 +473,8 @@ func wrap(s string, w int, lines [][2]int) [][2]int {
 				lastSpace = i
 			}
 			cw := textWidth(string(r))
-			if cells+cw > w {
-				break
+			if cells+cw > w && i > start {
+				break // a rune wider than the whole line still goes on a line of its own
 			}
 			cells += cw
 			i += size

@@ -261,7 +261,7 @@ func TestResizeEverySizeNoPanic(t *testing.T) {
 				}
 			}
 			if w < MinWidth || h < MinHeight {
-				if w >= 20 && h >= 4 && !strings.Contains(out, "64×18") {
+				if w >= 20 && h >= 4 && !strings.Contains(out, "64x18") {
 					t.Fatalf("%dx%d: no plain size message: %q", w, h, out)
 				}
 			}
@@ -296,8 +296,8 @@ func TestResizeEverySizeNoPanic(t *testing.T) {
 func TestTooSmallSaysWhatIsNeeded(t *testing.T) {
 	m := sized(t, "client-close", "linux", 50, 10)
 	out := screenText(m)
-	want := fmt.Sprintf("at least %d×%d", MinWidth, MinHeight)
-	if !strings.Contains(strings.ReplaceAll(out, "\n", " "), want) || !strings.Contains(out, "50×10") {
+	want := fmt.Sprintf("at least %dx%d", MinWidth, MinHeight)
+	if !strings.Contains(strings.ReplaceAll(out, "\n", " "), want) || !strings.Contains(out, "50x10") {
 		t.Errorf("too-small screen = %q", out)
 	}
 }
@@ -349,5 +349,21 @@ func TestPacing(t *testing.T) {
 	}
 	if g := gapWall(60 * time.Second); g < 3*time.Second || g > 8*time.Second {
 		t.Errorf("a 60 s TIME_WAIT plays in %v: want a visible run-down of 3-8 s", g)
+	}
+}
+
+// wrap always makes progress, even when one rune is wider than the whole line (an
+// East Asian wide rune at width 1) — it used to loop for ever.
+func TestWrapNeverStalls(t *testing.T) {
+	for _, w := range []int{0, 1, 2, 3} {
+		lines := wrap("ab 漢字 cd ×", w, nil)
+		if len(lines) == 0 || len(lines) > 20 {
+			t.Fatalf("width %d: %d lines", w, len(lines))
+		}
+		for i := 1; i < len(lines); i++ {
+			if lines[i][0] < lines[i-1][1] {
+				t.Fatalf("width %d: lines overlap: %v", w, lines)
+			}
+		}
 	}
 }

@@ -126,7 +126,7 @@ func TestUIEndToEnd(t *testing.T) {
 
 	// Resize below the minimum and back.
 	s.tmux("resize-window", "-t", s.name, "-x", "50", "-y", "12")
-	s.waitFor("too small", "at least 64×18", "50×12")
+	s.waitFor("too small", "at least 64x18", "50x12")
 	s.tmux("resize-window", "-t", s.name, "-x", "200", "-y", "60")
 	s.keys("G")
 	scr = s.waitFor("200x60", "Endpoints", "Timers", "≈ 240 s", "CLOSED")
