@@ -95,3 +95,32 @@ func TestEndingNarration(t *testing.T) {
 		}
 	}
 }
+
+// A timer line is "arms" only when the whole length remains; otherwise it is a timer
+// already running that is now the side's next (here the server's keepalive, once its
+// delayed ACK went out).
+func TestTimerSummarySaysWhatIsLeft(t *testing.T) {
+	m := sized(t, "close-wait-keepalive", "linux", 80, 24)
+	tl := m.Timeline()
+	var armed, left bool
+	for i := range tl.Len() {
+		ev := tl.At(i)
+		if ev.Kind != model.EvTimer || ev.Timer >= model.NumTimers {
+			continue
+		}
+		s := eventSummary(tl, ev)
+		length := ev.Snap[ev.Side].Timers[ev.Timer].Length
+		switch {
+		case ev.Remaining == length && strings.Contains(s, " arms its "):
+			armed = true
+		case ev.Remaining < length && strings.Contains(s, " left of "+trimSecs(length)+" s"):
+			left = true
+		case ev.Remaining == length && strings.Contains(s, " restarts its "):
+		default:
+			t.Errorf("event %d (%s): summary %q", i, ev.TraceBody(tl), s)
+		}
+	}
+	if !armed || !left {
+		t.Errorf("want both kinds of timer summary; armed %v, left %v", armed, left)
+	}
+}

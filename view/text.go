@@ -50,24 +50,28 @@ func eventSummary(tl *model.Timeline, ev *model.Event) string {
 		if ev.Timer >= model.NumTimers {
 			return t + sideTitle(ev.Side) + ": no timer armed"
 		}
+		name := map[model.TimerKind]string{
+			model.TimerRetransmit: "retransmission timer",
+			model.TimerDelayedAck: "delayed-ACK timer",
+			model.TimerFinWait2:   "FIN_WAIT_2 timer",
+			model.TimerTimeWait:   "2MSL timer",
+			model.TimerKeepalive:  "keepalive timer",
+		}[ev.Timer]
+		length := ev.Snap[ev.Side].Timers[ev.Timer].Length
+		extra := ""
+		if ev.Timer == model.TimerRetransmit {
+			extra = fmt.Sprintf(", backoff %d", ev.Retrans)
+		}
+		// A timer line reports the side's next timer: armed just now, or one already
+		// running that is next once another has stopped.
+		if ev.Remaining < length {
+			return fmt.Sprintf("%s%s's next timer: its %s, %s s left of %s s%s", t, sideTitle(ev.Side), name, trimSecs(ev.Remaining), trimSecs(length), extra)
+		}
 		verb := "arms"
 		if ev.Timer == model.TimerTimeWait && restarted(tl, ev) {
 			verb = "restarts"
 		}
-		what := ""
-		switch ev.Timer {
-		case model.TimerRetransmit:
-			what = fmt.Sprintf("its retransmission timer: RTO %s s, backoff %d", trimSecs(ev.Remaining), ev.Retrans)
-		case model.TimerDelayedAck:
-			what = "its delayed-ACK timer: " + trimSecs(ev.Remaining) + " s"
-		case model.TimerFinWait2:
-			what = "its FIN_WAIT_2 timer: " + trimSecs(ev.Remaining) + " s"
-		case model.TimerTimeWait:
-			what = "its 2MSL timer: " + trimSecs(ev.Remaining) + " s"
-		case model.TimerKeepalive:
-			what = "its keepalive timer: " + trimSecs(ev.Remaining) + " s"
-		}
-		return t + sideTitle(ev.Side) + " " + verb + " " + what
+		return fmt.Sprintf("%s%s %s its %s: %s s%s", t, sideTitle(ev.Side), verb, name, trimSecs(ev.Remaining), extra)
 	}
 	return t
 }
