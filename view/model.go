@@ -431,21 +431,76 @@ func (m *Model) switchProfile() {
 	if m.profile == "rfc9293" {
 		other = "linux"
 	}
-	var injected []model.Fault
-	for _, tl := range m.stack[1:] {
-		in := tl.Injected()
-		injected = append(injected, in[len(in)-1])
-	}
-	old, cursor := m.tl, m.cursor
-	if err := m.load(m.sc, other, injected); err != nil {
+	oldStack, old, cursor := m.stack, m.tl, m.cursor
+	if err := m.load(m.sc, other, nil); err != nil {
 		m.flash = "Cannot switch profile: " + err.Error()
 		return
 	}
+	// Lose the same segments as before: each drop is carried over to the segment
+	// with the same sender, flags and occurrence, which may be another Nth segment
+	// under these rules; a drop with no such segment is left out.
+	tl, missed := m.tl, 0
+	for _, forked := range oldStack[1:] {
+		in := forked.Injected()
+		if f, ok := counterpart(forked, in[len(in)-1], tl); ok {
+			tl = tl.Fork(f)
+			m.stack = append(m.stack, tl)
+		} else {
+			missed++
+		}
+	}
+	m.setTimeline(tl)
 	c := matchEvent(old, cursor, m.tl)
 	m.cursor = c
 	m.now = m.tl.At(c).T
 	m.pos = m.pace.position(m.tl, c, m.now)
 	m.flash = fmt.Sprintf("Profile %s: the same story under %s rules.", m.profile, profileTitle(m.profile))
+	if missed > 0 {
+		m.flash += fmt.Sprintf(" %d drop(s) had no matching segment here and were left out.", missed)
+	}
+}
+
+// counterpart maps fault f, which lost a segment in old, to the fault that loses the
+// same segment in tl: the same sender, the same flags, the same occurrence (the 2nd
+// FIN|ACK the server sends, say).
+func counterpart(old *model.Timeline, f model.Fault, tl *model.Timeline) (model.Fault, bool) {
+	var lost *model.Segment
+	nth := 0
+	for i := range old.Segments {
+		s := &old.Segments[i]
+		if s.From == f.Side && !s.Dup {
+			if nth++; nth == f.Nth {
+				lost = s
+				break
+			}
+		}
+	}
+	if lost == nil {
+		return model.Fault{}, false
+	}
+	occurrence := 0
+	for i := 0; i <= lost.ID; i++ {
+		s := &old.Segments[i]
+		if s.From == lost.From && s.Flags == lost.Flags && !s.Dup {
+			occurrence++
+		}
+	}
+	nth, seen := 0, 0
+	for i := range tl.Segments {
+		s := &tl.Segments[i]
+		if s.From != lost.From || s.Dup {
+			continue
+		}
+		nth++
+		if s.Flags == lost.Flags {
+			if seen++; seen == occurrence {
+				g := f
+				g.Nth = nth
+				return g, true
+			}
+		}
+	}
+	return model.Fault{}, false
 }
 
 // eventKey is what identifies an event across profiles.

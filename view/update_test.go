@@ -335,3 +335,36 @@ func TestDelayAppliesToPickedScenarios(t *testing.T) {
 		t.Fatal("the catalog's scenario was modified")
 	}
 }
+
+// Switching profile keeps the same segment lost, even when it is another Nth segment
+// under the other rules: in fin-ack-merged the server's FIN|ACK is its 1st segment
+// under Linux but its 2nd under RFC 9293 (which sends a bare ACK first).
+func TestProfileSwitchLosesTheSameSegment(t *testing.T) {
+	m := sized(t, "fin-ack-merged", "linux", 80, 24)
+	tl := m.Timeline()
+	for i := range tl.Len() {
+		ev := tl.At(i)
+		if ev.Kind == model.EvSend && ev.Side == model.B && tl.Segments[ev.Seg].Flags == model.FIN|model.ACK {
+			m.cursor, m.now = i, ev.T
+			break
+		}
+	}
+	m.updateKeys()
+	press(m, "d")
+	lostFlags := func(tl *model.Timeline) []string {
+		var out []string
+		for _, s := range tl.Segments {
+			if s.Lost {
+				out = append(out, s.From.String()+" "+s.Flags.String())
+			}
+		}
+		return out
+	}
+	if got := lostFlags(m.Timeline()); len(got) != 1 || got[0] != "B FIN|ACK" {
+		t.Fatalf("under linux lost %v, want the server's FIN|ACK", got)
+	}
+	press(m, "p")
+	if got := lostFlags(m.Timeline()); len(got) != 1 || got[0] != "B FIN|ACK" {
+		t.Fatalf("under rfc9293 lost %v, want the server's FIN|ACK still", got)
+	}
+}
