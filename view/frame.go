@@ -308,15 +308,17 @@ func (m *Model) drawEndpoints(g *grid, x, y, w int) {
 		var nb [3][12]byte
 		nums := [3]uint32{e.SndUna - e.ISS, e.SndNxt - e.ISS, e.RcvNxt - e.IRS}
 		for i, n := range nums {
-			s := "—"
+			num := "      —" // no TCB: no sequence numbers
 			if e.State != model.Closed {
-				s = string(fmt.Appendf(nb[i][:0], "%7d", n))
-			} else {
-				s = "      —"
+				num = string(fmt.Appendf(nb[i][:0], "%7d", n))
 			}
-			g.text(x+1+cols[2+i], yy, s, stPlain, x+w)
+			g.text(x+1+cols[2+i], yy, num, stPlain, x+w)
 		}
-		g.text(x+1+cols[5], yy, fmt.Sprintf("%6d", e.RcvBuf), stPlain, x+w)
+		unread := "     —"
+		if e.State != model.Closed {
+			unread = fmt.Sprintf("%6d", e.RcvBuf)
+		}
+		g.text(x+1+cols[5], yy, unread, stPlain, x+w)
 		told := "—"
 		if names := e.Told.Names(); len(names) > 0 {
 			told = strings.Join(names, ",")

@@ -58,7 +58,7 @@ func DefaultKeyMap() KeyMap {
 func (k KeyMap) ShortHelp() []key.Binding {
 	return []key.Binding{
 		k.PickUp, k.PickDown, k.PickChoose, k.PickCancel,
-		k.Play, k.Next, k.Prev, k.Drop, k.Undo, k.Help, k.Quit, k.Profile, k.Pick,
+		k.Play, k.Next, k.Prev, k.Drop, k.Undo, k.Profile, k.Pick, k.Help, k.Quit,
 	}
 }
 

@@ -53,7 +53,13 @@ func (p *picker) move(d int) {
 	p.sel = (p.sel + d + len(p.matches)) % len(p.matches)
 }
 
+// maxFilter bounds the filter: no id or title is longer, and each key re-filters.
+const maxFilter = 64
+
 func (p *picker) typeText(s string) {
+	if len([]rune(p.filter))+len([]rune(s)) > maxFilter {
+		return
+	}
 	p.filter += s
 	p.sel = 0
 	p.refilter()
