@@ -155,7 +155,8 @@ func gapRows(g time.Duration) int {
 	return min(4, 1+int(math.Log2(float64(g)/float64(10*time.Millisecond))))
 }
 
-// newDiagram lays out tl at the given width. timeCol adds a column of times at the left.
+// newDiagram lays out tl at the given width; tall doubles the rows given to each step
+// of time, for tall screens.
 func newDiagram(tl *model.Timeline, width int, tall bool) *diagram {
 	d := &diagram{tl: tl, width: width, scale: 1}
 	if tall {

@@ -43,13 +43,6 @@ func (g *grid) set(x, y int, r rune, st styleID) {
 }
 
 // get returns the rune at x, y (0 outside).
-func (g *grid) get(x, y int) rune {
-	if x < 0 || y < 0 || x >= g.w || y >= g.h {
-		return 0
-	}
-	return g.cells[y*g.w+x].r
-}
-
 // text writes s from x on row y, clipped to maxX (exclusive), and returns the column
 // after the last cell written.
 func (g *grid) text(x, y int, s string, st styleID, maxX int) int {

@@ -145,11 +145,17 @@ func (m *Model) load(sc *model.Scenario, profile string, injected []model.Fault)
 		local.Delay = [2]time.Duration{d, d}
 		sc = &local
 	}
+	// --drop names segments of the scenario given on the command line; another one,
+	// chosen in the picker, starts without them.
+	faults := m.opts.Faults
+	if sc.ID != m.opts.Scenario.ID {
+		faults = nil
+	}
 	p, err := sc.ProfileFor(profile, m.opts.Overrides...)
 	if err != nil {
 		return err
 	}
-	tl := model.Run(sc, p, m.opts.Faults...)
+	tl := model.Run(sc, p, faults...)
 	stack := []*model.Timeline{tl}
 	for _, f := range injected {
 		tl = tl.Fork(f)

@@ -368,3 +368,25 @@ func TestProfileSwitchLosesTheSameSegment(t *testing.T) {
 		t.Fatalf("under rfc9293 lost %v, want the server's FIN|ACK still", got)
 	}
 }
+
+// --drop faults belong to the scenario named on the command line, not to one chosen
+// later in the picker.
+func TestCommandLineDropsStayWithTheirScenario(t *testing.T) {
+	sc, _ := scenarios.Lookup("client-close")
+	m, err := New(Options{Scenario: sc, Faults: []model.Fault{{Action: model.FaultDrop, Side: model.A, Nth: 1, Times: 1}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !m.Timeline().Segments[0].Lost {
+		t.Fatal("the --drop fault was not applied to its scenario")
+	}
+	other, _ := scenarios.Lookup("server-close")
+	if err := m.load(other, "linux", nil); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range m.Timeline().Segments {
+		if s.Lost {
+			t.Fatalf("a --drop fault followed into %s: %s lost", other.ID, s.Label())
+		}
+	}
+}
