@@ -104,7 +104,7 @@ func (s *Server) handle(sess ssh.Session) {
 		return
 	}
 
-	env, _ := sessionEnv(pty.Term, sess.Environ())
+	env, term := sessionEnv(pty.Term, sess.Environ())
 	w, h, clamped := s.clamp(pty.Window.Width, pty.Window.Height)
 	logger = logger.With("term", esc(pty.Term))
 	size := fmt.Sprintf("%dx%d", pty.Window.Width, pty.Window.Height)
@@ -165,7 +165,7 @@ func (s *Server) handle(sess ssh.Session) {
 	}
 	go s.watchdog(ctx, p, wm, done, dropConn)
 	go s.resizer(ctx, p, winch, pty.Window.Width, pty.Window.Height)
-	go pumpInput(ctx, sess, pty.Term, p)
+	go pumpInput(ctx, sess, term, p)
 
 	final, runErr := p.Run()
 	close(done)
