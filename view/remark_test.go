@@ -124,3 +124,20 @@ func TestTimerSummarySaysWhatIsLeft(t *testing.T) {
 		t.Errorf("want both kinds of timer summary; armed %v, left %v", armed, left)
 	}
 }
+
+// A "no timer" step says which timer stopped and why.
+func TestStoppedTimerNarration(t *testing.T) {
+	m := sized(t, "client-close", "rfc9293", 80, 24)
+	tl := m.Timeline()
+	for i := range tl.Len() {
+		ev := tl.At(i)
+		if ev.Kind == model.EvTimer && ev.Side == model.A && ev.Timer >= model.NumTimers {
+			s, n := eventSummary(tl, ev), eventNote(tl, ev)
+			if !strings.Contains(s, "Client's retransmission timer stops") || !strings.Contains(n, "acknowledged") {
+				t.Errorf("at %s: %q / %q", ev.TraceBody(tl), s, n)
+			}
+			return
+		}
+	}
+	t.Fatal("no timer-none event for the client")
+}

@@ -48,15 +48,12 @@ func eventSummary(tl *model.Timeline, ev *model.Event) string {
 		return t + sideTitle(ev.Side) + ": " + ev.From.String() + " → " + ev.To.String()
 	case model.EvTimer:
 		if ev.Timer >= model.NumTimers {
+			if k, ok := stoppedTimer(tl, ev); ok {
+				return t + sideTitle(ev.Side) + "'s " + timerNames[k] + " stops; no timer is left"
+			}
 			return t + sideTitle(ev.Side) + ": no timer armed"
 		}
-		name := map[model.TimerKind]string{
-			model.TimerRetransmit: "retransmission timer",
-			model.TimerDelayedAck: "delayed-ACK timer",
-			model.TimerFinWait2:   "FIN_WAIT_2 timer",
-			model.TimerTimeWait:   "2MSL timer",
-			model.TimerKeepalive:  "keepalive timer",
-		}[ev.Timer]
+		name := timerNames[ev.Timer]
 		length := ev.Snap[ev.Side].Timers[ev.Timer].Length
 		extra := ""
 		if ev.Timer == model.TimerRetransmit {
@@ -74,6 +71,34 @@ func eventSummary(tl *model.Timeline, ev *model.Event) string {
 		return fmt.Sprintf("%s%s %s its %s: %s s%s", t, sideTitle(ev.Side), verb, name, trimSecs(ev.Remaining), extra)
 	}
 	return t
+}
+
+// timerNames are the timers as the narration names them.
+var timerNames = [model.NumTimers]string{
+	model.TimerRetransmit: "retransmission timer",
+	model.TimerDelayedAck: "delayed-ACK timer",
+	model.TimerFinWait2:   "FIN_WAIT_2 timer",
+	model.TimerTimeWait:   "2MSL timer",
+	model.TimerKeepalive:  "keepalive timer",
+}
+
+// stoppedTimer finds the timer that a "no timer" event reports as stopped: armed on
+// that side earlier in the same instant (the model reports timers once a step is
+// done), and not any more.
+func stoppedTimer(tl *model.Timeline, ev *model.Event) (model.TimerKind, bool) {
+	now := &ev.Snap[ev.Side]
+	for j := ev.Index - 1; j >= 0; j-- {
+		before := &tl.At(j).Snap[ev.Side]
+		for k := model.TimerKind(0); k < model.NumTimers; k++ {
+			if before.Timers[k].Armed && !now.Timers[k].Armed {
+				return k, true
+			}
+		}
+		if tl.At(j).T != ev.T {
+			break
+		}
+	}
+	return 0, false
 }
 
 // eventNote is the narration under the summary line: the event's explanation and, at
@@ -141,6 +166,16 @@ func ownNote(tl *model.Timeline, ev *model.Event) string {
 			return "The 2MSL timer restarts: TIME_WAIT answered a segment of the old connection and starts its wait again (RFC 9293 §3.10.7.4)."
 		}
 		return fmt.Sprintf("TIME_WAIT lasts 2MSL (%s s here) before the TCB is deleted (RFC 9293 §3.6.1 MUST-13).", trimSecs(ev.Remaining))
+	}
+	k, ok := stoppedTimer(tl, ev)
+	switch {
+	case !ok:
+	case k == model.TimerRetransmit && ev.Snap[ev.Side].State != model.Closed:
+		return "Everything this side sent has been acknowledged, so its retransmission timer stops (RFC 6298 5.2)."
+	case k == model.TimerDelayedAck:
+		return "The ACK it owed has gone out, so the delayed-ACK timer stops."
+	case ev.Snap[ev.Side].State == model.Closed:
+		return "The connection is gone on this side, and its timers with it."
 	}
 	return "No timer is armed on the " + sideName(ev.Side) + " now."
 }
