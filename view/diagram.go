@@ -747,6 +747,24 @@ func (d *diagram) draw(g *grid, x0, y0, h int, cursor int, now time.Duration, ma
 			}
 			g.set(x0+c.x, Y(c.y), r, st)
 		}
+		// An arrow still in flight whose label waits below the present: the rest of its
+		// route is drawn dashed, so the label is seen to belong to it.
+		if !done && !a.lost && a.ly > bottom && a.ly < top+h {
+			for j := upto + 1; j < n; j++ {
+				c := a.path[j]
+				if c.y <= bottom || c.y >= top+h {
+					continue
+				}
+				r := c.r
+				switch r {
+				case '─', '╌':
+					r = '┄'
+				case '│':
+					r = '┆'
+				}
+				g.set(x0+c.x, Y(c.y), r, stDim)
+			}
+		}
 		// The label, then the head. While the head crosses the label, the label
 		// opens to let it through: ◆ is inserted between two letters (the letters on
 		// its far side shift by one cell), so the head is visible in plain text and no
