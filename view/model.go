@@ -31,6 +31,9 @@ type Options struct {
 	Delay time.Duration
 }
 
+// flashHold is how long a message (drop, undo, profile) stays while playing.
+const flashHold = 3 * time.Second
+
 // frameInterval caps playback at 30 frames per second.
 const frameInterval = time.Second / 30
 
@@ -87,6 +90,9 @@ type Model struct {
 
 	picker *picker
 	flash  string
+	// flashPos is the story position when flash was set: while playing, the message
+	// stays for flashHold of playback.
+	flashPos time.Duration
 
 	// Frame buffers and caches, reused.
 	g        grid
@@ -265,7 +271,7 @@ func (m *Model) tick(msg tickMsg) tea.Cmd {
 		return nil
 	}
 	c, now := m.pace.locate(m.tl, m.pos)
-	if c != m.cursor {
+	if m.flash != "" && m.pos-m.flashPos > flashHold {
 		m.flash = ""
 	}
 	m.cursor, m.now = c, now
@@ -391,7 +397,7 @@ func (m *Model) drop() {
 	tl := old.Fork(f)
 	m.stack = append(m.stack, tl)
 	m.adopt(old, tl)
-	m.flash = fmt.Sprintf("Dropped the %s's %s: the future is recomputed (u undoes).", who, label)
+	m.setFlash(fmt.Sprintf("Dropped the %s's %s: the future is recomputed (u undoes).", who, label))
 }
 
 // undo removes the last injected fault.
@@ -402,7 +408,7 @@ func (m *Model) undo() {
 	old := m.tl
 	m.stack = m.stack[:len(m.stack)-1]
 	m.adopt(old, m.stack[len(m.stack)-1])
-	m.flash = "Undone: the last dropped segment goes through again."
+	m.setFlash("Undone: the last dropped segment goes through again.")
 }
 
 // adopt switches from timeline old to tl, a fork of the same story, keeping the cursor
@@ -439,7 +445,7 @@ func (m *Model) switchProfile() {
 	}
 	oldStack, old, cursor := m.stack, m.tl, m.cursor
 	if err := m.load(m.sc, other, nil); err != nil {
-		m.flash = "Cannot switch profile: " + err.Error()
+		m.setFlash("Cannot switch profile: " + err.Error())
 		return
 	}
 	// Lose the same segments as before: each drop is carried over to the segment
@@ -460,9 +466,9 @@ func (m *Model) switchProfile() {
 	m.cursor = c
 	m.now = m.tl.At(c).T
 	m.pos = m.pace.position(m.tl, c, m.now)
-	m.flash = fmt.Sprintf("Profile %s: the same story under %s rules.", m.profile, profileTitle(m.profile))
+	m.setFlash(fmt.Sprintf("Profile %s: the same story under %s rules.", m.profile, profileTitle(m.profile)))
 	if missed > 0 {
-		m.flash += fmt.Sprintf(" %d drop(s) had no matching segment here and were left out.", missed)
+		m.setFlash(m.flash + fmt.Sprintf(" %d drop(s) had no matching segment here and were left out.", missed))
 	}
 }
 
@@ -574,7 +580,7 @@ func (m *Model) pickerKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.closePicker()
 		m.cursor = 0
 		if err := m.load(sc, m.profile, nil); err != nil {
-			m.flash = err.Error()
+			m.setFlash(err.Error())
 			return nil
 		}
 		m.jump(0)
@@ -591,4 +597,9 @@ func (m *Model) closePicker() {
 	m.picker = nil
 	m.keys.pickerMode(false)
 	m.updateKeys()
+}
+
+// setFlash shows a one-line message under the narration.
+func (m *Model) setFlash(s string) {
+	m.flash, m.flashPos = s, m.pos
 }

@@ -390,3 +390,30 @@ func TestCommandLineDropsStayWithTheirScenario(t *testing.T) {
 		}
 	}
 }
+
+// A drop's message stays for flashHold of playback, not just until the next event.
+func TestFlashOutlastsTheNextEvent(t *testing.T) {
+	m := sized(t, "client-close", "linux", 80, 24)
+	press(m, "d")
+	if m.flash == "" {
+		t.Fatal("no message after d")
+	}
+	press(m, "space")
+	start := time.Unix(0, 0)
+	at := func(d time.Duration) { m.Update(tickMsg{gen: m.gen, at: start.Add(d)}) }
+	at(0)
+	first := m.cursor
+	at(time.Second)
+	if m.cursor == first {
+		t.Fatal("playback did not move")
+	}
+	if m.flash == "" {
+		t.Fatal("the message went at the next event")
+	}
+	for d := time.Second; d <= 5*time.Second; d += 200 * time.Millisecond {
+		at(d) // ticks of at most maxTickGap each
+	}
+	if m.flash != "" {
+		t.Fatalf("the message is still there after 5 s of playback: %q", m.flash)
+	}
+}
