@@ -90,6 +90,9 @@ type Model struct {
 
 	picker *picker
 	flash  string
+	// back is the point between two events that stepping forward left, for stepping
+	// back to it exactly.
+	back *spot
 	// flashPos is the story position when flash was set: while playing, the message
 	// stays for flashHold of playback.
 	flashPos time.Duration
@@ -313,6 +316,9 @@ func (m *Model) jump(i int) {
 func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 	m.updateKeys()
 	k := &m.keys
+	if !key.Matches(msg, k.Next, k.Prev) {
+		m.back = nil // any other move makes the remembered point meaningless
+	}
 	switch {
 	case key.Matches(msg, k.Quit):
 		return tea.Quit
@@ -325,13 +331,23 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Next):
 		m.stop()
 		if m.now > m.tl.At(m.cursor).T || m.cursor+1 < m.tl.Len() {
+			if m.now > m.tl.At(m.cursor).T && m.back == nil {
+				// Leaving a point between two events: remember it, so that stepping
+				// back returns to exactly this screen.
+				m.back = &spot{m.cursor, m.now, m.pos}
+			}
 			m.jump(m.cursor + 1)
 		}
 	case key.Matches(msg, k.Prev):
 		m.stop()
-		if m.now > m.tl.At(m.cursor).T {
+		switch {
+		case m.back != nil && m.cursor == m.back.cursor+1 && m.now == m.tl.At(m.cursor).T:
+			m.jump(m.back.cursor)
+			m.now, m.pos = m.back.now, m.back.pos
+			m.back = nil
+		case m.now > m.tl.At(m.cursor).T:
 			m.jump(m.cursor) // back to the start of the current event
-		} else {
+		default:
 			m.jump(m.cursor - 1)
 		}
 	case key.Matches(msg, k.First):
@@ -602,4 +618,10 @@ func (m *Model) closePicker() {
 // setFlash shows a one-line message under the narration.
 func (m *Model) setFlash(s string) {
 	m.flash, m.flashPos = s, m.pos
+}
+
+// spot is a point of the story: an event and the time and playback position.
+type spot struct {
+	cursor   int
+	now, pos time.Duration
 }
