@@ -39,6 +39,7 @@ func (s *sim) noTCB(side Side, seg *Segment, why string) {
 		why = "RST: no connection here"
 	}
 	// The RST is printed relative to the numbers this host last used.
+	s.nextCause = CauseNoTCB
 	if seg.Flags.Has(ACK) {
 		s.sendRaw(side, RST, seg.Ack, 0, e.ISS, e.IRS, why)
 	} else {
@@ -244,6 +245,7 @@ func (s *sim) syncArrive(side Side, seg *Segment) {
 		switch e.State {
 		case Established, FinWait1, FinWait2:
 			if p.HalfDuplexClose && e.RcvShut {
+				s.nextCause = CauseDataAfterClose
 				s.sendRaw(side, RST, seg.Ack, 0, e.ISS, e.IRS,
 					"RST: data arrived after close(); nobody can read it (RFC 9293 §3.6.1 SHLD-3; Linux tcp_rcv_state_process, TCPAbortOnData)")
 				s.setState(side, Closed, "Linux resets a connection that receives data after the app called close(): the app can never read it. \"RFC 793 says to queue data in these states, RFC 1122 says we MUST send a reset.\" A true half-close needs shutdown(SHUT_WR).")

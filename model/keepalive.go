@@ -49,6 +49,7 @@ func (s *sim) keepaliveFire(side Side) {
 		return
 	}
 	e.KeepaliveProbes++
+	s.nextCause = CauseKeepalive
 	// The probe re-sends the last byte the peer already has: SEG.SEQ = SND.UNA - 1,
 	// which any live peer must answer with an ACK (RFC 9293 §3.8.4).
 	s.sendSegment(side, ACK, e.SndUna-1, e.RcvNxt, 0, 0,

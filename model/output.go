@@ -14,7 +14,9 @@ func (s *sim) sendSegment(side Side, flags Flags, seq, ack uint32, n, retrans in
 	seg := Segment{
 		ID: len(s.segs), From: side, Flags: flags, Seq: seq, Len: n,
 		SeqBase: e.ISS, AckBase: e.IRS, Retrans: retrans, SentAt: s.now, Why: why,
+		Cause: s.nextCause,
 	}
+	s.nextCause = CauseNone
 	if flags.Has(ACK) {
 		seg.Ack = ack
 		seg.Piggyback = e.AckOwed
@@ -157,6 +159,7 @@ func (s *sim) fire(side Side, k TimerKind) {
 	switch k {
 	case TimerDelayedAck:
 		if e.AckOwed {
+			s.nextCause = CauseDelayedAck
 			s.sendAck(side, fmt.Sprintf("delayed ACK: nothing came to carry it within %s", durText(s.prof.DelayedAck)))
 		}
 	case TimerRetransmit:
@@ -244,6 +247,7 @@ func (s *sim) abort(side Side, note string) {
 	e := &s.ep[side]
 	switch e.State {
 	case SynReceived, Established, FinWait1, FinWait2, CloseWait:
+		s.nextCause = CauseAbort
 		if s.prof.AbortRSTHasACK {
 			s.sendSegment(side, RST|ACK, e.SndNxt, e.RcvNxt, 0, 0, "RST: abort")
 		} else {

@@ -24,6 +24,8 @@ type Segment struct {
 	// Piggyback: this segment carries an ACK that was being delayed (Linux's FIN|ACK
 	// of the three-segment close).
 	Piggyback bool
+	// Cause says why a segment of a notable kind was sent (CauseNone for the rest).
+	Cause Cause
 
 	SentAt   time.Duration
 	ArriveAt time.Duration // when it reaches the peer, or when it was lost
@@ -32,6 +34,19 @@ type Segment struct {
 	// Why is a short reason the segment was sent ("ACK of FIN", "RST: no TCB").
 	Why string
 }
+
+// Cause names why some segments were sent, for those who explain them.
+type Cause uint8
+
+// Causes of notable segments.
+const (
+	CauseNone           Cause = iota
+	CauseDelayedAck           // a bare ACK sent when the delayed-ACK timer fired
+	CauseAbort                // the RST of an abort (close with unread data, SO_LINGER 0, keepalive)
+	CauseDataAfterClose       // the RST for data that arrived after close()
+	CauseNoTCB                // a RST from a host with no connection for the segment
+	CauseKeepalive            // a keepalive probe
+)
 
 // RelSeq is Seq relative to the sender's ISN.
 func (s *Segment) RelSeq() uint32 { return s.Seq - s.SeqBase }

@@ -64,7 +64,8 @@ type sim struct {
 	segs   []Segment
 	events []Event
 
-	recvEvent   int // the recv event being processed, for explain
+	recvEvent   int   // the recv event being processed, for explain
+	nextCause   Cause // the Cause of the next segment sent (then reset)
 	truncated   bool
 	stopped     bool
 	items       int

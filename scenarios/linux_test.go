@@ -97,3 +97,25 @@ func TestLinuxTimers(t *testing.T) {
 		}
 	}
 }
+
+// Segments of note carry their cause, for the UI to explain without reading prose.
+func TestSegmentCauses(t *testing.T) {
+	want := map[string]model.Cause{
+		"data-after-close-rst": model.CauseDataAfterClose,
+		"unread-data-rst":      model.CauseAbort,
+		"linger-abort":         model.CauseAbort,
+		"fin-wait-2-timeout":   model.CauseNoTCB,
+		"close-wait-keepalive": model.CauseKeepalive,
+		"client-close":         model.CauseDelayedAck,
+	}
+	for id, cause := range want {
+		tl := run(t, id, "linux")
+		found := false
+		for _, s := range tl.Segments {
+			found = found || s.Cause == cause
+		}
+		if !found {
+			t.Errorf("%s: no segment with cause %d", id, cause)
+		}
+	}
+}

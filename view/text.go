@@ -213,7 +213,7 @@ func remark(tl *model.Timeline, o *model.Profile, ev *model.Event) string {
 	}
 	switch {
 	case p.DelayedAck != o.DelayedAck && (ev.Kind == model.EvTimer && ev.Timer == model.TimerDelayedAck ||
-		ev.Kind == model.EvSend && strings.Contains(strings.ToLower(ev.Note), "delay")):
+		ev.Kind == model.EvSend && seg != nil && (seg.Cause == model.CauseDelayedAck || seg.Piggyback)):
 		if linux {
 			return fmt.Sprintf("Here Linux differs from the rfc9293 profile: it delays this ACK up to %s s hoping to send it with data or with its own FIN, which is why a prompt close() merges FIN and ACK (three segments, not four). The rfc9293 profile ACKs at once.", trimSecs(p.DelayedAck))
 		}
@@ -243,7 +243,7 @@ func remark(tl *model.Timeline, o *model.Profile, ev *model.Event) string {
 		}
 		return "Here Linux differs: close() with unread data makes it send a RST instead of a FIN, so the peer learns that data was lost (SHLD-3, RFC 2525 §2.17)."
 	case p.HalfDuplexClose != o.HalfDuplexClose && ev.Kind == model.EvSend && seg != nil && seg.Flags.Has(model.RST) &&
-		strings.Contains(seg.Why, "after close()"):
+		seg.Cause == model.CauseDataAfterClose:
 		return "Here Linux differs: its close() is a full close, so data that arrives afterwards can never be read and it resets. The rfc9293 profile (close() is simplex) accepts and ACKs the data, and the close ends with FINs."
 	case ev.Kind == model.EvSend && seg != nil && seg.Flags.Has(model.RST) && (p.RSTSenderTimeWait != o.RSTSenderTimeWait || p.AbortRSTHasACK != o.AbortRSTHasACK) &&
 		ev.Index > 0 && tl.At(ev.Index - 1).Snap[ev.Side].State.Synchronized() && tl.At(ev.Index - 1).Snap[ev.Side].State != model.TimeWait &&
