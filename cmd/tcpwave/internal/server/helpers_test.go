@@ -301,9 +301,19 @@ func lastN(s string, n int) string {
 // when cmd is ""). The returned channel yields Wait's result.
 func ptySession(t testing.TB, c *gossh.Client, term string, w, h int, cmd string, env map[string]string) (*gossh.Session, *screen, *screen, <-chan error) {
 	t.Helper()
+	return startPtySession(t, c, term, w, h, cmd, env, nil)
+}
+
+// startPtySession is ptySession with a hook run on the new session before anything
+// is requested.
+func startPtySession(t testing.TB, c *gossh.Client, term string, w, h int, cmd string, env map[string]string, setup func(*gossh.Session)) (*gossh.Session, *screen, *screen, <-chan error) {
+	t.Helper()
 	sess, err := c.NewSession()
 	if err != nil {
 		t.Fatalf("new session: %v", err)
+	}
+	if setup != nil {
+		setup(sess)
 	}
 	for k, v := range env {
 		if err := sess.Setenv(k, v); err != nil {

@@ -66,32 +66,14 @@ var stdinPipes sync.Map
 // typingSession is ptySession with a stdin pipe registered for mustStdin.
 func typingSession(t testing.TB, c *gossh.Client, term string, w, h int, cmd string) (*gossh.Session, *screen, *screen, <-chan error) {
 	t.Helper()
-	sess, err := c.NewSession()
-	if err != nil {
-		t.Fatalf("new session: %v", err)
-	}
-	in, err := sess.StdinPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	stdinPipes.Store(sess, in)
-	if err := sess.RequestPty(term, h, w, gossh.TerminalModes{}); err != nil {
-		t.Fatalf("pty: %v", err)
-	}
-	out, errOut := newScreen(), newScreen()
-	sess.Stdout, sess.Stderr = out, errOut
-	if cmd == "" {
-		err = sess.Shell()
-	} else {
-		err = sess.Start(cmd)
-	}
-	if err != nil {
-		t.Fatalf("start: %v", err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- sess.Wait() }()
-	t.Cleanup(func() { _ = sess.Close(); stdinPipes.Delete(sess) })
-	return sess, out, errOut, done
+	return startPtySession(t, c, term, w, h, cmd, nil, func(sess *gossh.Session) {
+		in, err := sess.StdinPipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		stdinPipes.Store(sess, in)
+		t.Cleanup(func() { stdinPipes.Delete(sess) })
+	})
 }
 
 func TestNoPTY(t *testing.T) {
