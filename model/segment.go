@@ -54,6 +54,15 @@ func (s *Segment) RelSeq() uint32 { return s.Seq - s.SeqBase }
 // RelAck is Ack relative to the receiver's ISN.
 func (s *Segment) RelAck() uint32 { return s.Ack - s.AckBase }
 
+// LabelAbsolute is Label with absolute sequence numbers: "FIN|ACK seq=100 ack=300 len=0".
+func (s *Segment) LabelAbsolute() string {
+	ack := "-"
+	if s.Flags.Has(ACK) {
+		ack = fmt.Sprint(s.Ack)
+	}
+	return fmt.Sprintf("%s seq=%d ack=%s len=%d", s.Flags, s.Seq, ack, s.Len)
+}
+
 // SeqSpace is the sequence space the segment occupies: its length plus one for SYN and
 // one for FIN.
 func (s *Segment) SeqSpace() uint32 {

@@ -7,7 +7,13 @@ import (
 
 // Trace renders the timeline in the format of trace-format.md: a header of comments,
 // then one event per line, "<t_ms> <kind> <fields>", each with its annotation.
-func (tl *Timeline) Trace() string {
+func (tl *Timeline) Trace() string { return tl.trace(false) }
+
+// TraceAbsolute is Trace with absolute sequence numbers instead of relative ones (a
+// departure from trace-format.md, for comparing with RFC figures or raw captures).
+func (tl *Timeline) TraceAbsolute() string { return tl.trace(true) }
+
+func (tl *Timeline) trace(absolute bool) string {
 	var b strings.Builder
 	b.Grow(128 * len(tl.Events))
 	sc := tl.Scenario
@@ -15,6 +21,9 @@ func (tl *Timeline) Trace() string {
 	fmt.Fprintf(&b, "# profile: %s\n", tl.Profile.Name)
 	fmt.Fprintf(&b, "# link: A->B delay=%s B->A delay=%s\n", FormatMillis(sc.Delay[A]), FormatMillis(sc.Delay[B]))
 	fmt.Fprintf(&b, "# isn: A=%d B=%d\n", sc.ISN[A], sc.ISN[B])
+	if absolute {
+		b.WriteString("# numbers: absolute (not relative to the ISNs)\n")
+	}
 	fmt.Fprintf(&b, "# before t=0: handshake done, A wrote %d bytes, B wrote %d bytes\n", sc.Exchanged[A], sc.Exchanged[B])
 	for side := A; side <= B; side++ {
 		app := sc.Apps[side]
@@ -54,7 +63,12 @@ func (tl *Timeline) Trace() string {
 		if ev.Kind == EvStart {
 			continue
 		}
-		b.WriteString(ev.TraceLine(tl))
+		line := ev.TraceLine(tl)
+		if absolute && ev.Seg >= 0 {
+			seg := &tl.Segments[ev.Seg]
+			line = strings.Replace(line, seg.Label(), seg.LabelAbsolute(), 1)
+		}
+		b.WriteString(line)
 		b.WriteByte('\n')
 	}
 	return b.String()

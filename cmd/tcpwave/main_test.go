@@ -56,6 +56,13 @@ func TestTraceFlags(t *testing.T) {
 	if code, _, errs := runCmd("trace", "client-close", "--delay", "soon"); code != 2 || !strings.Contains(errs, "--delay") {
 		t.Errorf("bad --delay: %d %q", code, errs)
 	}
+	// --absolute prints RFC 9293 Figure 12's own numbers.
+	_, out, _ = runCmd("trace", "client-close", "--profile", "rfc9293", "--absolute")
+	for _, want := range []string{"send A FIN|ACK seq=100 ack=300", "send B ACK seq=300 ack=101", "send B FIN|ACK seq=300 ack=101", "send A ACK seq=101 ack=301"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("--absolute lacks %q:\n%s", want, out)
+		}
+	}
 	// --set changes a knob: TIME_WAIT of 5 s.
 	_, out, _ = runCmd("trace", "client-close", "--set", "time_wait=5s")
 	if !strings.Contains(out, "timer A time-wait remaining=5000") {

@@ -29,6 +29,7 @@ func runTrace(args []string, stdout, stderr io.Writer) int {
 	var rf runFlags
 	fs := newFlagSet("trace", "tcpwave trace SCENARIO|FILE [--profile linux|rfc9293] [--set knob=value]... [--drop SIDE:N]...", stderr)
 	rf.register(fs)
+	absolute := fs.Bool("absolute", false, "print absolute sequence numbers instead of relative ones")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		return exitFor(err)
@@ -42,6 +43,10 @@ func runTrace(args []string, stdout, stderr io.Writer) int {
 		return reportLoadError(stderr, "trace", err)
 	}
 	tl := model.Run(sc, p, rf.drops...)
+	if *absolute {
+		io.WriteString(stdout, tl.TraceAbsolute())
+		return 0
+	}
 	io.WriteString(stdout, tl.Trace())
 	return 0
 }
