@@ -168,7 +168,7 @@ func (s *sim) appConnect(side Side, isnDelta int64) {
 	e := &s.ep[side]
 	if e.State != Closed {
 		e.Told |= ToldAddrInUse
-		s.appEvent(side, "connect -> error EADDRNOTAVAIL", fmt.Sprintf("The 4-tuple is still held by a socket in %s, so a new connection on it cannot start: the reason a busy client runs out of ports (RFC 9293 §3.6.1 MUST-13).", e.State))
+		s.appEvent(side, "connect -> error EADDRNOTAVAIL", fmt.Sprintf("The 4-tuple is still held by a socket in %s, so a new connection on it cannot start (RFC 9293 OPEN: \"connection already exists\"; Linux connect() skips the port: EADDRNOTAVAIL). The reason a busy client runs out of ports (RFC 9293 §3.6.1 MUST-13).", e.State))
 		return
 	}
 	iss := e.SndNxt + uint32(isnDelta)

@@ -103,11 +103,21 @@ type Endpoint struct {
 	RTO     time.Duration
 	SRTT    time.Duration
 	RTTVar  time.Duration
-	Backoff int // retransmissions of the segment at the head of the queue
+	Backoff int // retransmissions of the segment at the head of the queue (RTO backoffs)
+	// Resent counts copies of outstanding data resent since the last new ACK, tail
+	// loss probe included (Backoff does not count the probe).
+	Resent int
+	// ProbeArmed: the retransmission timer runs as a tail loss probe timeout;
+	// ProbeSent: this flight has had its probe.
+	ProbeArmed, ProbeSent bool
 
 	// Delayed ACK: an ACK is owed and waiting on TimerDelayedAck.
 	AckOwed  bool
-	Pingpong bool // Linux's interactive (delayed-ACK) mode, entered on a FIN
+	// Pingpong is Linux's interactive mode, in which ACKs are delayed: entered by a
+	// side that answered data within the ACK timeout (the server of the exchange
+	// before time zero), and by any side that receives a FIN (tcp_fin). Otherwise
+	// ACKs go out at once (quick-ACK mode).
+	Pingpong bool
 
 	Timers [NumTimers]Timer
 

@@ -94,6 +94,12 @@ func (s *sim) synSentArrive(side Side, seg *Segment) {
 	if seg.Flags.Has(ACK) {
 		if seqLEQ(seg.Ack, e.ISS) || seqGT(seg.Ack, e.SndNxt) {
 			if !seg.Flags.Has(RST) {
+				if d := s.prof.SynSentQuickRetry; d > 0 && e.Backoff == 0 {
+					// The stray ACK may come from a TIME_WAIT that this RST is about to
+					// clear: try the SYN again at once (Linux, "previous FIN/ACK or
+					// RST/ACK might be ignored").
+					s.armTimer(side, TimerRetransmit, d)
+				}
 				s.sendRaw(side, RST, seg.Ack, 0, seg.AckBase, e.IRS,
 					"RST: that ACK does not acknowledge our SYN, so it belongs to another connection (RFC 9293 §3.10.7.3)")
 			}
@@ -339,9 +345,8 @@ func (s *sim) resetArrives(side Side) {
 	switch prev {
 	case TimeWait:
 		if s.prof.RFC1337 {
-			if s.prof.SynInTimeWait == SynTWLinux {
-				s.armTimer(side, TimerTimeWait, s.prof.TimeWait)
-			}
+			// Current Linux ignores it without touching the timer
+			// (tcp_timewait_state_process: the reschedule is for bare ACKs only).
 			s.explain("A RST reached TIME_WAIT and is ignored: tcp_rfc1337=1 follows RFC 1337's fix F1, so TIME_WAIT cannot be assassinated and keeps protecting the 4-tuple.")
 			return
 		}
@@ -357,7 +362,11 @@ func (s *sim) resetArrives(side Side) {
 		return
 	}
 	e.SndBuf, e.RcvBuf = 0, 0
-	s.setState(side, Closed, fmt.Sprintf("A valid RST (SEG.SEQ = RCV.NXT exactly, RFC 5961 §3.2) ends the connection from %s: queues are flushed and the app is told \"connection reset\" (RFC 9293 §3.10.7.4 step 2).", prev))
+	told := "the app is told \"connection reset\", ECONNRESET"
+	if prev == CloseWait {
+		told = "the app, which already read EOF, learns it on its next write: EPIPE (Linux tcp_reset)"
+	}
+	s.setState(side, Closed, fmt.Sprintf("A valid RST (SEG.SEQ = RCV.NXT exactly, RFC 5961 §3.2) ends the connection from %s: queues are flushed and %s (RFC 9293 §3.10.7.4 step 2).", prev, told))
 	s.tellReset(side, prev)
 }
 
@@ -403,9 +412,10 @@ func (s *sim) ackAdvance(side Side, ack uint32) {
 		e.Backoff = 0
 		e.RTO = s.computeRTO(e)
 	}
+	e.Resent, e.ProbeArmed, e.ProbeSent = 0, false, false
 	s.stopTimer(side, TimerRetransmit)
 	if e.SndNxt != e.SndUna {
-		s.armTimer(side, TimerRetransmit, e.RTO)
+		s.armRetransmit(side)
 	}
 }
 

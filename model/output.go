@@ -73,6 +73,9 @@ func (s *sim) sendSegment(side Side, flags Flags, seq, ack uint32, n, retrans in
 }
 
 func sendNote(seg *Segment) string {
+	if seg.Cause == CauseProbe {
+		return fmt.Sprintf("Tail loss probe (%s sent again): no ACK came within about two round trips, so Linux resends the last segment once, before any timeout and without backing off the RTO, to draw an ACK (RFC 8985 §7; tcp_send_loss_probe).", seg.Why)
+	}
 	if seg.Retrans > 0 {
 		return fmt.Sprintf("Retransmission #%d (%s): the earlier copy was not acknowledged before the RTO expired (RFC 9293 §3.8.1, RFC 6298 5.4-5.5).", seg.Retrans, seg.Why)
 	}
@@ -129,8 +132,33 @@ func (s *sim) timeSegment(side Side, seq uint32) {
 func (s *sim) startRTO(side Side) {
 	e := &s.ep[side]
 	if !e.Timers[TimerRetransmit].Armed && e.SndNxt != e.SndUna {
-		s.armTimer(side, TimerRetransmit, e.RTO)
+		s.armRetransmit(side)
 	}
+}
+
+// armRetransmit arms the retransmission timer for the outstanding flight: as a tail
+// loss probe timeout when the profile probes and this flight has not been probed nor
+// timed out yet, else for the RTO.
+func (s *sim) armRetransmit(side Side) {
+	e := &s.ep[side]
+	e.ProbeArmed = false
+	switch e.State {
+	case Established, FinWait1, CloseWait, Closing, LastAck:
+		if s.prof.TailLossProbe && e.Backoff == 0 && !e.ProbeSent && e.SRTT > 0 {
+			// Probe timeout: 2·SRTT, plus rto_min for a lone segment (its ACK may be
+			// delayed), but never later than the RTO (tcp_schedule_loss_probe).
+			pto := 2 * e.SRTT
+			if e.SndNxt-e.SndUna <= mss+1 {
+				pto += s.prof.RTOMin
+			} else {
+				pto += 2 * time.Millisecond
+			}
+			e.ProbeArmed = true
+			s.armTimer(side, TimerRetransmit, min(pto, e.RTO))
+			return
+		}
+	}
+	s.armTimer(side, TimerRetransmit, e.RTO)
 }
 
 // sendAck sends a bare ACK <SEQ=SND.NXT><ACK=RCV.NXT>.
@@ -139,11 +167,12 @@ func (s *sim) sendAck(side Side, why string) {
 	s.sendSegment(side, ACK, e.SndNxt, e.RcvNxt, 0, 0, why)
 }
 
-// ackNow sends an owed ACK at once or, when the profile delays ACKs, arms the
-// delayed-ACK timer (RFC 9293 §3.8.6.3; Linux pingpong mode).
+// ackLater sends an owed ACK at once or, when the profile delays ACKs and the side is
+// in pingpong mode, arms the delayed-ACK timer (RFC 9293 §3.8.6.3; Linux
+// __tcp_ack_snd_check).
 func (s *sim) ackLater(side Side, why string) {
 	e := &s.ep[side]
-	if s.prof.DelayedAck == 0 {
+	if s.prof.DelayedAck == 0 || !e.Pingpong {
 		s.sendAck(side, why)
 		return
 	}
@@ -169,7 +198,11 @@ func (s *sim) fire(side Side, k TimerKind) {
 	case TimerKeepalive:
 		s.keepaliveFire(side)
 	case TimerTimeWait:
-		s.setState(side, Closed, "2MSL has passed with no retransmitted FIN: no old segment of this connection can still be in the network, and the peer surely got our last ACK. The connection is closed and its resources are released (RFC 9293 §3.10.8).")
+		note := "2MSL has passed with no retransmitted FIN: no old segment of this connection can still be in the network, and the peer surely got our last ACK. The connection is closed and its resources are released (RFC 9293 §3.10.8)."
+		if !e.FinSent {
+			note = "2MSL has passed since the RST: no segment of this connection can still be in the network. The TCB is deleted (RFC 9293 §3.10.8)."
+		}
+		s.setState(side, Closed, note)
 	}
 }
 
@@ -178,6 +211,10 @@ func (s *sim) fire(side Side, k TimerKind) {
 func (s *sim) retransmit(side Side) {
 	e := &s.ep[side]
 	if e.SndNxt == e.SndUna {
+		return
+	}
+	if e.ProbeArmed {
+		s.sendProbe(side)
 		return
 	}
 	limit := s.prof.retries(e)
@@ -200,28 +237,50 @@ func (s *sim) retransmit(side Side) {
 		return
 	}
 	e.Backoff++
+	e.Resent++
 	e.RTO = min(2*e.RTO, s.prof.RTOMax) // RFC 6298 5.5: back off the timer
 	s.rttTiming[side] = false           // Karn: never time a retransmitted segment
 	s.armTimer(side, TimerRetransmit, e.RTO)
 	switch e.State {
 	case SynSent:
-		s.sendSegment(side, SYN, e.ISS, 0, 0, e.Backoff, "SYN")
+		s.sendSegment(side, SYN, e.ISS, 0, 0, e.Resent, "SYN")
 	case SynReceived:
-		s.sendSegment(side, SYN|ACK, e.ISS, e.RcvNxt, 0, e.Backoff, "SYN|ACK")
+		s.sendSegment(side, SYN|ACK, e.ISS, e.RcvNxt, 0, e.Resent, "SYN|ACK")
 	default:
-		n := int(e.SndNxt - e.SndUna)
-		flags := ACK
-		what := "data"
-		if e.FinSent && seqGEQ(e.FinSeq, e.SndUna) {
-			n--
-			flags |= FIN
-			what = "FIN"
-		}
-		if n > 0 {
-			flags |= PSH
-		}
-		s.sendSegment(side, flags, e.SndUna, e.RcvNxt, n, e.Backoff, what)
+		s.resendHead(side)
 	}
+}
+
+// sendProbe sends the tail loss probe: the outstanding data again, once, and re-arms
+// the timer for a full RTO from now, without backoff (RFC 8985 §7.3; Linux
+// tcp_send_loss_probe, tcp_rearm_rto). The probe is not a retransmission timeout:
+// Backoff, and so tcp_orphan_retries, do not count it.
+func (s *sim) sendProbe(side Side) {
+	e := &s.ep[side]
+	e.ProbeArmed, e.ProbeSent = false, true
+	e.Resent++
+	s.rttTiming[side] = false
+	s.armTimer(side, TimerRetransmit, e.RTO)
+	s.nextCause = CauseProbe
+	s.resendHead(side)
+}
+
+// resendHead resends the outstanding data from SND.UNA, with the FIN if it is
+// outstanding too, as copy number e.Resent.
+func (s *sim) resendHead(side Side) {
+	e := &s.ep[side]
+	n := int(e.SndNxt - e.SndUna)
+	flags := ACK
+	what := "data"
+	if e.FinSent && seqGEQ(e.FinSeq, e.SndUna) {
+		n--
+		flags |= FIN
+		what = "FIN"
+	}
+	if n > 0 {
+		flags |= PSH
+	}
+	s.sendSegment(side, flags, e.SndUna, e.RcvNxt, n, e.Resent, what)
 }
 
 // armFinWait2 starts Linux's orphan timer: max(tcp_fin_timeout, 3.5·RTO) (tcp_fin_time).

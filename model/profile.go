@@ -87,6 +87,18 @@ type Profile struct {
 	// tcp_ack), instead of answering it with an ACK (RFC 9293 §3.10.7.4 step 5).
 	DropAckOfUnsent bool
 
+	// TailLossProbe: before the first RTO of a flight, resend its last segment once
+	// after the probe timeout, min(2·SRTT + rto_min, RTO), without backing the RTO off
+	// (RFC 8985 §7, RACK-TLP; Linux tcp_schedule_loss_probe / tcp_send_loss_probe,
+	// with SACK and tcp_early_retrans = 3, the defaults).
+	TailLossProbe bool
+
+	// SynSentQuickRetry: when SYN_SENT answers a stray ACK with a RST before any
+	// retransmission, the SYN is resent after this instead of the full RTO, since the
+	// RST may just have cleared the way (Linux tcp_rcv_synsent_state_process,
+	// TCP_TIMEOUT_MIN: 2 jiffies, 2 ms at HZ=1000). 0 waits for the RTO.
+	SynSentQuickRetry time.Duration
+
 	// SkipTimeWait removes TIME_WAIT altogether (as SO_LINGER 0, a TW-bucket overflow or
 	// the old tcp_tw_recycle would): a teaching knob for why TIME_WAIT exists.
 	SkipTimeWait bool
@@ -139,6 +151,8 @@ func Linux() Profile {
 		SynInTimeWait:     SynTWLinux,
 		InvalidRateLimit:  500 * time.Millisecond,
 		DropAckOfUnsent:   true,
+		SynSentQuickRetry: 2 * time.Millisecond,
+		TailLossProbe:     true,
 	}
 }
 
@@ -233,6 +247,8 @@ var Knobs = []Knob{
 	boolKnob("transient_fin_wait_2", "FIN_WAIT_1 passes through FIN_WAIT_2 on a FIN that ACKs our FIN", func(p *Profile) *bool { return &p.TransientFinWait2 }),
 	durKnob("tcp_invalid_ratelimit", "least time between ACKs to invalid segments (0: off)", func(p *Profile) *time.Duration { return &p.InvalidRateLimit }),
 	boolKnob("drop_ack_of_unsent", "drop an ACK of unsent data silently instead of ACKing it", func(p *Profile) *bool { return &p.DropAckOfUnsent }),
+	boolKnob("tail_loss_probe", "probe with the last segment before the first RTO (RFC 8985 TLP)", func(p *Profile) *bool { return &p.TailLossProbe }),
+	durKnob("syn_sent_quick_retry", "resend the SYN this soon after answering a stray ACK with RST (0: wait for the RTO)", func(p *Profile) *time.Duration { return &p.SynSentQuickRetry }),
 	boolKnob("skip_time_wait", "no TIME_WAIT at all (what TIME_WAIT protects against)", func(p *Profile) *bool { return &p.SkipTimeWait }),
 	{Name: "syn_in_time_wait", Doc: "how TIME_WAIT judges a new SYN: linux or rfc6191",
 		get: func(p *Profile) string {

@@ -46,6 +46,7 @@ const (
 	CauseDataAfterClose       // the RST for data that arrived after close()
 	CauseNoTCB                // a RST from a host with no connection for the segment
 	CauseKeepalive            // a keepalive probe
+	CauseProbe                // a tail loss probe (RFC 8985 §7)
 )
 
 // RelSeq is Seq relative to the sender's ISN.

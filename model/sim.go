@@ -129,6 +129,9 @@ func (s *sim) initialEndpoint(side Side) Endpoint {
 		RcvWnd:    65535,
 		Read:      sc.Exchanged[side.Peer()],
 		Listening: side == B,
+		// The server answered the client's request at once, which puts it in
+		// pingpong mode (tcp_event_data_sent); the client, which wrote first, is not.
+		Pingpong: side == B && sc.Exchanged[B] > 0,
 	}
 	// One RTT sample from the handshake (RFC 6298 2.2).
 	rtt := sc.Delay[0] + sc.Delay[1]

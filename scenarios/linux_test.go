@@ -74,8 +74,27 @@ func TestLinuxTimers(t *testing.T) {
 			aFIN = append(aFIN, ev.T)
 		}
 	}
-	if !slices.Equal(aFIN, []time.Duration{0, 220 * time.Millisecond, 660 * time.Millisecond}) {
-		t.Errorf("A's FINs at %v, want 0, 220ms, 660ms (RTO doubling)", aFIN)
+	// The first resend is a tail loss probe at min(2·SRTT + 200 ms, RTO) = 220 ms,
+	// which re-arms a full RTO without backoff; the RTO at 440 ms then backs off.
+	if !slices.Equal(aFIN, []time.Duration{0, 220 * time.Millisecond, 440 * time.Millisecond}) {
+		t.Errorf("A's FINs at %v, want 0, 220ms (probe), 440ms (RTO)", aFIN)
+	}
+	var probes, backoffs int
+	for _, s := range tl.Segments {
+		if s.Cause == model.CauseProbe {
+			probes++
+		}
+	}
+	for _, ev := range tl.Events {
+		if ev.Kind == model.EvTimer && ev.Side == model.A && ev.Timer == model.TimerRetransmit && ev.Retrans == 1 {
+			backoffs++
+			if ev.Remaining != 440*time.Millisecond {
+				t.Errorf("after the first RTO the timer is %v, want 440ms", ev.Remaining)
+			}
+		}
+	}
+	if probes != 1 || backoffs != 1 {
+		t.Errorf("%d probes and %d backed-off timers, want one of each", probes, backoffs)
 	}
 
 	tl = run(t, "client-close", "linux")

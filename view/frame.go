@@ -331,6 +331,9 @@ func (m *Model) drawEndpoints(g *grid, x, y, w int) {
 func timerName(k model.TimerKind, e *model.Endpoint) string {
 	switch k {
 	case model.TimerRetransmit:
+		if e.ProbeArmed {
+			return "loss probe" // RFC 8985 tail loss probe timeout, before the RTO
+		}
 		return fmt.Sprintf("RTO backoff %d", e.Backoff)
 	case model.TimerDelayedAck:
 		return "delayed ACK"

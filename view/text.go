@@ -151,6 +151,9 @@ func ownNote(tl *model.Timeline, ev *model.Event) string {
 	p := &tl.Profile
 	switch ev.Timer {
 	case model.TimerRetransmit:
+		if ev.Snap[ev.Side].ProbeArmed {
+			return fmt.Sprintf("Linux first waits for a tail loss probe, min(2·SRTT + %s s, RTO): if no ACK comes by then, it sends the last segment once more, before any real timeout (RFC 8985 §7; RFC 9293 has no probe, only the RTO).", trimSecs(p.RTOMin))
+		}
 		if ev.Retrans > 0 {
 			return fmt.Sprintf("The RTO doubled after retransmission %d (exponential backoff, RFC 6298 5.5): the next try waits %s s.", ev.Retrans, trimSecs(ev.Remaining))
 		}
