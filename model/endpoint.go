@@ -112,7 +112,7 @@ type Endpoint struct {
 	ProbeArmed, ProbeSent bool
 
 	// Delayed ACK: an ACK is owed and waiting on TimerDelayedAck.
-	AckOwed  bool
+	AckOwed bool
 	// Pingpong is Linux's interactive mode, in which ACKs are delayed: entered by a
 	// side that answered data within the ACK timeout (the server of the exchange
 	// before time zero), and by any side that receives a FIN (tcp_fin). Otherwise
