@@ -353,7 +353,8 @@ func (s *Server) sessionChannel(srv *ssh.Server, conn *gossh.ServerConn, nc goss
 		return
 	}
 	defer s.release(ip)
-	lc := &limitedChannel{NewChannel: nc, setup: s.cfg.HandshakeTimeout, exited: make(chan struct{}), gone: make(chan struct{})}
+	lc := &limitedChannel{NewChannel: nc, setup: s.cfg.HandshakeTimeout,
+		exited: make(chan struct{}), gone: make(chan struct{}), ptyRead: make(chan struct{})}
 	ssh.DefaultSessionHandler(srv, conn, lc, ctx)
 	// The channel's requests have stopped (the client closed it, or the connection
 	// went), but a session whose shell or command started runs until its handler
@@ -377,7 +378,16 @@ type limitedChannel struct {
 	exited   chan struct{} // closed when the handler has exited (sent exit-status)
 	exitOnce sync.Once
 	gone     chan struct{} // closed when the channel is closed (its requests end)
+	// ptyRead is closed when the handler has read its PTY (see ptyReadRequest):
+	// charm.land/ssh writes the PTY's size on a window change without a lock, so
+	// window changes wait for that read.
+	ptyRead chan struct{}
+	ptyOnce sync.Once
 }
+
+// ptyReadRequest is a request the session handler "sends" on its own channel once it
+// has called Pty(); watchedChannel intercepts it (it never reaches the client).
+const ptyReadRequest = "pty-read@tcpwave.local"
 
 func (c *limitedChannel) Accept() (gossh.Channel, <-chan *gossh.Request, error) {
 	ch, reqs, err := c.NewChannel.Accept()
@@ -402,6 +412,11 @@ func (c *limitedChannel) Accept() (gossh.Channel, <-chan *gossh.Request, error) 
 						_ = r.Reply(false, nil)
 					}
 					continue
+				}
+				select {
+				case <-c.ptyRead:
+				case <-c.exited:
+				case <-time.After(c.setup):
 				}
 			}
 			if r.Type == "env" {
@@ -432,6 +447,10 @@ type watchedChannel struct {
 }
 
 func (w watchedChannel) SendRequest(name string, wantReply bool, payload []byte) (bool, error) {
+	if name == ptyReadRequest {
+		w.lc.ptyOnce.Do(func() { close(w.lc.ptyRead) })
+		return true, nil
+	}
 	ok, err := w.Channel.SendRequest(name, wantReply, payload)
 	if name == "exit-status" {
 		w.lc.exitOnce.Do(func() { close(w.lc.exited) })

@@ -86,6 +86,8 @@ func (s *Server) handle(sess ssh.Session) {
 	start := time.Now()
 	id := s.sessions.Add(1)
 	pty, winch, hasPty := sess.Pty()
+	// Window changes were held back until now (limitedChannel): let them through.
+	_, _ = sess.SendRequest(ptyReadRequest, false, nil)
 	// Whatever way this handler ends, keep draining window changes until the channel
 	// closes: charm.land/ssh blocks the channel's requests on them otherwise.
 	defer func() {
