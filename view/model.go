@@ -313,6 +313,7 @@ func (m *Model) jump(i int) {
 }
 
 // key handles a key press in the diagram.
+// Update refreshes the bindings after it returns.
 func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 	m.updateKeys()
 	k := &m.keys
@@ -373,7 +374,6 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Help):
 		m.help.ShowAll = !m.help.ShowAll
 	}
-	m.updateKeys()
 	return nil
 }
 

@@ -101,19 +101,9 @@ func TestClosingTheChannelEndsTheProgram(t *testing.T) {
 		sess, out, _, _ := ptySession(t, c, "xterm-256color", 80, 24, "", nil)
 		out.waitText(t, 5*time.Second, "FRAME")
 		_ = sess.Close() // the channel, not the connection
-		deadline := time.Now().Add(3 * time.Second)
-		for ts.srv.Active() > 0 && time.Now().Before(deadline) {
-			time.Sleep(20 * time.Millisecond)
+		if running, held := ts.waitIdle(3 * time.Second); running != 0 || held != 0 {
+			t.Fatalf("after the channel closed: %d programs still running, %d slots still held", running, held)
 		}
-		if n := ts.srv.Active(); n != 0 {
-			t.Fatalf("%d programs still running after their channel closed", n)
-		}
-	}
-	ts.srv.mu.Lock()
-	held := ts.srv.total
-	ts.srv.mu.Unlock()
-	if held != 0 {
-		t.Fatalf("%d slots still held", held)
 	}
 }
 

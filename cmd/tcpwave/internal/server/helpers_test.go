@@ -365,3 +365,14 @@ func waitDone(t testing.TB, done <-chan error, d time.Duration) error {
 func frameCount(out string) int {
 	return strings.Count(ansi.Strip(out), "FRAME ")
 }
+
+// waitIdle waits up to d for every session handler to end, and returns how many still
+// run and how many session slots are still held.
+func (ts *testServer) waitIdle(d time.Duration) (running, held int) {
+	for deadline := time.Now().Add(d); ts.srv.Active() > 0 && time.Now().Before(deadline); {
+		time.Sleep(20 * time.Millisecond)
+	}
+	ts.srv.mu.Lock()
+	defer ts.srv.mu.Unlock()
+	return ts.srv.active, ts.srv.total
+}

@@ -879,17 +879,8 @@ func TestStalledClient(t *testing.T) {
 		t.Fatalf("a stalled session was still open after 30 s (idle timeout 10s)")
 	}
 	t.Logf("stalled session closed after %s", time.Since(start))
-	for deadline := time.Now().Add(5 * time.Second); ts.srv.Active() > 0 && time.Now().Before(deadline); {
-		time.Sleep(20 * time.Millisecond)
-	}
-	if n := ts.srv.Active(); n != 0 {
-		t.Errorf("%d session handlers still running", n)
-	}
-	ts.srv.mu.Lock()
-	total := ts.srv.total
-	ts.srv.mu.Unlock()
-	if total != 0 {
-		t.Errorf("%d slots still held", total)
+	if running, held := ts.waitIdle(5 * time.Second); running != 0 || held != 0 {
+		t.Errorf("%d session handlers still running, %d slots still held", running, held)
 	}
 	// The test is only meaningful if the writes really were blocked.
 	if !strings.Contains(ts.logs.String(), "closing its connection") {
