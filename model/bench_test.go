@@ -63,7 +63,8 @@ func BenchmarkForkLate(b *testing.B) {
 	for _, n := range []int{100, 10000} {
 		tl := longRun(n)
 		cursor := tl.Len() - 8
-		f, _, ok := tl.DropTarget(cursor, tl.At(cursor).T)
+		c, ok := tl.DropTarget(cursor, tl.At(cursor).T)
+		f := c.Fault
 		if !ok {
 			b.Fatal("nothing to drop")
 		}

@@ -25,11 +25,40 @@ func (s *sim) sendSegment(side Side, flags Flags, seq, ack uint32, n, retrans in
 		s.stopTimer(side, TimerDelayedAck)
 	}
 	delay := s.sc.Delay[side]
-	var dupDelay time.Duration
-	dup, lost := false, false
+	fx := s.applyFaults(&seg)
+	s.place(&seg, delay, fx)
+	s.segs = append(s.segs, seg)
+	id := seg.ID
+	s.record(Event{Kind: EvSend, Side: side, Seg: id, Note: sendNote(&seg)})
+	s.launch(id)
+	if fx.dup {
+		c := seg
+		c.ID, c.CopyOf = len(s.segs), id
+		c.Dup, c.Lost = true, false
+		c.Why = "a copy held in the network: an old duplicate"
+		s.place(&c, delay+fx.dupDelay, s.applyFaults(&c))
+		s.segs = append(s.segs, c)
+		s.launch(c.ID)
+	}
+	return &s.segs[id]
+}
+
+// faultEffect is what the faults in force do to one segment.
+type faultEffect struct {
+	lost      bool
+	lossAfter time.Duration // when lost: how long after sending (0: half way)
+	extra     time.Duration // added delay
+	dup       bool          // the link makes a copy, dupDelay late
+	dupDelay  time.Duration
+}
+
+// applyFaults counts seg against every fault that matches it and returns what the
+// faults whose turn it is do to it.
+func (s *sim) applyFaults(seg *Segment) faultEffect {
+	var fx faultEffect
 	for i := range s.faults {
 		f := &s.faults[i]
-		if !f.Matches(&seg) {
+		if !f.Matches(seg) {
 			continue
 		}
 		s.faultHits[i]++
@@ -39,37 +68,44 @@ func (s *sim) sendSegment(side Side, flags Flags, seq, ack uint32, n, retrans in
 		}
 		switch f.Action {
 		case FaultDrop:
-			lost = true
+			if !fx.lost || f.LossAfter > 0 && fx.lossAfter == 0 {
+				fx.lossAfter = f.LossAfter
+			}
+			fx.lost = true
 		case FaultDelay:
-			delay += f.Delay
+			fx.extra += f.Delay
 		case FaultDuplicate:
-			dup, dupDelay = true, f.Delay
+			if !seg.Dup {
+				fx.dup, fx.dupDelay = true, f.Delay
+			}
 		}
 	}
+	return fx
+}
+
+// place sets when seg arrives, or where it is lost, given the link's delay and the
+// faults' effect.
+func (s *sim) place(seg *Segment, delay time.Duration, fx faultEffect) {
+	delay += fx.extra
+	seg.Transit = delay
 	seg.ArriveAt = s.now + delay
-	if lost {
+	if fx.lost {
 		seg.Lost = true
 		seg.ArriveAt = s.now + delay/2
+		if fx.lossAfter > 0 {
+			seg.ArriveAt = s.now + min(fx.lossAfter, delay)
+		}
 	}
-	s.segs = append(s.segs, seg)
-	id := seg.ID
-	s.record(Event{Kind: EvSend, Side: side, Seg: id, Note: sendNote(&seg)})
-	if lost {
-		s.push(item{at: seg.ArriveAt, kind: itemLost, side: side, seg: id})
-	} else {
-		s.push(item{at: seg.ArriveAt, kind: itemArrive, side: side.Peer(), seg: id})
+}
+
+// launch queues a segment's arrival, or its loss.
+func (s *sim) launch(id int) {
+	seg := &s.segs[id]
+	if seg.Lost {
+		s.push(item{at: seg.ArriveAt, kind: itemLost, side: seg.From, seg: id})
+		return
 	}
-	if dup {
-		c := seg
-		c.ID = len(s.segs)
-		c.Dup = true
-		c.Lost = false
-		c.ArriveAt = s.now + s.sc.Delay[side] + dupDelay
-		c.Why = "a copy held in the network: an old duplicate"
-		s.segs = append(s.segs, c)
-		s.push(item{at: c.ArriveAt, kind: itemArrive, side: side.Peer(), seg: c.ID})
-	}
-	return &s.segs[id]
+	s.push(item{at: seg.ArriveAt, kind: itemArrive, side: seg.From.Peer(), seg: id})
 }
 
 func sendNote(seg *Segment) string {

@@ -135,10 +135,11 @@ func TestForkEqualsFreshRun(t *testing.T) {
 			before := base.Trace()
 			for range 10 {
 				cursor := r.IntN(base.Len())
-				f, seg, ok := base.DropTarget(cursor, base.At(cursor).T)
+				c, ok := base.DropTarget(cursor, base.At(cursor).T)
 				if !ok {
 					continue
 				}
+				f, seg := c.Fault, c.Seg
 				forked := base.Fork(f)
 				fresh := model.Run(sc, p, f)
 				if forked.Trace() != fresh.Trace() {
@@ -160,8 +161,8 @@ func TestForkEqualsFreshRun(t *testing.T) {
 				// A fault given to Run (a --drop) survives undoing an injected one.
 				cli := model.Fault{Action: model.FaultDrop, Side: model.A, Nth: 1, Times: 1}
 				withCLI := model.Run(sc, p, cli)
-				if f2, _, ok := withCLI.DropTarget(cursor, withCLI.At(min(cursor, withCLI.Len()-1)).T); ok {
-					back, _ := withCLI.Fork(f2).Undo()
+				if c2, ok := withCLI.DropTarget(cursor, withCLI.At(min(cursor, withCLI.Len()-1)).T); ok {
+					back, _ := withCLI.Fork(c2.Fault).Undo()
 					if back.Trace() != withCLI.Trace() {
 						t.Fatalf("%s/%s: undo lost a fault given to Run", sc.ID, name)
 					}

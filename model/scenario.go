@@ -150,13 +150,21 @@ type Fault struct {
 	Nth    int
 	Times  int
 	Delay  time.Duration // for delay and duplicate: the extra time on the link
+	// Copy makes the fault act on the copies the link made of Side's segments (the old
+	// duplicates of a duplicate fault) instead of on the segments Side sent: Nth
+	// counts copies. Only drop and delay act on a copy.
+	Copy bool
+	// LossAfter is, for a drop, how long after it was sent the segment vanishes, at
+	// most its whole transit; 0 means half way across.
+	LossAfter time.Duration
 	// Injected marks a fault added interactively (drop at the cursor), not by the script.
 	Injected bool
 }
 
-// Matches reports whether seg matches the fault's pattern (side and flags).
+// Matches reports whether seg matches the fault's pattern: the sender, original or
+// copy, and the flags.
 func (f *Fault) Matches(seg *Segment) bool {
-	if seg.From != f.Side {
+	if seg.From != f.Side || seg.Dup != f.Copy {
 		return false
 	}
 	if f.Exact {
@@ -175,11 +183,17 @@ func (f Fault) String() string {
 		}
 	}
 	s := fmt.Sprintf("%s the %s %s %s sends", f.Action, ordinal(f.Nth), pat, f.Side)
+	if f.Copy {
+		s = fmt.Sprintf("%s the %s copy the link made of a %s %s sent", f.Action, ordinal(f.Nth), pat, f.Side)
+	}
 	if f.Times > 1 {
 		s += fmt.Sprintf(" (%d times)", f.Times)
 	}
 	if f.Action != FaultDrop {
 		s += " by " + f.Delay.String()
+	}
+	if f.Action == FaultDrop && f.LossAfter > 0 {
+		s += fmt.Sprintf(", lost %s after it left", f.LossAfter)
 	}
 	return s
 }

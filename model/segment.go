@@ -21,6 +21,8 @@ type Segment struct {
 
 	Retrans int  // 0 for an original; n for the nth retransmission of this data
 	Dup     bool // a copy made by the link (an old duplicate when delayed)
+	// CopyOf is, for a copy made by the link, the ID of the segment it copies.
+	CopyOf int
 	// Piggyback: this segment carries an ACK that was being delayed (Linux's FIN|ACK
 	// of the three-segment close).
 	Piggyback bool
@@ -30,6 +32,9 @@ type Segment struct {
 	SentAt   time.Duration
 	ArriveAt time.Duration // when it reaches the peer, or when it was lost
 	Lost     bool          // dropped on the link; ArriveAt is then where it vanished
+	// Transit is how long the segment takes to cross the link, or would have taken
+	// had it not been lost.
+	Transit time.Duration
 
 	// Why is a short reason the segment was sent ("ACK of FIN", "RST: no TCB").
 	Why string

@@ -179,7 +179,7 @@ func (s *sim) run() *Timeline {
 			s.checkpoint()
 		}
 	}
-	return &Timeline{
+	tl := &Timeline{
 		Scenario:    s.sc,
 		Profile:     s.prof,
 		Faults:      s.faults,
@@ -189,6 +189,8 @@ func (s *sim) run() *Timeline {
 		Stopped:     s.stopped,
 		checkpoints: s.checkpoints,
 	}
+	tl.indexSegments()
+	return tl
 }
 
 func (s *sim) checkpoint() {

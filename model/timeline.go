@@ -62,6 +62,7 @@ type Timeline struct {
 	Stopped bool
 
 	checkpoints []checkpoint
+	segEv       []segEvents
 }
 
 // MaxEvents bounds a run, so that a scenario that never goes quiet still ends.
@@ -96,41 +97,152 @@ func (tl *Timeline) Injected() []Fault {
 	return out
 }
 
-// DropTarget finds the segment that a "drop" at event cursor and virtual time now
-// would lose: the most recently sent segment still in flight at now, or else the next
-// segment sent after the cursor that is not already lost. It returns the fault that
-// loses it.
-func (tl *Timeline) DropTarget(cursor int, now time.Duration) (Fault, *Segment, bool) {
-	var pick *Segment
-	for i := len(tl.Segments) - 1; i >= 0; i-- {
-		s := &tl.Segments[i]
-		if !s.Lost && s.InFlight(now) {
-			pick = s
-			break
+// SendEvent is the index of the event at which segment id was sent; a copy made by
+// the link leaves with its original.
+func (tl *Timeline) SendEvent(id int) int { return tl.segEv[id].send }
+
+// EndEvent is the index of the event at which segment id arrived or was lost, or -1 if
+// the run ended while it was still on the link.
+func (tl *Timeline) EndEvent(id int) int { return tl.segEv[id].end }
+
+// Flying reports whether segment id is on the link at event cursor: sent at or before
+// it, and not yet arrived or lost.
+func (tl *Timeline) Flying(id, cursor int) bool {
+	ev := tl.segEv[id]
+	return ev.send <= cursor && (ev.end < 0 || ev.end > cursor)
+}
+
+// segEvents is where one segment's life starts and ends in the timeline.
+type segEvents struct{ send, end int }
+
+// indexSegments finds each segment's send and end events.
+func (tl *Timeline) indexSegments() {
+	tl.segEv = make([]segEvents, len(tl.Segments))
+	for i := range tl.segEv {
+		tl.segEv[i] = segEvents{-1, -1}
+	}
+	for i := range tl.Events {
+		ev := &tl.Events[i]
+		switch ev.Kind {
+		case EvSend:
+			tl.segEv[ev.Seg].send = i
+		case EvRecv, EvDrop:
+			if tl.segEv[ev.Seg].end < 0 {
+				tl.segEv[ev.Seg].end = i
+			}
 		}
 	}
-	if pick == nil {
-		for i := cursor + 1; i < len(tl.Events); i++ {
-			ev := &tl.Events[i]
-			if ev.Kind == EvSend && !tl.Segments[ev.Seg].Lost {
-				pick = &tl.Segments[ev.Seg]
+	for i := range tl.Segments {
+		if s := &tl.Segments[i]; s.Dup {
+			tl.segEv[i].send = tl.segEv[s.CopyOf].send
+		}
+	}
+}
+
+// FaultFor is the injected fault that loses segment id and nothing else: the Nth
+// segment its sender sent, or the Nth copy the link made of that sender's segments.
+func (tl *Timeline) FaultFor(id int) Fault {
+	seg := &tl.Segments[id]
+	nth := 0
+	for i := 0; i <= id; i++ {
+		if s := &tl.Segments[i]; s.From == seg.From && s.Dup == seg.Dup {
+			nth++
+		}
+	}
+	return Fault{Action: FaultDrop, Side: seg.From, Nth: nth, Times: 1, Copy: seg.Dup, Injected: true}
+}
+
+// DropChoice is the segment a drop at one point of the story loses, and the fault that
+// loses it.
+type DropChoice struct {
+	Fault Fault
+	Seg   *Segment
+	// InFlight: the segment is on the link at that point (otherwise it is the next
+	// segment to be sent).
+	InFlight bool
+	// Others counts the other segments on the link that a further drop could lose.
+	Others int
+}
+
+// DropTarget finds what a drop at event cursor and virtual time now loses: of the
+// segments on the link (Flying) and not already lost, the one nearest its arrival; if
+// none, the next segment sent after the cursor that is not already lost. A segment in
+// flight vanishes where it is at now, or half way across if it has not got that far.
+func (tl *Timeline) DropTarget(cursor int, now time.Duration) (DropChoice, bool) {
+	var c DropChoice
+	for i := range tl.Segments {
+		s := &tl.Segments[i]
+		if s.Lost || !tl.Flying(i, cursor) {
+			continue
+		}
+		if c.Seg == nil || s.ArriveAt < c.Seg.ArriveAt {
+			if c.Seg != nil {
+				c.Others++
+			}
+			c.Seg = s
+		} else {
+			c.Others++
+		}
+	}
+	if c.Seg != nil {
+		c.InFlight = true
+		c.Fault = tl.FaultFor(c.Seg.ID)
+		transit := c.Seg.ArriveAt - c.Seg.SentAt
+		c.Fault.LossAfter = min(max(now-c.Seg.SentAt, transit/2), transit)
+		if c.Fault.LossAfter == transit/2 {
+			c.Fault.LossAfter = 0 // the default: half way
+		}
+		return c, true
+	}
+	for i := cursor + 1; i < len(tl.Events); i++ {
+		if ev := &tl.Events[i]; ev.Kind == EvSend && !tl.Segments[ev.Seg].Lost {
+			c.Seg = &tl.Segments[ev.Seg]
+			c.Fault = tl.FaultFor(ev.Seg)
+			return c, true
+		}
+	}
+	return DropChoice{}, false
+}
+
+// Counterpart maps fault f, which loses a segment of tl, to the fault that loses the
+// same segment in other (the same story under other rules): the segment with the same
+// sender and flags, original or copy, sent the same number of times before it (the
+// 2nd FIN|ACK the server sends, say). It reports false when other has no such segment.
+func (tl *Timeline) Counterpart(f Fault, other *Timeline) (Fault, bool) {
+	var lost *Segment
+	nth := 0
+	for i := range tl.Segments {
+		if s := &tl.Segments[i]; f.Matches(s) {
+			if nth++; nth == f.Nth {
+				lost = s
 				break
 			}
 		}
 	}
-	if pick == nil {
-		return Fault{}, nil, false
+	if lost == nil {
+		return Fault{}, false
 	}
-	nth := 0
-	for i := 0; i <= pick.ID; i++ {
-		if tl.Segments[i].From == pick.From && !tl.Segments[i].Dup {
-			nth++
+	same := func(s *Segment) bool { return s.From == lost.From && s.Dup == lost.Dup && s.Flags == lost.Flags }
+	occurrence := 0
+	for i := 0; i <= lost.ID; i++ {
+		if same(&tl.Segments[i]) {
+			occurrence++
 		}
 	}
-	if pick.Dup {
-		return Fault{}, nil, false
+	seen := 0
+	for i := range other.Segments {
+		if s := &other.Segments[i]; same(s) {
+			if seen++; seen == occurrence {
+				g := other.FaultFor(i)
+				g.Action, g.Times, g.Delay, g.LossAfter, g.Injected = f.Action, f.Times, f.Delay, f.LossAfter, f.Injected
+				if g.LossAfter > s.ArriveAt-s.SentAt {
+					g.LossAfter = 0
+				}
+				return g, true
+			}
+		}
 	}
-	return Fault{Action: FaultDrop, Side: pick.From, Nth: nth, Times: 1, Injected: true}, pick, true
+	return Fault{}, false
 }
 
 // Fork returns a new timeline with one more fault. The events before the fault can first
@@ -142,32 +254,35 @@ func (tl *Timeline) Fork(f Fault) *Timeline {
 	target := len(tl.Segments)
 	nth := 0
 	for i := range tl.Segments {
-		s := &tl.Segments[i]
-		if !s.Dup && f.Matches(s) {
-			nth++
-			if nth == f.Nth {
+		if f.Matches(&tl.Segments[i]) {
+			if nth++; nth == f.Nth {
 				target = i
 				break
 			}
 		}
 	}
-	cp := tl.checkpoints[0]
-	for _, c := range tl.checkpoints {
+	at := 0
+	for i, c := range tl.checkpoints {
 		if len(c.s.segs) <= target {
-			cp = c
+			at = i
 		}
 	}
+	cp := tl.checkpoints[at]
 	s := cp.s.clone()
-	s.faults = faults
-	s.faultHits = append(s.faultHits, 0)
 	s.events = tl.Events[:len(cp.s.events):len(cp.s.events)]
 	s.segs = tl.Segments[:len(cp.s.segs):len(cp.s.segs)]
-	s.checkpoints = append([]checkpoint(nil), tl.checkpoints[:cpIndex(tl.checkpoints, cp)+1]...)
-	// The checkpoint's fault counters predate the new fault; recount it over the
-	// segments already sent.
-	for i := range s.segs {
-		if !s.segs[i].Dup && f.Matches(&s.segs[i]) {
-			s.faultHits[len(s.faultHits)-1]++
+	s.checkpoints = append([]checkpoint(nil), tl.checkpoints[:at+1]...)
+	// Up to the checkpoint no fault of the new set has acted differently from the set
+	// the checkpoint ran with (which may lack later injected faults, when it was
+	// inherited from an earlier fork), so the state is the same; but the fault
+	// counters must be those of the new set: count every fault over the segments sent.
+	s.faults = faults
+	s.faultHits = make([]int, len(faults))
+	for i := range faults {
+		for j := range s.segs {
+			if faults[i].Matches(&s.segs[j]) {
+				s.faultHits[i]++
+			}
 		}
 	}
 	return s.run()
@@ -194,13 +309,4 @@ func (tl *Timeline) Undo() (*Timeline, bool) {
 		}
 	}
 	return Run(tl.Scenario, tl.Profile, extra...), true
-}
-
-func cpIndex(cps []checkpoint, c checkpoint) int {
-	for i := range cps {
-		if len(cps[i].s.events) == len(c.s.events) {
-			return i
-		}
-	}
-	return 0
 }

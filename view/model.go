@@ -391,7 +391,7 @@ func (m *Model) updateKeys() {
 	k.Last.SetEnabled(!atEnd)
 	k.Faster.SetEnabled(m.speed < len(speeds)-1)
 	k.Slower.SetEnabled(m.speed > 0)
-	_, _, ok := m.tl.DropTarget(m.cursor, m.now)
+	_, ok := m.tl.DropTarget(m.cursor, m.now)
 	k.Drop.SetEnabled(ok)
 	k.Undo.SetEnabled(len(m.stack) > 1)
 	if m.playing {
@@ -401,19 +401,35 @@ func (m *Model) updateKeys() {
 	}
 }
 
-// drop loses the segment in flight (or the next one to be sent) and forks the future.
+// drop loses the segment drawn in flight nearest its arrival (or, with none in flight,
+// the next one to be sent) and forks the future.
 func (m *Model) drop() {
-	f, seg, ok := m.tl.DropTarget(m.cursor, m.now)
+	c, ok := m.tl.DropTarget(m.cursor, m.now)
 	if !ok {
 		return
 	}
-	label := seg.Label()
-	who := seg.From.Name()
 	old := m.tl
-	tl := old.Fork(f)
+	tl := old.Fork(c.Fault)
 	m.stack = append(m.stack, tl)
 	m.adopt(old, tl)
-	m.setFlash(fmt.Sprintf("Dropped the %s's %s: the future is recomputed (u undoes).", who, label))
+	m.setFlash(dropFlash(c))
+}
+
+// dropFlash says what a drop lost, and what another d would take.
+func dropFlash(c model.DropChoice) string {
+	what := "the " + c.Seg.From.Name() + "'s " + c.Seg.Label()
+	if c.Seg.Dup {
+		what = "the link's old copy of the " + c.Seg.From.Name() + "'s " + c.Seg.Label()
+	}
+	switch {
+	case !c.InFlight:
+		return "Nothing is in flight: dropped the next segment to be sent, " + what + ". The future is recomputed (u undoes)."
+	case c.Others == 1:
+		return "Dropped " + what + ", the one of the two in flight nearer its arrival (d again drops the other). The future is recomputed (u undoes)."
+	case c.Others > 1:
+		return fmt.Sprintf("Dropped %s, the one of the %d in flight nearest its arrival (d again drops the next). The future is recomputed (u undoes).", what, c.Others+1)
+	}
+	return "Dropped " + what + ": the future is recomputed (u undoes)."
 }
 
 // undo removes the last injected fault.
@@ -470,7 +486,7 @@ func (m *Model) switchProfile() {
 	tl, missed := m.tl, 0
 	for _, forked := range oldStack[1:] {
 		in := forked.Injected()
-		if f, ok := counterpart(forked, in[len(in)-1], tl); ok {
+		if f, ok := forked.Counterpart(in[len(in)-1], tl); ok {
 			tl = tl.Fork(f)
 			m.stack = append(m.stack, tl)
 		} else {
@@ -486,49 +502,6 @@ func (m *Model) switchProfile() {
 	if missed > 0 {
 		m.setFlash(m.flash + fmt.Sprintf(" %d drop(s) had no matching segment here and were left out.", missed))
 	}
-}
-
-// counterpart maps fault f, which lost a segment in old, to the fault that loses the
-// same segment in tl: the same sender, the same flags, the same occurrence (the 2nd
-// FIN|ACK the server sends, say).
-func counterpart(old *model.Timeline, f model.Fault, tl *model.Timeline) (model.Fault, bool) {
-	var lost *model.Segment
-	nth := 0
-	for i := range old.Segments {
-		s := &old.Segments[i]
-		if s.From == f.Side && !s.Dup {
-			if nth++; nth == f.Nth {
-				lost = s
-				break
-			}
-		}
-	}
-	if lost == nil {
-		return model.Fault{}, false
-	}
-	occurrence := 0
-	for i := 0; i <= lost.ID; i++ {
-		s := &old.Segments[i]
-		if s.From == lost.From && s.Flags == lost.Flags && !s.Dup {
-			occurrence++
-		}
-	}
-	nth, seen := 0, 0
-	for i := range tl.Segments {
-		s := &tl.Segments[i]
-		if s.From != lost.From || s.Dup {
-			continue
-		}
-		nth++
-		if s.Flags == lost.Flags {
-			if seen++; seen == occurrence {
-				g := f
-				g.Nth = nth
-				return g, true
-			}
-		}
-	}
-	return model.Fault{}, false
 }
 
 // eventKey is what identifies an event across profiles.

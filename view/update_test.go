@@ -284,9 +284,10 @@ type lightColor struct{}
 
 func (lightColor) RGBA() (r, g, b, a uint32) { return 0xffff, 0xffff, 0xffff, 0xffff }
 
-// TestDropInFlightPastTheLossPoint drops a segment that is already more than half-way
-// across: the fork loses it mid-link, before now, so the cursor moves past the loss.
-func TestDropInFlightPastTheLossPoint(t *testing.T) {
+// TestDropInFlightPastHalfWay drops a segment that is already more than half-way
+// across: it vanishes right where it is drawn, now, its ✕ is drawn at once, and the
+// next step is its loss, at the same instant.
+func TestDropInFlightPastHalfWay(t *testing.T) {
 	m := sized(t, "client-close", "linux", 80, 24)
 	stepTo(t, m, isSend(model.A, model.FIN|model.ACK))
 	seg := m.tl.Segments[m.tl.At(m.cursor).Seg]
@@ -298,20 +299,18 @@ func TestDropInFlightPastTheLossPoint(t *testing.T) {
 		t.Fatal("d did not drop the FIN in flight")
 	}
 	lost := m.tl.Segments[seg.ID]
-	if !lost.Lost || lost.ArriveAt > m.now {
+	if !lost.Lost || lost.ArriveAt != m.now {
 		t.Fatalf("segment %d: lost %v at %v, now %v", seg.ID, lost.Lost, lost.ArriveAt, m.now)
 	}
-	if ev := m.tl.At(m.cursor); ev.T > m.now || m.cursor+1 < m.tl.Len() && m.tl.At(m.cursor+1).T <= m.now && m.tl.At(m.cursor+1).T < m.now {
+	if ev := m.tl.At(m.cursor); ev.T > m.now || m.cursor+1 < m.tl.Len() && m.tl.At(m.cursor+1).T < m.now {
 		t.Errorf("cursor %d (t=%v) does not match now %v", m.cursor, ev.T, m.now)
 	}
-	seen := false
-	for i := 0; i <= m.cursor; i++ {
-		if ev := m.tl.At(i); ev.Kind == model.EvDrop && ev.Seg == seg.ID {
-			seen = true
-		}
+	if out := screenText(m); !strings.Contains(out, "✕") || strings.Contains(out, "◆") {
+		t.Errorf("the loss is not drawn at once:\n%s", out)
 	}
-	if !seen || !strings.Contains(screenText(m), "✕") {
-		t.Errorf("the loss is not behind the cursor or not drawn:\n%s", screenText(m))
+	press(m, "l")
+	if ev := m.tl.At(m.cursor); ev.Kind != model.EvDrop || ev.Seg != seg.ID || ev.T != lost.ArriveAt {
+		t.Errorf("the next step is %s, not the loss", ev.TraceLine(m.tl))
 	}
 }
 
