@@ -1,6 +1,7 @@
 package view
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -38,3 +39,19 @@ func BenchmarkView80x24(b *testing.B) { benchView(b, 80, 24) }
 
 // BenchmarkView200x60 measures one frame at 200×60 while a segment flies.
 func BenchmarkView200x60(b *testing.B) { benchView(b, 200, 60) }
+
+// BenchmarkLayout measures laying out a diagram (once per timeline and width: at the
+// start, on a resize, a drop or a profile switch).
+func BenchmarkLayout(b *testing.B) {
+	for _, id := range []string{"client-close", "simultaneous-close", "old-duplicate", "half-close"} {
+		for _, w := range []int{80, 200} {
+			tl := mustNew(b, Options{Scenario: scenario(b, id)}).tl
+			b.Run(fmt.Sprintf("%s/%d", id, w), func(b *testing.B) {
+				b.ReportAllocs()
+				for b.Loop() {
+					newDiagram(tl, w, false)
+				}
+			})
+		}
+	}
+}

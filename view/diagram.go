@@ -20,17 +20,14 @@ const (
 // breakGap is the shortest quiet stretch drawn compressed, as a break with its length.
 const breakGap = 500 * time.Millisecond
 
-// diagram is the laid-out sequence diagram of one timeline at one width: rows and
-// columns of every note, arrow and break, computed once per timeline and width. Drawing
-// a frame only decides which of them are visible at the cursor and how far the
-// segments in flight have gone.
+// diagram is the laid-out sequence diagram of one timeline at one width: the rows and
+// columns of every note, arrow and break, computed once per timeline and width (see
+// newDiagram for the phases). Drawing a frame only decides which of them are visible
+// at the cursor and how far the segments in flight have gone.
 type diagram struct {
 	tl    *model.Timeline
 	width int
-
-	// Columns: [timeW: time][client notes] xl [arrows] xr [server notes]; the cursor
-	// mark goes in the first column after the times.
-	timeW, gutW, xl, xr int
+	cols  columns
 	// scale multiplies the rows a gap takes (2 on tall screens).
 	scale int
 
@@ -46,6 +43,15 @@ type diagram struct {
 	breaks []brk
 	// changes lists each side's state changes by row, for the lifelines.
 	changes [2][]change
+
+	// segDep and segArr are where each segment leaves and reaches a lifeline.
+	segDep, segArr []touchAt
+
+	// extra and grow are how the layout was widened and lengthened (see newDiagram).
+	extra int
+	grow  []int
+
+	lc lineCanvas // scratch space of draw
 }
 
 // change is a state change written at a row.
@@ -57,43 +63,18 @@ type change struct {
 // notePart is one piece of a lifeline note (a state, or an app call) and the event
 // that makes it visible.
 type notePart struct {
-	ev   int
-	text string
+	ev    int
+	text  string
+	state bool
 }
 
 // note is what is written beside a lifeline at one row: a new state and the app call
-// that caused it, e.g. "FIN_WAIT_1 close()".
+// that goes with it ("FIN_WAIT_1 close()"), or one of them when a note too wide for its
+// gutter is split over two rows.
 type note struct {
 	row   int
 	side  model.Side
 	parts []notePart
-}
-
-// arrow is one segment drawn from lifeline to lifeline as a staircase whose height
-// follows its transit time.
-type arrow struct {
-	seg    int
-	from   model.Side
-	sendEv int // visible once the cursor reaches this event
-	endEv  int // arrived (or lost) once the cursor reaches this event; -1 never
-	lost   bool
-	dup    bool
-	// lossAt is how far along the path the segment vanished (0..1).
-	lossAt  float64
-	lossIdx int // the path cell where it vanished
-	// rowStart is the index in path of each row's first cell (see at).
-	rowStart []int
-	path     []pcell // from the sender's lifeline to the receiver's
-	label    string
-	lx, ly   int // where the label is written
-	// labelRunes is the label as runes, to draw the head over it.
-	labelRunes []rune
-}
-
-// pcell is one cell of an arrow's path.
-type pcell struct {
-	x, y int
-	r    rune
 }
 
 // brk is a compressed quiet stretch: drawn at row once the cursor reaches event ev.
@@ -101,7 +82,435 @@ type brk struct {
 	row   int
 	ev    int
 	from  time.Duration // the start of the quiet stretch
+	gap   time.Duration
 	label string
+}
+
+// newDiagram lays tl out at the given width; tall doubles the rows given to each step
+// of time, for tall screens. The phases: the instants of the timeline; the notes
+// beside the lifelines; the columns (times, gutters, the space between the lifelines,
+// which depend on how wide the notes and labels are); the rows of each instant's
+// block, its notes and the breaks between blocks; and last the arrows, routed one by
+// one.
+//
+// When some label does not fit whole (arrows that cross need more room than one
+// label), the layout is made again with more room between the lifelines, as long as
+// the notes can give it; then with other places for the labels; then with more rows
+// where the arrows are too crowded.
+func newDiagram(tl *model.Timeline, width int, tall bool) *diagram {
+	var d *diagram
+	for extra := 0; extra <= 40; extra += 2 {
+		next := layOut(tl, width, tall, extra, nil)
+		if d != nil && next.cols.span() <= d.cols.span() {
+			break // no more room to be had
+		}
+		if d = next; d.labelsWhole() {
+			return d
+		}
+	}
+	d.layArrows(true)
+	for round := 0; round < 24 && !d.labelsWhole(); round++ {
+		grow := d.crowded()
+		next := layOut(tl, width, tall, d.extra, grow)
+		if next.layArrows(true); next.cut() > d.cut() && round > 8 {
+			break
+		}
+		d = next
+	}
+	return d
+}
+
+// layOut lays tl out with extra more columns between the lifelines than the labels
+// need, and grow[k] more rows after instant k's block.
+func layOut(tl *model.Timeline, width int, tall bool, extra int, grow []int) *diagram {
+	d := &diagram{tl: tl, width: width, scale: 1, extra: extra, grow: grow}
+	if tall {
+		d.scale = 2
+	}
+	evTime := d.indexTimes()
+	drafts := draftNotes(tl, evTime)
+	var sizes [2][]noteSize
+	for _, n := range drafts {
+		sizes[n.side] = append(sizes[n.side], n.size())
+	}
+	d.cols = chooseColumns(width, d.timeWidth(), sizes, d.labelWidth(), extra)
+	d.layRows(evTime, drafts)
+	d.layArrows(false)
+	return d
+}
+
+// crowded is d's rows grown by one in every gap that an arrow without its full label
+// spans.
+func (d *diagram) crowded() []int {
+	grow := make([]int, len(d.times))
+	copy(grow, d.grow)
+	for i := range d.arrows {
+		if d.arrows[i].label == labelVariants(&d.tl.Segments[i])[0] {
+			continue
+		}
+		k0, k1 := d.blockOf(d.arrows[i].r0), d.blockOf(d.arrows[i].r1)
+		for k := k0; k < max(k1, k0+1) && k < len(grow); k++ {
+			grow[k]++
+		}
+	}
+	return grow
+}
+
+// blockOf is the instant whose block holds row r.
+func (d *diagram) blockOf(r int) int {
+	return max(0, sort.Search(len(d.tRow), func(k int) bool { return d.tRow[k] > r })-1)
+}
+
+// cut counts the arrows without their full label.
+func (d *diagram) cut() int {
+	n := 0
+	for i := range d.arrows {
+		if d.arrows[i].label != labelVariants(&d.tl.Segments[i])[0] {
+			n++
+		}
+	}
+	return n
+}
+
+// tall reports whether d was laid out for a tall screen.
+func (d *diagram) tall() bool { return d.scale == 2 }
+
+// layoutCache keeps the last few layouts, so that undoing a drop, switching the
+// profile back or resizing back to a width draws at once.
+type layoutCache struct{ recent []*diagram }
+
+const layoutsKept = 6
+
+// get returns the layout of tl at a width, laying it out if it is not kept.
+func (c *layoutCache) get(tl *model.Timeline, width int, tall bool) *diagram {
+	for i, d := range c.recent {
+		if d.tl == tl && d.width == width && d.tall() == tall {
+			copy(c.recent[1:i+1], c.recent[:i])
+			c.recent[0] = d
+			return d
+		}
+	}
+	d := newDiagram(tl, width, tall)
+	if len(c.recent) < layoutsKept {
+		c.recent = append(c.recent, nil)
+	}
+	copy(c.recent[1:], c.recent)
+	c.recent[0] = d
+	return d
+}
+
+// labelsWhole reports whether every arrow carries its full label.
+func (d *diagram) labelsWhole() bool {
+	for i := range d.arrows {
+		if d.arrows[i].label != labelVariants(&d.tl.Segments[i])[0] {
+			return false
+		}
+	}
+	return true
+}
+
+// indexTimes finds the distinct instants and returns each event's instant.
+func (d *diagram) indexTimes() []int {
+	n := d.tl.Len()
+	evTime := make([]int, n)
+	for i := range n {
+		t := d.tl.At(i).T
+		if len(d.times) == 0 || d.times[len(d.times)-1] != t {
+			d.times = append(d.times, t)
+			d.tEv = append(d.tEv, i)
+		}
+		evTime[i] = len(d.times) - 1
+	}
+	return evTime
+}
+
+// timeWidth is how wide the time column must be for the latest instant.
+func (d *diagram) timeWidth() int { return textWidth(fmtClock(d.times[len(d.times)-1])) }
+
+// labelWidth is the widest full segment label.
+func (d *diagram) labelWidth() int {
+	w := 0
+	for i := range d.tl.Segments {
+		w = max(w, textWidth(labelVariants(&d.tl.Segments[i])[0]))
+	}
+	return w
+}
+
+// noteDraft is a note before it has rows: its parts in the order of their events.
+type noteDraft struct {
+	side  model.Side
+	k     int // its instant
+	parts []notePart
+	first int  // the event of its first part
+	split bool // written over several rows
+	row   int  // its first row within the instant's block
+}
+
+// text is the note on one row: the state first, then the call ("FIN_WAIT_1 close()").
+func (n *noteDraft) text() string {
+	var states, calls []string
+	for _, p := range n.parts {
+		if p.state {
+			states = append(states, p.text)
+		} else {
+			calls = append(calls, p.text)
+		}
+	}
+	return strings.Join(append(states, calls...), " ")
+}
+
+func (n *noteDraft) size() noteSize {
+	s := noteSize{full: textWidth(n.text())}
+	for _, p := range n.parts {
+		s.piece = max(s.piece, textWidth(p.text))
+	}
+	return s
+}
+
+// draftNotes collects the notes: each state change is a note, and an app call is
+// written with the state change of the same side at the same instant (the next one, or
+// else the one before, if no other call of that side comes between), or alone.
+func draftNotes(tl *model.Timeline, evTime []int) []noteDraft {
+	n := tl.Len()
+	attach := make([]int, n) // app event -> the state event it is written with, or -1
+	claimed := make([]bool, n)
+	for i := range n {
+		attach[i] = -1
+		ev := tl.At(i)
+		if ev.Kind != model.EvApp {
+			continue
+		}
+		look := func(j int) (stop, found bool) {
+			e := tl.At(j)
+			if e.Kind == model.EvState && e.Side == ev.Side && !claimed[j] {
+				return true, true
+			}
+			return e.Kind == model.EvApp && e.Side == ev.Side, false
+		}
+		for j := i + 1; j < n && evTime[j] == evTime[i]; j++ {
+			if stop, found := look(j); found {
+				attach[i], claimed[j] = j, true
+				break
+			} else if stop {
+				break
+			}
+		}
+		for j := i - 1; attach[i] < 0 && j >= 0 && evTime[j] == evTime[i]; j-- {
+			if stop, found := look(j); found {
+				attach[i], claimed[j] = j, true
+				break
+			} else if stop {
+				break
+			}
+		}
+	}
+	var drafts []noteDraft
+	noteOf := make(map[int]int) // state event -> its draft
+	for i := range n {
+		ev := tl.At(i)
+		if ev.Kind == model.EvState {
+			noteOf[i] = len(drafts)
+			drafts = append(drafts, noteDraft{side: ev.Side, k: evTime[i], first: i,
+				parts: []notePart{{ev: i, text: ev.To.String(), state: true}}})
+		}
+	}
+	for i := range n {
+		ev := tl.At(i)
+		if ev.Kind != model.EvApp {
+			continue
+		}
+		p := notePart{ev: i, text: callText(ev.Call)}
+		if a := attach[i]; a >= 0 {
+			dr := &drafts[noteOf[a]]
+			if i < dr.first {
+				dr.parts = append([]notePart{p}, dr.parts...)
+				dr.first = i
+			} else {
+				dr.parts = append(dr.parts, p)
+			}
+			continue
+		}
+		drafts = append(drafts, noteDraft{side: ev.Side, k: evTime[i], first: i, parts: []notePart{p}})
+	}
+	sort.SliceStable(drafts, func(a, b int) bool { return drafts[a].first < drafts[b].first })
+	return drafts
+}
+
+// layRows gives each instant a block of rows and each event its row. Within a block,
+// each side writes its notes on rows of its own, and every segment that leaves or
+// reaches a lifeline touches it on a row of its own: two arrows never meet at a
+// lifeline. A segment sent in answer to one that arrived leaves below it; one that
+// arrives and leaves at the same instant (no delay) arrives on its sending row or
+// below. Between blocks, a gap takes rows by its length (gapRows), or one row for a
+// break when it is long.
+func (d *diagram) layRows(evTime []int, drafts []noteDraft) {
+	tl := d.tl
+	n := tl.Len()
+	gut := [2]int{d.cols.gutL, d.cols.gutR}
+	partOf := make(map[int]int, n) // note event -> its draft
+	for i := range drafts {
+		dr := &drafts[i]
+		dr.split = textWidth(dr.text()) > gut[dr.side] && len(dr.parts) > 1
+		for _, p := range dr.parts {
+			partOf[p.ev] = i
+		}
+	}
+	copies := make(map[int][]int) // segment -> the copies the link made of it
+	for i := range tl.Segments {
+		if s := &tl.Segments[i]; s.Dup {
+			copies[s.CopyOf] = append(copies[s.CopyOf], i)
+		}
+	}
+	evOff := make([]int, n) // row of each event within its block
+	d.segDep = make([]touchAt, len(tl.Segments))
+	d.segArr = make([]touchAt, len(tl.Segments))
+	for i := range d.segDep {
+		d.segDep[i], d.segArr[i] = touchAt{-1, 0}, touchAt{-1, 0}
+	}
+	blockRows := make([]int, len(d.times))
+	for k := range d.times {
+		end := n
+		if k+1 < len(d.tEv) {
+			end = d.tEv[k+1]
+		}
+		// Per side: the row its story has reached, and the next free row for a note
+		// and for a lifeline touch.
+		var cur, nextNote, nextTouch [2]int
+		touch := func(s model.Side, least int) int {
+			off := max(nextTouch[s], cur[s], least)
+			nextTouch[s], cur[s] = off+1, off
+			return off
+		}
+		for i := d.tEv[k]; i < end; i++ {
+			ev := tl.At(i)
+			s := ev.Side
+			switch ev.Kind {
+			case model.EvSend:
+				evOff[i] = touch(s, 0)
+				d.segDep[ev.Seg] = touchAt{k, evOff[i]}
+				for _, c := range copies[ev.Seg] {
+					off := max(nextTouch[s], cur[s])
+					nextTouch[s] = off + 1
+					d.segDep[c] = touchAt{k, off}
+				}
+			case model.EvRecv:
+				least := 0
+				if dep := d.segDep[ev.Seg]; dep.k == k {
+					least = dep.off
+				}
+				evOff[i] = touch(s, least)
+				d.segArr[ev.Seg] = touchAt{k, evOff[i]}
+			case model.EvDrop:
+				if dep := d.segDep[ev.Seg]; dep.k == k {
+					evOff[i] = dep.off
+				}
+			case model.EvState, model.EvApp:
+				dr := &drafts[partOf[i]]
+				if dr.first == i {
+					dr.row = max(nextNote[dr.side], cur[dr.side])
+					rows := 1
+					if dr.split {
+						rows = len(dr.parts)
+					}
+					nextNote[dr.side] = dr.row + rows
+				}
+				off := dr.row
+				if dr.split {
+					for j, p := range dr.parts {
+						if p.ev == i {
+							off += j
+						}
+					}
+				}
+				cur[s] = max(cur[s], off)
+				evOff[i] = off
+			default:
+				evOff[i] = cur[s]
+			}
+		}
+		blockRows[k] = max(1, nextNote[0], nextNote[1], nextTouch[0], nextTouch[1], cur[0]+1, cur[1]+1)
+	}
+
+	// The blocks' rows, and the breaks between them.
+	d.tRow = make([]int, len(d.times))
+	row := 0
+	for k := range d.times {
+		d.tRow[k] = row
+		block := blockRows[k]
+		if k < len(d.grow) {
+			block += d.grow[k]
+		}
+		if k+1 < len(d.times) {
+			g := d.times[k+1] - d.times[k]
+			if g >= breakGap {
+				d.breaks = append(d.breaks, brk{row: row + block, ev: d.tEv[k+1], from: d.times[k], gap: g, label: fmtGap(g)})
+				row += block + 1
+			} else {
+				row += max(block, d.scale*gapRows(g)+block-1)
+			}
+		} else {
+			row += block
+		}
+	}
+	d.rows = row
+	d.evRow = make([]int, n)
+	d.evMax = make([]int, n)
+	for i := range n {
+		d.evRow[i] = d.tRow[evTime[i]] + evOff[i]
+		d.evMax[i] = d.evRow[i]
+		if i > 0 {
+			d.evMax[i] = max(d.evMax[i], d.evMax[i-1])
+		}
+	}
+	for _, dr := range drafts {
+		r := d.tRow[dr.k] + dr.row
+		if dr.split {
+			for j, p := range dr.parts {
+				d.notes = append(d.notes, note{row: r + j, side: dr.side, parts: []notePart{p}})
+			}
+		} else {
+			d.notes = append(d.notes, note{row: r, side: dr.side, parts: orderedParts(dr.parts)})
+		}
+	}
+	for i := range n {
+		if ev := tl.At(i); ev.Kind == model.EvState {
+			d.changes[ev.Side] = append(d.changes[ev.Side], change{row: d.evRow[i], ev: i, to: ev.To})
+		}
+	}
+	for s := range d.changes {
+		sort.SliceStable(d.changes[s], func(a, b int) bool { return d.changes[s][a].row < d.changes[s][b].row })
+	}
+}
+
+// orderedParts puts the states before the calls, as a note on one row reads.
+func orderedParts(parts []notePart) []notePart {
+	out := make([]notePart, 0, len(parts))
+	for _, p := range parts {
+		if p.state {
+			out = append(out, p)
+		}
+	}
+	for _, p := range parts {
+		if !p.state {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// touchAt is where a segment touches a lifeline: instant k's block, row off in it (k
+// is -1 when it never does).
+type touchAt struct{ k, off int }
+
+// breakSpan is the columns a break's label may take, whatever it counts.
+func (d *diagram) breakSpan(b brk) (lo, hi int) {
+	w := 0
+	for _, t := range []time.Duration{min(b.gap, 999*time.Millisecond), min(b.gap, 9900*time.Millisecond), b.gap} {
+		w = max(w, textWidth(" "+fmtGap(t)+" … "))
+	}
+	w = max(w, textWidth(" "+b.label+" "))
+	lo = d.cols.xl + (d.cols.xr-d.cols.xl-w)/2 + 1
+	return lo, lo + w - 1
 }
 
 // callText turns a trace call ("read -> error ECONNRESET") into what the diagram writes
@@ -155,283 +564,6 @@ func gapRows(g time.Duration) int {
 	return min(4, 1+int(math.Log2(float64(g)/float64(10*time.Millisecond))))
 }
 
-// newDiagram lays out tl at the given width; tall doubles the rows given to each step
-// of time, for tall screens.
-func newDiagram(tl *model.Timeline, width int, tall bool) *diagram {
-	d := &diagram{tl: tl, width: width, scale: 1}
-	if tall {
-		d.scale = 2
-	}
-	if width >= 100 {
-		d.timeW = 9
-	}
-	// Left notes in [timeW, xl-2], right notes in [xr+2, width-1], both gutW wide; the
-	// arrows get what is left, at least 34 columns when there is room.
-	d.gutW = max(8, min(30, (width-d.timeW-3-35)/2))
-	d.xl = d.timeW + d.gutW + 1
-	d.xr = width - d.gutW - 2
-	// Beyond 90 columns wider arrows only flatten the slopes: centre the lifelines.
-	if extra := d.xr - d.xl - 1 - 90; extra > 0 {
-		d.xl += extra / 2
-		d.xr -= extra - extra/2
-	}
-	if d.xr-d.xl < 8 {
-		d.xr = d.xl + 8
-	}
-	n := tl.Len()
-	d.evRow = make([]int, n)
-	evTime := make([]int, n) // distinct-time index of each event
-	for i := range n {
-		t := tl.At(i).T
-		if len(d.times) == 0 || d.times[len(d.times)-1] != t {
-			d.times = append(d.times, t)
-			d.tEv = append(d.tEv, i)
-		}
-		evTime[i] = len(d.times) - 1
-	}
-
-	// Notes: each state change gets its own row in its instant's block; an app call is
-	// written with the state change of the same side at the same instant, or alone.
-	// Within a block, segments that arrive land on its first row, and a segment sent
-	// in answer (after an arrival at the same instant) leaves from the row below, so
-	// the two arrows never share a row.
-	attach := make([]int, n) // app event -> state event it is written with, or -1
-	claimed := make([]bool, n)
-	for i := range n {
-		attach[i] = -1
-		ev := tl.At(i)
-		if ev.Kind != model.EvApp {
-			continue
-		}
-		k := evTime[i]
-		look := func(j int) (stop, found bool) {
-			e := tl.At(j)
-			if e.Kind == model.EvState && e.Side == ev.Side && !claimed[j] {
-				return true, true
-			}
-			return e.Kind == model.EvApp && e.Side == ev.Side, false
-		}
-		for j := i + 1; j < n && evTime[j] == k; j++ {
-			if stop, found := look(j); found {
-				attach[i], claimed[j] = j, true
-				break
-			} else if stop {
-				break
-			}
-		}
-		for j := i - 1; attach[i] < 0 && j >= 0 && evTime[j] == k; j-- {
-			if stop, found := look(j); found {
-				attach[i], claimed[j] = j, true
-				break
-			} else if stop {
-				break
-			}
-		}
-	}
-	type pending struct {
-		side  model.Side
-		parts []notePart
-		slot  int
-		k     int
-	}
-	var notes []pending
-	evNote := make([]int, n)
-	for i := range evNote {
-		evNote[i] = -1
-	}
-	evSlot := make([]int, n) // row of each event within its block
-	blockRows := make([]int, len(d.times))
-	for k := range d.times {
-		end := n
-		if k+1 < len(d.tEv) {
-			end = d.tEv[k+1]
-		}
-		var slots, last [2]int
-		recv := false
-		rows := 1
-		for i := d.tEv[k]; i < end; i++ {
-			ev := tl.At(i)
-			switch {
-			case ev.Kind == model.EvApp && attach[i] > i:
-				// The call comes first: its note (and row) is taken now, for the state
-				// change it will be written with.
-				j, s := attach[i], ev.Side
-				notes = append(notes, pending{side: s, slot: slots[s], k: k})
-				evNote[j] = len(notes) - 1
-				evSlot[j] = slots[s]
-				last[s] = slots[s]
-				slots[s]++
-			case ev.Kind == model.EvState && evNote[i] >= 0:
-				// Its note was taken by the call before it.
-			case ev.Kind == model.EvState || ev.Kind == model.EvApp && attach[i] < 0:
-				s := ev.Side
-				notes = append(notes, pending{side: s, slot: slots[s], k: k})
-				evNote[i] = len(notes) - 1
-				evSlot[i] = slots[s]
-				last[s] = slots[s]
-				slots[s]++
-			case ev.Kind == model.EvRecv:
-				recv = true
-			case ev.Kind == model.EvSend:
-				r := last[ev.Side]
-				if recv {
-					r = max(r, 1)
-				}
-				evSlot[i] = r
-				rows = max(rows, r+1)
-			}
-		}
-		blockRows[k] = max(rows, slots[0], slots[1])
-	}
-	for i := range n {
-		ev := tl.At(i)
-		switch {
-		case ev.Kind == model.EvState:
-			notes[evNote[i]].parts = append(notes[evNote[i]].parts, notePart{i, ev.To.String()})
-		case ev.Kind == model.EvApp && attach[i] < 0:
-			notes[evNote[i]].parts = append(notes[evNote[i]].parts, notePart{i, callText(ev.Call)})
-		}
-	}
-	for i := range n {
-		if a := attach[i]; a >= 0 {
-			evNote[i] = evNote[a]
-			evSlot[i] = evSlot[a]
-			notes[evNote[a]].parts = append(notes[evNote[a]].parts, notePart{i, callText(tl.At(i).Call)})
-		}
-	}
-
-	// Rows.
-	d.tRow = make([]int, len(d.times))
-	row := 0
-	for k := range d.times {
-		d.tRow[k] = row
-		block := blockRows[k]
-		if k+1 < len(d.times) {
-			g := d.times[k+1] - d.times[k]
-			if g >= breakGap {
-				d.breaks = append(d.breaks, brk{row: row + block, ev: d.tEv[k+1], from: d.times[k], label: fmtGap(g)})
-				row += block + 1
-			} else {
-				row += max(block, d.scale*gapRows(g)+block-1)
-			}
-		} else {
-			row += block
-		}
-	}
-	d.rows = row
-	for _, p := range notes {
-		d.notes = append(d.notes, note{row: d.tRow[p.k] + p.slot, side: p.side, parts: p.parts})
-	}
-	for i := range n {
-		if ev := tl.At(i); ev.Kind == model.EvState {
-			d.changes[ev.Side] = append(d.changes[ev.Side], change{row: d.tRow[evTime[i]] + evSlot[i], ev: i, to: ev.To})
-		}
-	}
-	for s := range d.changes {
-		sort.SliceStable(d.changes[s], func(a, b int) bool { return d.changes[s][a].row < d.changes[s][b].row })
-	}
-	d.evMax = make([]int, n)
-	for i := range n {
-		d.evRow[i] = d.tRow[evTime[i]] + evSlot[i]
-		d.evMax[i] = d.evRow[i]
-		if i > 0 {
-			d.evMax[i] = max(d.evMax[i], d.evMax[i-1])
-		}
-	}
-
-	// Arrows.
-	sendEv := make([]int, len(tl.Segments))
-	endEv := make([]int, len(tl.Segments))
-	for i := range sendEv {
-		sendEv[i], endEv[i] = -1, -1
-	}
-	for i := range n {
-		ev := tl.At(i)
-		switch ev.Kind {
-		case model.EvSend:
-			if sendEv[ev.Seg] < 0 {
-				sendEv[ev.Seg] = i
-			}
-		case model.EvRecv, model.EvDrop:
-			if endEv[ev.Seg] < 0 {
-				endEv[ev.Seg] = i
-			}
-		}
-	}
-	var taken []span
-	for i := range tl.Segments {
-		s := &tl.Segments[i]
-		se := sendEv[i]
-		if se < 0 {
-			// A copy made by the link has no send event of its own: it appears with the
-			// original.
-			for j := range tl.Segments {
-				o := &tl.Segments[j]
-				if !o.Dup && o.From == s.From && o.Seq == s.Seq && o.Flags == s.Flags && o.SentAt == s.SentAt && sendEv[j] >= 0 {
-					se = sendEv[j]
-					break
-				}
-			}
-			if se < 0 {
-				se = tl.IndexAt(s.SentAt)
-			}
-		}
-		a := arrow{seg: i, from: s.From, sendEv: se, endEv: endEv[i], lost: s.Lost, dup: s.Dup}
-		arrive := s.ArriveAt
-		if s.Lost {
-			full := tl.Scenario.Delay[s.From]
-			if full <= 0 || full < s.ArriveAt-s.SentAt {
-				full = 2 * (s.ArriveAt - s.SentAt)
-			}
-			arrive = s.SentAt + full
-			if full > 0 {
-				a.lossAt = float64(s.ArriveAt-s.SentAt) / float64(full)
-			}
-		}
-		r0 := int(math.Round(d.rowOf(s.SentAt)))
-		if se >= 0 && se < n {
-			r0 = d.evRow[se]
-		}
-		r1 := int(math.Round(d.rowOf(arrive)))
-		if !s.Lost && endEv[i] >= 0 {
-			r1 = d.tRow[evTime[endEv[i]]]
-		}
-		r1 = max(r1, r0)
-		a.label = segLabel(s, d.xr-d.xl-1-4)
-		a.labelRunes = []rune(a.label)
-		d.layArrow(&a, r0, r1, &taken)
-		d.arrows = append(d.arrows, a)
-	}
-	return d
-}
-
-// segLabel is a segment's label, shortened to fit max cells: flags, seq, ack, len,
-// and a mark for a retransmission (⟲n) or a copy made by the link (dup).
-func segLabel(s *model.Segment, maxW int) string {
-	ack := "-"
-	if s.Flags.Has(model.ACK) {
-		ack = fmt.Sprint(s.RelAck())
-	}
-	mark := ""
-	if s.Retrans > 0 {
-		mark = fmt.Sprintf(" ⟲%d", s.Retrans)
-	}
-	if s.Dup {
-		mark += " dup"
-	}
-	for _, l := range []string{
-		fmt.Sprintf("%s seq=%d ack=%s len=%d%s", s.Flags, s.RelSeq(), ack, s.Len, mark),
-		fmt.Sprintf("%s seq=%d ack=%s%s", s.Flags, s.RelSeq(), ack, mark),
-		fmt.Sprintf("%s %d/%s%s", s.Flags, s.RelSeq(), ack, mark),
-		s.Flags.String() + mark,
-	} {
-		if textWidth(l) <= maxW {
-			return l
-		}
-	}
-	return s.Flags.String()
-}
-
 // rowOf maps a virtual time to a (fractional) row: blocks start at their rows and time
 // is linear in between.
 func (d *diagram) rowOf(t time.Duration) float64 {
@@ -446,170 +578,8 @@ func (d *diagram) rowOf(t time.Duration) float64 {
 	return float64(d.tRow[k]) + f*float64(d.tRow[k+1]-d.tRow[k])
 }
 
-// layArrow computes the staircase path of an arrow from row r0 to row r1. The first
-// row carries the label; the remaining horizontal run is split evenly over the rows
-// below, joined by rounded corners. taken lists the label spans already placed, so
-// that crossing arrows put their labels on different rows.
-func (d *diagram) layArrow(a *arrow, r0, r1 int, taken *[]span) {
-	if !d.layArrowAt(a, r0, r1, taken, false) {
-		d.layArrowAt(a, r0, r1, taken, true)
-	}
-}
-
-// layArrowAt lays the arrow with its label on the first row (or, with last, on the
-// last row) and reports whether the label is clear of the labels already placed; it
-// places the label only then, or when last is set.
-func (d *diagram) layArrowAt(a *arrow, r0, r1 int, taken *[]span, last bool) bool {
-	steps := r1 - r0
-	x0, x1 := d.xl+1, d.xr-1 // inclusive span between the lifelines
-	width := x1 - x0 + 1
-	if width < 2 {
-		return true
-	}
-	lw := textWidth(a.label)
-	w := make([]int, steps+1)
-	first := width
-	if steps > 0 {
-		first = max(2, min(lw+4, width-steps*2))
-	}
-	lj := 0 // the row of the label
-	if last {
-		lj = steps
-	}
-	w[lj] = first
-	rest := width - first
-	left := steps
-	for j := 0; j <= steps; j++ {
-		if j == lj {
-			continue
-		}
-		share := rest / left
-		w[j] = share
-		rest -= share
-		left--
-	}
-	// Each row's piece as [lo, hi] columns; pieces share a column at each corner.
-	lo := make([]int, steps+1)
-	hi := make([]int, steps+1)
-	a.path = make([]pcell, 0, width+steps)
-	if a.from == model.A {
-		x := x0
-		for j := 0; j <= steps; j++ {
-			end := x + w[j] - 1
-			if j == steps {
-				end = x1
-			}
-			lo[j], hi[j] = x, end
-			for c := x; c <= end; c++ {
-				r := '─'
-				switch {
-				case j > 0 && c == x:
-					r = '╰'
-				case j < steps && c == end:
-					r = '╮'
-				case j == steps && c == end:
-					r = '▶'
-				}
-				a.path = append(a.path, pcell{c, r0 + j, r})
-			}
-			x = end
-		}
-	} else {
-		x := x1
-		for j := 0; j <= steps; j++ {
-			end := x - w[j] + 1
-			if j == steps {
-				end = x0
-			}
-			lo[j], hi[j] = end, x
-			for c := x; c >= end; c-- {
-				r := '─'
-				switch {
-				case j > 0 && c == x:
-					r = '╯'
-				case j < steps && c == end:
-					r = '╭'
-				case j == steps && c == end:
-					r = '◀'
-				}
-				a.path = append(a.path, pcell{c, r0 + j, r})
-			}
-			x = end
-		}
-	}
-	// The label: centred in the first row's piece, or in the last row's if another
-	// label is already there.
-	place := func(j int) span {
-		x := lo[j] + 1 + (hi[j]-lo[j]-1-lw)/2
-		x = max(x0+1, min(x, x1-lw))
-		return span{y: r0 + j, x0: x, x1: x + lw}
-	}
-	sp := place(lj)
-	if !last && sp.overlaps(*taken) {
-		return false
-	}
-	*taken = append(*taken, sp)
-	a.lx, a.ly = sp.x0, sp.y
-	// A lost segment's ✕ must not hide its label: move it past the label.
-	a.rowStart = a.rowStart[:0]
-	for i, c := range a.path {
-		if i == 0 || c.y != a.path[i-1].y {
-			a.rowStart = append(a.rowStart, i)
-		}
-	}
-	a.lossIdx = a.at(a.lossAt)
-	if a.lost {
-		for a.lossIdx < len(a.path)-1 {
-			c := a.path[a.lossIdx]
-			if c.y != sp.y || c.x < sp.x0-1 || c.x > sp.x1 {
-				break
-			}
-			a.lossIdx++
-		}
-	}
-	return true
-}
-
-// at is the path cell reached at fraction f of the transit. The head goes down the
-// staircase with time, as the diagram's rows do (row j is current while f·steps is
-// within half a row of j), and along each row at constant speed.
-func (a *arrow) at(f float64) int {
-	rows := len(a.rowStart)
-	if rows == 0 {
-		return 0
-	}
-	f = max(0, min(f, 1))
-	steps := rows - 1
-	j, local := 0, f
-	if steps > 0 {
-		// Row j is current while f·steps is within half a row of j.
-		pos := f * float64(steps)
-		j = int(math.Round(pos))
-		lo, hi := max(0, float64(j)-0.5), min(float64(steps), float64(j)+0.5)
-		local = (pos - lo) / (hi - lo)
-	}
-	start := a.rowStart[j]
-	end := len(a.path) - 1
-	if j+1 < rows {
-		end = a.rowStart[j+1] - 1
-	}
-	return start + int(math.Round(local*float64(end-start)))
-}
-
-// span is the cells a label takes on one row: [x0, x1).
-type span struct{ y, x0, x1 int }
-
-func (s span) overlaps(others []span) bool {
-	for _, o := range others {
-		if o.y == s.y && s.x0 <= o.x1 && o.x0 <= s.x1 {
-			return true
-		}
-	}
-	return false
-}
-
 // visibleRow is the last row drawn at cursor and now: the cursor's row, or further down
-// when virtual time has moved on from it.
+// when virtual time has moved on from it, or as far as a flying segment's head has gone.
 func (d *diagram) visibleRow(cursor int, now time.Duration) int {
 	r := d.evMax[cursor]
 	if now > d.tl.At(cursor).T {
@@ -621,16 +591,19 @@ func (d *diagram) visibleRow(cursor int, now time.Duration) int {
 			}
 		}
 	}
-	return r
+	for i := range d.arrows {
+		a := &d.arrows[i]
+		if v := a.at(cursor, now); v.visible && !v.done {
+			r = max(r, a.cells[v.head].y)
+		}
+	}
+	return min(r, d.rows-1)
 }
 
-// draw draws the diagram into g at (x0, y0), h rows high, showing what has happened up
-// to event cursor at virtual time now, scrolled so that the present is visible.
-// mark draws the cursor mark.
-func (d *diagram) draw(g *grid, x0, y0, h int, cursor int, now time.Duration, mark bool) {
-	if h <= 0 {
-		return
-	}
+// viewAt is the part of the diagram that a frame h rows high at (x0, y0) shows at
+// event cursor and virtual time now: scrolled so that the present is visible, with a
+// row to spare below it when there is room.
+func (d *diagram) viewAt(x0, y0, h, cursor int, now time.Duration) viewport {
 	last := d.visibleRow(cursor, now)
 	top := 0
 	if last+2 > h {
@@ -640,17 +613,54 @@ func (d *diagram) draw(g *grid, x0, y0, h int, cursor int, now time.Duration, ma
 	if last >= top+h {
 		top = last - h + 1
 	}
-	bottom := min(last, top+h-1)
-	Y := func(r int) int { return y0 + r - top }
-	in := func(r int) bool { return r >= top && r <= bottom }
+	return viewport{x0: x0, y0: y0, top: top, bottom: min(last, top+h-1), end: top + h - 1, last: last}
+}
 
-	// Lifelines: solid while the endpoint exists, dotted once it is CLOSED (from the
-	// row where the state change is written).
-	for s, x := range [2]int{d.xl, d.xr} {
+// draw draws the diagram into g at (x0, y0), h rows high, showing what has happened up
+// to event cursor at virtual time now, scrolled so that the present is visible.
+// mark draws the cursor mark.
+func (d *diagram) draw(g *grid, x0, y0, h int, cursor int, now time.Duration, mark bool) {
+	if h <= 0 {
+		return
+	}
+	v := d.viewAt(x0, y0, h, cursor, now)
+	d.drawLifelines(g, v, cursor)
+	d.drawBreaks(g, v, cursor, now)
+	d.drawTimes(g, v, cursor)
+	d.drawArrows(g, v, cursor, now)
+	d.drawNotes(g, v, cursor, mark)
+	if mark {
+		y := d.evRow[cursor]
+		if now > d.tl.At(cursor).T {
+			y = v.last
+		}
+		g.set(x0+d.cols.mark, v.y(y), '▸', stStrong)
+	}
+}
+
+// viewport is the part of the diagram a frame shows: rows top to end (inclusive) at
+// grid row y0, of which top to bottom are the story so far and the rest what lies
+// ahead.
+type viewport struct {
+	x0, y0           int
+	top, bottom, end int
+	last             int // the present's row
+}
+
+func (v viewport) y(r int) int       { return v.y0 + r - v.top }
+func (v viewport) x(col int) int     { return v.x0 + col }
+func (v viewport) past(r int) bool   { return r >= v.top && r <= v.bottom }
+func (v viewport) inView(r int) bool { return r >= v.top && r <= v.end }
+func (v viewport) height() int       { return v.end - v.top + 1 }
+
+// drawLifelines draws both lifelines: solid while the endpoint exists, dotted once it
+// is CLOSED (from the row where the state change is written).
+func (d *diagram) drawLifelines(g *grid, v viewport, cursor int) {
+	for s, x := range [2]int{d.cols.xl, d.cols.xr} {
 		ch := d.changes[s]
 		state := d.tl.At(0).Snap[s].State
 		j := 0
-		for r := top; r <= bottom; r++ {
+		for r := v.top; r <= v.bottom; r++ {
 			for ; j < len(ch) && ch[j].row <= r; j++ {
 				if ch[j].ev <= cursor {
 					state = ch[j].to
@@ -663,170 +673,101 @@ func (d *diagram) draw(g *grid, x0, y0, h int, cursor int, now time.Duration, ma
 			if state == model.Closed {
 				r1, st = '┊', stDim
 			}
-			g.set(x0+x, Y(r), r1, st)
+			g.set(v.x(x), v.y(r), r1, st)
 		}
 	}
+}
+
+// drawBreaks draws the compressed stretches reached, and the one being crossed with
+// the time elapsed so far.
+func (d *diagram) drawBreaks(g *grid, v viewport, cursor int, now time.Duration) {
 	for _, b := range d.breaks {
 		label := b.label
 		switch {
-		case !in(b.row):
+		case !v.past(b.row):
 			continue
 		case b.ev > cursor && now > b.from:
-			// Still in the stretch: what has elapsed so far.
 			label = fmtGap(now-b.from) + " …"
 		case b.ev > cursor:
 			continue
 		}
-		y := Y(b.row)
-		for x := d.xl + 1; x < d.xr; x++ {
-			g.set(x0+x, y, '╌', stBreak)
+		y := v.y(b.row)
+		for x := d.cols.xl + 1; x < d.cols.xr; x++ {
+			g.set(v.x(x), y, '╌', stBreak)
 		}
 		lbl := " " + label + " "
-		g.text(x0+d.xl+(d.xr-d.xl-textWidth(lbl))/2+1, y, lbl, stBreak, x0+d.xr)
+		lo, hi := d.breakSpan(b)
+		x := lo + (hi-lo+1-textWidth(lbl))/2
+		g.text(v.x(x), y, lbl, stBreak, v.x(d.cols.xr))
 	}
+}
 
-	// Times of the instants shown.
-	if d.timeW > 0 {
-		for k, r := range d.tRow {
-			if d.tEv[k] > cursor || !in(r) {
-				continue
-			}
-			g.text(x0, Y(r), fmtClock(d.times[k]), stDim, x0+d.timeW-1)
-		}
+// drawTimes writes the time of each instant shown, on its first row.
+func (d *diagram) drawTimes(g *grid, v viewport, cursor int) {
+	if d.cols.timeW == 0 {
+		return
 	}
-
-	// Arrows.
-	for i := range d.arrows {
-		a := &d.arrows[i]
-		if a.sendEv > cursor || len(a.path) == 0 {
+	for k, r := range d.tRow {
+		if d.tEv[k] > cursor || !v.past(r) {
 			continue
 		}
-		st := stSegA
-		if a.from == model.B {
-			st = stSegB
-		}
-		done := a.endEv >= 0 && a.endEv <= cursor
-		// How much of the path is drawn.
-		frac := 1.0
-		if !done {
-			s := &d.tl.Segments[a.seg]
-			full := s.ArriveAt - s.SentAt
-			if a.lost {
-				full = time.Duration(float64(full) / max(a.lossAt, 1e-9))
-			}
-			if full > 0 {
-				frac = float64(now-s.SentAt) / float64(full)
-			}
-			frac = max(0, min(frac, 1))
-			if a.lost {
-				frac = min(frac, a.lossAt)
-			}
-		} else if a.lost {
-			frac = a.lossAt
-		}
-		n := len(a.path)
-		upto := a.at(frac)
-		switch {
-		case done && !a.lost:
-			upto = n - 1
-		case a.lost && frac >= a.lossAt:
-			upto = a.lossIdx
-		}
-		lineR := '─'
-		if a.dup {
-			lineR = '╌'
-		}
-		for j := 0; j <= upto; j++ {
-			c := a.path[j]
-			if !in(c.y) {
+		g.text(v.x(0), v.y(r), fmtClock(d.times[k]), stDim, v.x(d.cols.timeW))
+	}
+}
+
+// drawArrows draws every arrow sent so far: the lines first, all together, so that
+// crossings join, then the labels and heads over them.
+func (d *diagram) drawArrows(g *grid, v viewport, cursor int, now time.Duration) {
+	lc := &d.lc
+	lc.reset(v.x(d.cols.xl+1), v.y(v.top), d.cols.span(), v.height())
+	views := make([]arrowView, len(d.arrows))
+	for i := range d.arrows {
+		views[i] = d.arrows[i].at(cursor, now)
+	}
+	labelShown := func(i int) bool {
+		a := &d.arrows[i]
+		return views[i].visible && a.labelAt >= 0 && v.inView(a.cells[a.labelAt].y)
+	}
+	for pass := range 2 {
+		for i := range d.arrows {
+			a := &d.arrows[i]
+			if !views[i].visible {
 				continue
 			}
-			r := c.r
-			if r == '─' {
-				r = lineR
-			}
-			g.set(x0+c.x, Y(c.y), r, st)
-		}
-		// An arrow still in flight whose label waits below the present: the rest of its
-		// route is drawn dashed, so the label is seen to belong to it.
-		if !done && !a.lost && a.ly > bottom && a.ly < top+h {
-			for j := upto + 1; j < n; j++ {
-				c := a.path[j]
-				if c.y <= bottom || c.y >= top+h {
-					continue
-				}
-				r := c.r
-				switch r {
-				case '─', '╌':
-					r = '┄'
-				case '│':
-					r = '┆'
-				}
-				g.set(x0+c.x, Y(c.y), r, stDim)
+			if pass == 0 {
+				a.drawLines(lc, views[i], v, labelShown)
+			} else {
+				a.drawMarks(g, views[i], v)
 			}
 		}
-		// The label, then the head. While the head crosses the label, the label
-		// opens to let it through: ◆ is inserted between two letters (the letters on
-		// its far side shift by one cell), so the head is visible in plain text and no
-		// letter is hidden.
-		c := a.path[upto]
-		lost := a.lost && (done || frac >= a.lossAt)
-		lst := st
-		if !done {
-			lst = stFlight
-		}
-		head := -1 // the label index the head stands before, when inside the label
-		if !done && !lost && c.y == a.ly && c.x >= a.lx && c.x < a.lx+len(a.labelRunes) {
-			head = c.x - a.lx
-		}
-		// A label below the present (on the last row of an arrow whose first row
-		// carries another label) is shown as soon as the segment is sent.
-		if in(a.ly) || !done && a.ly > bottom && a.ly < top+h {
-			retrans := len(a.labelRunes)
-			if i := strings.Index(a.label, "⟲"); i >= 0 {
-				retrans = len([]rune(a.label[:i]))
-			}
-			for i, r := range a.labelRunes {
-				x := a.lx + i
-				if head >= 0 {
-					if a.from == model.A && i >= head {
-						x++
-					} else if a.from == model.B && i <= head {
-						x--
-					}
-				}
-				rst := lst
-				if i >= retrans {
-					rst = stRetrans
-				}
-				if x > d.xl && x < d.xr {
-					g.set(x0+x, Y(a.ly), r, rst)
-				}
-			}
-		}
-		switch {
-		case lost:
-			if in(c.y) {
-				g.set(x0+c.x, Y(c.y), '✕', stLost)
-			}
-		case !done:
-			if in(c.y) {
-				g.set(x0+c.x, Y(c.y), '◆', stFlight)
-			}
+		if pass == 0 {
+			lc.flush(g)
 		}
 	}
+}
 
-	// Notes beside the lifelines, and the cursor mark.
+// drawNotes writes the notes beside the lifelines; the one of the cursor's event is
+// highlighted.
+func (d *diagram) drawNotes(g *grid, v viewport, cursor int, mark bool) {
 	for i := range d.notes {
 		nt := &d.notes[i]
-		if !in(nt.row) || nt.parts[0].ev > cursor && (len(nt.parts) < 2 || nt.parts[1].ev > cursor) {
+		if !v.past(nt.row) {
 			continue
 		}
-		cur := false
+		var b [96]byte
+		s, cur := b[:0], false
 		for _, p := range nt.parts {
-			if p.ev == cursor {
-				cur = true
+			if p.ev > cursor {
+				continue
 			}
+			if len(s) > 0 {
+				s = append(s, ' ')
+			}
+			s = append(s, p.text...)
+			cur = cur || p.ev == cursor
+		}
+		if len(s) == 0 {
+			continue
 		}
 		st := stClient
 		if nt.side == model.B {
@@ -835,37 +776,14 @@ func (d *diagram) draw(g *grid, x0, y0, h int, cursor int, now time.Duration, ma
 		if cur && mark {
 			st = stCursor
 		}
-		// Compose the visible parts.
-		var buf [96]byte
-		b := buf[:0]
-		for _, p := range nt.parts {
-			if p.ev > cursor {
-				continue
-			}
-			if len(b) > 0 {
-				b = append(b, ' ')
-			}
-			b = append(b, p.text...)
-		}
-		s := string(b)
-		y := Y(nt.row)
+		y := v.y(nt.row)
 		if nt.side == model.A {
-			room := d.xl - 1 - d.timeW
-			if mark {
-				room-- // keep the cursor mark's column
-			}
-			s = fitText(s, room)
-			g.text(x0+d.xl-1-textWidth(s), y, s, st, x0+d.xl-1)
+			text := fitText(string(s), d.cols.gutL)
+			g.text(v.x(d.cols.xl-1-textWidth(text)), y, text, st, v.x(d.cols.xl-1))
 		} else {
-			g.text(x0+d.xr+2, y, fitText(s, d.width-d.xr-2), st, x0+d.width)
+			text := fitText(string(s), d.width-d.cols.xr-2)
+			g.text(v.x(d.cols.xr+2), y, text, st, v.x(d.width))
 		}
-	}
-	if mark {
-		y := Y(d.evRow[cursor])
-		if now > d.tl.At(cursor).T {
-			y = Y(last)
-		}
-		g.set(x0+d.timeW, y, '▸', stStrong)
 	}
 }
 

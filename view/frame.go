@@ -94,10 +94,10 @@ func (m *Model) frame() string {
 		helpH = strings.Count(helpStr, "\n") + 1
 	}
 	s := m.layout(helpH)
+	m.scr = s
 	tall := s.diagH >= 36
-	if m.diag == nil || m.diagW != w || m.diagTall != tall {
-		m.diag = newDiagram(m.tl, w, tall)
-		m.diagW, m.diagTall = w, tall
+	if m.diag == nil || m.diag.tl != m.tl || m.diag.width != w || m.diag.tall() != tall {
+		m.diag = m.layouts.get(m.tl, w, tall)
 	}
 	g := &m.g
 	g.reset(w, s.helpY)
@@ -276,13 +276,13 @@ func (m *Model) drawNames(g *grid, y int) {
 	d := m.diag
 	cn := "Client " + clientAddr
 	sn := "Server " + serverAddr
-	x := max(d.timeW+1, d.xl-textWidth(cn)/2)
-	if x+textWidth(cn) > d.xr-1 {
-		x = max(0, d.xl-textWidth(cn)+1)
+	x := max(d.cols.timeW+1, d.cols.xl-textWidth(cn)/2)
+	if x+textWidth(cn) > d.cols.xr-1 {
+		x = max(0, d.cols.xl-textWidth(cn)+1)
 	}
-	g.text(x, y, cn, stClient, d.xr-1)
-	sx := min(d.xr-textWidth(sn)/2, d.width-textWidth(sn))
-	sx = max(sx, d.xl+textWidth(cn)/2+2)
+	g.text(x, y, cn, stClient, d.cols.xr-1)
+	sx := min(d.cols.xr-textWidth(sn)/2, d.width-textWidth(sn))
+	sx = max(sx, d.cols.xl+textWidth(cn)/2+2)
 	g.text(sx, y, sn, stServer, d.width)
 }
 

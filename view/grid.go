@@ -42,7 +42,6 @@ func (g *grid) set(x, y int, r rune, st styleID) {
 	g.cells[y*g.w+x] = cell{r, st}
 }
 
-// get returns the rune at x, y (0 outside).
 // text writes s from x on row y, clipped to maxX (exclusive), and returns the column
 // after the last cell written.
 func (g *grid) text(x, y int, s string, st styleID, maxX int) int {
@@ -63,6 +62,9 @@ func (g *grid) text(x, y int, s string, st styleID, maxX int) int {
 	}
 	return x
 }
+
+// runeWidth is the number of cells r takes.
+func runeWidth(r rune) int { return runewidth.RuneWidth(r) }
 
 // textWidth is the number of cells s takes.
 func textWidth(s string) int {

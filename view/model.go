@@ -65,16 +65,14 @@ type Model struct {
 	profile string
 
 	// stack holds the timeline and, above it, one fork per injected fault; undo pops.
-	stack []*model.Timeline
-	tl    *model.Timeline
-	pace  pacing
-	diag  *diagram
-	diagW int
-	// diagTall records whether diag was laid out for a tall screen.
-	diagTall bool
-	cursor   int
-	now      time.Duration
-	pos      time.Duration // story position (see pacing)
+	stack   []*model.Timeline
+	tl      *model.Timeline
+	pace    pacing
+	diag    *diagram // the layout drawn, from layouts
+	layouts layoutCache
+	cursor  int
+	now     time.Duration
+	pos     time.Duration // story position (see pacing)
 
 	playing  bool
 	gen      int
@@ -97,8 +95,9 @@ type Model struct {
 	// stays for flashHold of playback.
 	flashPos time.Duration
 
-	// Frame buffers and caches, reused.
+	// Frame buffers and caches, reused; scr is where the last frame put each part.
 	g        grid
+	scr      screen
 	buf      []byte
 	styleGen int // bumped when the styles change
 	helpKey  helpKey

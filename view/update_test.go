@@ -314,6 +314,23 @@ func TestDropInFlightPastHalfWay(t *testing.T) {
 	}
 }
 
+// TestDropBeforeHalfWay drops a segment just sent: it is drawn doomed at once, its ✕
+// ahead where it will vanish, half-way across, and its head still flying towards it.
+func TestDropBeforeHalfWay(t *testing.T) {
+	m := sized(t, "client-close", "linux", 80, 24)
+	stepTo(t, m, isSend(model.A, model.FIN|model.ACK))
+	seg := m.tl.Segments[m.tl.At(m.cursor).Seg]
+	press(m, "d")
+	lost := m.tl.Segments[seg.ID]
+	if !lost.Lost || lost.ArriveAt != seg.SentAt+seg.Transit/2 {
+		t.Fatalf("segment %d: lost %v at %v, want half-way", seg.ID, lost.Lost, lost.ArriveAt)
+	}
+	out := screenText(m)
+	if !strings.Contains(out, "✕") || !strings.Contains(out, "◆") || !strings.Contains(out, "┄") {
+		t.Errorf("the doomed segment is not drawn with its head, the rest of its way and its ✕:\n%s", out)
+	}
+}
+
 // --delay applies to every scenario the UI shows, including one chosen in the picker.
 func TestDelayAppliesToPickedScenarios(t *testing.T) {
 	m, err := New(Options{Delay: 3 * time.Millisecond})
@@ -442,4 +459,66 @@ func TestStepBackReturnsBetweenEvents(t *testing.T) {
 			t.Fatalf("%d forward and %d back:\n%s\nwant\n%s", n, n, got, before)
 		}
 	}
+}
+
+// TestDropWhatIsDrawn: d loses the segment drawn in flight, not one not yet sent; with
+// two in flight, the one nearer its arrival first, and d again the other.
+func TestDropWhatIsDrawn(t *testing.T) {
+	t.Run("the one in flight", func(t *testing.T) {
+		m := sized(t, "simultaneous-close", "linux", 80, 24)
+		m.jump(9) // 10/25: the client's FIN has arrived, the server's is still flying
+		m.updateKeys()
+		var flying []int
+		for i := range m.tl.Segments {
+			if m.tl.Flying(i, m.cursor) && !m.tl.Segments[i].Lost {
+				flying = append(flying, i)
+			}
+		}
+		if len(flying) != 1 || m.tl.Segments[flying[0]].From != model.B {
+			t.Fatalf("at 10/25 the segments in flight are %v", flying)
+		}
+		if !strings.Contains(screenText(m), "◆") {
+			t.Fatalf("no segment drawn in flight at 10/25:\n%s", screenText(m))
+		}
+		press(m, "d")
+		if !m.tl.Segments[flying[0]].Lost {
+			t.Fatalf("d did not lose the server's FIN in flight; flash: %s", m.flash)
+		}
+		if !strings.Contains(m.flash, "server's FIN|ACK seq=11 ack=11 len=0") {
+			t.Errorf("flash = %q", m.flash)
+		}
+	})
+	t.Run("two in flight", func(t *testing.T) {
+		m := sized(t, "simultaneous-close", "linux", 80, 24)
+		for m.tl.At(m.cursor+1).T == 0 {
+			press(m, "l")
+		}
+		m.now = 25 * time.Millisecond // both FINs half-way
+		m.pos = m.pace.position(m.tl, m.cursor, m.now)
+		m.updateKeys()
+		press(m, "d")
+		first := -1
+		for i, s := range m.tl.Segments {
+			if s.Lost {
+				first = i
+			}
+		}
+		if first < 0 || !strings.Contains(m.flash, "nearer its arrival") || !strings.Contains(m.flash, "d again drops the other") {
+			t.Fatalf("first d: lost %d, flash %q", first, m.flash)
+		}
+		press(m, "d")
+		var lost []model.Side
+		for _, s := range m.tl.Segments {
+			if s.Lost {
+				lost = append(lost, s.From)
+			}
+		}
+		if len(lost) != 2 || lost[0] == lost[1] {
+			t.Fatalf("after d d: lost %v, want both FINs", lost)
+		}
+		diagram := strings.Join(strings.Split(screenText(m), "\n")[m.scr.diagY:m.scr.diagY+m.scr.diagH], "\n")
+		if n := strings.Count(diagram, "✕"); n != 2 {
+			t.Errorf("%d ✕ drawn, want 2:\n%s", n, screenText(m))
+		}
+	})
 }

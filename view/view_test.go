@@ -244,34 +244,63 @@ func TestStepForwardBackIsExact(t *testing.T) {
 	}
 }
 
+// resizeSizes are the sizes TestResizeEverySizeNoPanic draws: every width at the
+// heights where the layout changes (too small, the smallest, the short help's and the
+// narration's steps, tall diagrams) and every height at the widths where it does (too
+// small, the smallest, times shown, wide panes, the clamp), or under the race
+// detector a sample of those.
+func resizeSizes() [][2]int {
+	heights := []int{1, 2, 17, 18, 21, 22, 24, 29, 30, 44, 45, 52, 53, 60, 100}
+	widths := []int{1, 2, 63, 64, 79, 80, 99, 100, 149, 150, 250, 300}
+	step := 1
+	if raceOn {
+		step = 13
+	}
+	var out [][2]int
+	for w := 1; w <= 300; w += step {
+		for _, h := range heights {
+			out = append(out, [2]int{w, h})
+		}
+	}
+	for _, w := range widths {
+		for h := 1; h <= 100; h += step {
+			out = append(out, [2]int{w, h})
+		}
+	}
+	return out
+}
+
 func TestResizeEverySizeNoPanic(t *testing.T) {
 	m := sized(t, "lost-final-ack", "linux", 80, 24)
 	stepTo(t, m, isSend(model.B, model.FIN|model.ACK))
 	midFlight(m)
-	for w := 1; w <= 300; w++ {
-		for h := 1; h <= 100; h++ {
-			m.Update(tea.WindowSizeMsg{Width: w, Height: h})
-			out := ansi.Strip(m.View().Content)
-			if lines := strings.Count(out, "\n") + 1; lines > h {
-				t.Fatalf("%dx%d: %d lines", w, h, lines)
+	for _, sz := range resizeSizes() {
+		w, h := sz[0], sz[1]
+		m.Update(tea.WindowSizeMsg{Width: w, Height: h})
+		out := ansi.Strip(m.View().Content)
+		if lines := strings.Count(out, "\n") + 1; lines > h {
+			t.Fatalf("%dx%d: %d lines", w, h, lines)
+		}
+		for _, l := range strings.Split(out, "\n") {
+			if ansi.StringWidth(l) > w {
+				t.Fatalf("%dx%d: line too wide: %q", w, h, l)
 			}
-			for _, l := range strings.Split(out, "\n") {
-				if ansi.StringWidth(l) > w {
-					t.Fatalf("%dx%d: line too wide: %q", w, h, l)
-				}
-			}
-			if w < MinWidth || h < MinHeight {
-				if w >= 20 && h >= 4 && !strings.Contains(out, "64x18") {
-					t.Fatalf("%dx%d: no plain size message: %q", w, h, out)
-				}
+		}
+		if w < MinWidth || h < MinHeight {
+			if w >= 20 && h >= 4 && !strings.Contains(out, "64x18") {
+				t.Fatalf("%dx%d: no plain size message: %q", w, h, out)
 			}
 		}
 	}
 	// The picker and the full help, at a sample of sizes.
+	sample := 1
+	if raceOn {
+		sample = 4
+	}
 	for _, keys := range [][]string{{"s"}, {"esc", "?"}} {
 		press(m, keys...)
-		for w := 1; w <= 300; w += 7 {
-			for h := 1; h <= 100; h += 3 {
+		for w := 1; w <= 300; w += 7 * sample {
+			for h := 1; h <= 100; h += 3 * sample {
 				m.Update(tea.WindowSizeMsg{Width: w, Height: h})
 				out := ansi.Strip(m.View().Content)
 				if lines := strings.Count(out, "\n") + 1; lines > h {

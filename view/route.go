@@ -1,0 +1,459 @@
+package view
+
+import (
+	"math"
+
+	"github.com/tcpwave/tcpwave/model"
+)
+
+// Routing. Every arrow is laid out once per timeline and width, in turn, on an
+// occupancy map of the space between the lifelines that holds what the arrows before
+// it took. A route goes from the sender's lifeline to the receiver's, never back and
+// never up: on each row it runs towards the receiver, then drops down a column to the
+// next row (a drop of several rows is a vertical line). It may cross another route only
+// at a right angle (a horizontal run through a vertical line, drawn ┼); it never
+// touches another route's corner, label or head, nor a break's label; it crosses a
+// break only vertically. Its label sits on one of its runs with a line cell on each
+// side. Of the routes that obey these rules, the router takes the one nearest the
+// straight line from start to end, with the fewest crossings and the label as early
+// as possible (dynamic programming over rows).
+
+// occKind is what holds a cell of the occupancy map.
+type occKind uint8
+
+const (
+	occFree  occKind = iota
+	occLine          // a route's line: joins say which way
+	occMark          // an arrowhead, a ✕, a break's label, a space in a label: untouchable
+	occLabel         // a letter of a segment's label: a route may pass behind it, down, at a price
+	occBreak         // the dashed line of a break: crossed vertically only
+)
+
+type occCell struct {
+	kind  occKind
+	joins uint8
+	// owner is the arrow whose label window this free cell is kept for, or -1:
+	// to every other arrow it is taken.
+	owner int32
+	// solid: a line cell beside a label, which no route may cross (a ┼ against a
+	// letter would read as part of the label).
+	solid bool
+}
+
+// occupancy is the space between the lifelines, columns x0..x0+w-1, rows 0..rows-1.
+type occupancy struct {
+	x0, w, rows int
+	cells       []occCell
+}
+
+func newOccupancy(x0, w, rows int) *occupancy {
+	o := &occupancy{x0: x0, w: w, rows: rows, cells: make([]occCell, w*rows)}
+	for i := range o.cells {
+		o.cells[i].owner = -1
+	}
+	return o
+}
+
+// free reports whether the cell at (x, y) is free for arrow me.
+func (o *occupancy) free(x, y, me int) bool {
+	c := o.at(x, y)
+	return c.kind == occFree && (c.owner < 0 || int(c.owner) == me)
+}
+
+// reserve keeps row y's columns x0..x1 for arrow me's label, if they are free and
+// kept for no one, with a column to spare on each side; it reports whether it did.
+func (o *occupancy) reserve(y, x0, x1, me int) bool {
+	lo, hi := max(x0-1, o.x0), min(x1+1, o.x0+o.w-1)
+	for x := lo; x <= hi; x++ {
+		if c := o.at(x, y); c.kind != occFree || c.owner >= 0 {
+			return false
+		}
+	}
+	for x := x0; x <= x1; x++ {
+		o.at(x, y).owner = int32(me)
+	}
+	return true
+}
+
+// release gives back what reserve kept for arrow me.
+func (o *occupancy) release(me int) {
+	for i := range o.cells {
+		if int(o.cells[i].owner) == me {
+			o.cells[i].owner = -1
+		}
+	}
+}
+
+func (o *occupancy) at(x, y int) *occCell { return &o.cells[y*o.w+x-o.x0] }
+
+// Costs of the router.
+const (
+	costCross     = 6  // per crossing of another route
+	costBehind    = 20 // per label letter a route passes behind (hidden by it)
+	costLabelLast = 8  // the label on the last row rather than the first
+	costLabelMid  = 16 // the label on a row in between
+	costCornerLL  = 3  // a corner right beside a lifeline
+	infCost       = math.MaxInt32
+)
+
+// cellCost is what putting a route cell with joins j at (x, y) costs for arrow me, or
+// infCost if it may not go there; behind lets it pass behind a label (for the long
+// arrows, which cross everything else).
+func (o *occupancy) cellCost(x, y int, j uint8, me int, behind bool) int {
+	c := o.at(x, y)
+	switch c.kind {
+	case occFree:
+		if c.owner >= 0 && int(c.owner) != me {
+			return infCost // kept for another label
+		}
+		return 0
+	case occLine:
+		if !c.solid && (c.joins == joinVert && j == joinHoriz || c.joins == joinHoriz && j == joinVert) {
+			return costCross
+		}
+	case occBreak:
+		if j == joinVert {
+			return 0
+		}
+	case occLabel:
+		if j == joinVert && behind {
+			return costBehind
+		}
+	}
+	return infCost
+}
+
+// take records a laid-out route.
+func (o *occupancy) take(a *arrow) {
+	for i, c := range a.cells {
+		cell := o.at(c.x, c.y)
+		switch {
+		case i == len(a.cells)-1:
+			cell.kind = occMark
+		case a.isLabel(i) && a.labelRune(i) == ' ':
+			cell.kind = occMark // a line behind a space would show
+		case a.isLabel(i):
+			cell.kind, cell.owner = occLabel, int32(a.seg)
+		case cell.kind == occLabel:
+			a.cells[i].hidden, a.cells[i].behind = true, cell.owner // behind a label
+		case cell.kind == occLine:
+			cell.joins |= c.joins
+		default:
+			cell.kind, cell.joins = occLine, c.joins
+		}
+		if a.labelAt >= 0 && (i == a.labelAt-1 || i == a.labelAt+a.labelW) {
+			cell.solid = true
+		}
+	}
+}
+
+// labelPlan is where a route must carry its label: lw cells wide (0: no label), on
+// row (relative to the route's first row) at forward column at, or (at < 0) wherever
+// it fits best.
+type labelPlan struct{ lw, row, at int }
+
+// rowCosts are what one row's cells cost a route, in forward columns (0 at the
+// sender's side): hsum and hbad are prefix sums of the cost of a horizontal line
+// through each cell and of the cells it may not cross; vert is the cost of a vertical
+// line through a cell (infCost: none may); free says a corner, a head or a label may
+// go there; label[u] is the first column from u at which the label fits.
+type rowCosts struct {
+	hsum, hbad []int
+	vert       []int
+	free       []bool
+	label      []int
+}
+
+// costsOf computes a's rowCosts for row y.
+func (a *arrow) costsOf(o *occupancy, y int, fx func(int) int, lw int) rowCosts {
+	w := o.w
+	rc := rowCosts{hsum: make([]int, w+1), hbad: make([]int, w+1), vert: make([]int, w), free: make([]bool, w)}
+	for u := range w {
+		x := fx(u)
+		c := o.cellCost(x, y, joinHoriz, a.seg, a.long)
+		bad := 0
+		if c == infCost {
+			c, bad = 0, 1
+		}
+		rc.hsum[u+1], rc.hbad[u+1] = rc.hsum[u]+c, rc.hbad[u]+bad
+		rc.vert[u] = o.cellCost(x, y, joinVert, a.seg, a.long)
+		rc.free[u] = o.free(x, y, a.seg)
+	}
+	if lw > 0 {
+		// A label at s needs its lw cells free, and the line cell on each side too:
+		// no crossing right against a letter.
+		freeAt := make([]int, w+1)
+		for u := w - 1; u >= 0; u-- {
+			if rc.free[u] {
+				freeAt[u] = freeAt[u+1] + 1
+			}
+		}
+		rc.label = make([]int, w+1)
+		rc.label[w] = w
+		for u := w - 1; u >= 1; u-- {
+			rc.label[u] = rc.label[u+1]
+			if freeAt[u-1] >= lw+2 {
+				rc.label[u] = u
+			}
+		}
+		rc.label[0] = rc.label[1]
+	}
+	return rc
+}
+
+// headSpan is where a route's head may go, in forward columns: at, or (for a ✕,
+// whose place across the link is approximate) anywhere from lo to hi, at a cost of
+// one per column away from at.
+type headSpan struct{ at, lo, hi int }
+
+// fixedHead is a head that must be at column at.
+func fixedHead(at int) headSpan { return headSpan{at, at, at} }
+
+// route lays a out from row r0 to row r1, its head where end says, with its label as
+// lp says, on o. It reports false when no route exists.
+//
+// A route enters each row at a column (the first row at 0, from the lifeline; the
+// others from the row above), runs towards the receiver and leaves it at a column
+// further on (down to the next row, or on the last row into the head at end). The
+// cheapest one is found row by row: best[r][p][u] is the cheapest way to enter row r
+// at u, with (p=1) or without the label already placed.
+func (a *arrow) route(o *occupancy, head headSpan, lp labelPlan) bool {
+	end := head.at
+	lw, w := lp.lw, o.w
+	rows := a.r1 - a.r0 + 1
+	if w < 2 || head.lo < 0 || head.hi >= w || head.lo > head.hi || a.r0 < 0 || a.r1 >= o.rows {
+		return false
+	}
+	fx := func(u int) int { return o.x0 + u }
+	fj := func(j uint8) uint8 { return j }
+	if a.from == model.B {
+		fx = func(u int) int { return o.x0 + w - 1 - u }
+		fj = mirrorJoins
+	}
+	rc := make([]rowCosts, rows)
+	for r := range rows {
+		rc[r] = a.costsOf(o, a.r0+r, fx, lw)
+	}
+	// labelFits reports whether row r's run from in to out has room for the label.
+	labelFits := func(r, in, out int) bool {
+		lo := in + 2
+		if r == 0 {
+			lo = in + 1
+		}
+		hi := out - 1 - lw // the last possible start: one line cell before out
+		if lo > hi {
+			return false
+		}
+		if lp.at >= 0 {
+			return r == lp.row && lo <= lp.at && lp.at <= hi && rc[r].label[lp.at] == lp.at
+		}
+		return rc[r].label[lo] <= hi
+	}
+	labelCost := func(r int) int {
+		switch {
+		case r == 0:
+			return 0
+		case r == rows-1:
+			return costLabelLast
+		}
+		return costLabelMid
+	}
+
+	type back struct{ in, p int32 }
+	best := make([][2][]int32, rows)
+	from := make([][2][]back, rows)
+	for r := range rows {
+		for p := range 2 {
+			best[r][p] = make([]int32, w)
+			from[r][p] = make([]back, w)
+			for u := range w {
+				best[r][p][u] = infCost
+			}
+		}
+	}
+	best[0][0][0] = 0
+	need := 0
+	if lw > 0 {
+		need = 1
+	}
+	finish := int32(infCost)
+	var fin struct{ in, pre, post, out int }
+	dev := make([]int32, w)
+	for r := range rows {
+		c := &rc[r]
+		first, last := r == 0, r == rows-1
+		hi := w - 2 // a corner may not take the head's column
+		// dev[out] is what leaving the row at out costs: the distance from where the
+		// straight line leaves it, or on the last row from the head's place.
+		if last {
+			hi = head.hi
+			for out := range w {
+				dev[out] = infCost
+				if out >= head.lo && out <= head.hi {
+					dev[out] = int32(absInt(out - head.at))
+				}
+			}
+		} else {
+			ideal := float64(r+1)*float64(end+1)/float64(rows) - 1
+			for out := range w {
+				dev[out] = int32(math.Abs(float64(out)-ideal) + 0.5)
+			}
+		}
+		lcost := int32(labelCost(r))
+		// try records leaving row r at out, entered at in with label state p, for
+		// cost (the row's cells and dev) on top of base.
+		try := func(in, p, out int, base, cost int32) {
+			for q := p; q <= 1; q++ {
+				cc := base + cost
+				if q > p {
+					if !labelFits(r, in, out) {
+						continue
+					}
+					cc += lcost
+				}
+				switch {
+				case last:
+					if q >= need && cc < finish {
+						finish = cc
+						fin.in, fin.pre, fin.post, fin.out = in, p, q, out
+					}
+				case cc < best[r+1][q][out]:
+					best[r+1][q][out] = cc
+					from[r+1][q][out] = back{int32(in), int32(p)}
+				}
+			}
+		}
+		for p := range 2 {
+			for in := range w {
+				base := best[r][p][in]
+				if base == infCost {
+					continue
+				}
+				// Down at once: a vertical line through the row, or on the first row a
+				// corner beside the lifeline. The last row needs a corner before the
+				// head.
+				switch {
+				case last:
+				case first && c.free[in]:
+					try(in, p, in, base, costCornerLL+dev[in])
+				case !first && c.vert[in] != infCost:
+					try(in, p, in, base, int32(c.vert[in])+dev[in])
+				}
+				// Along the row: the entry (the start beside the lifeline, or a corner)
+				// and the exit (a corner, or the head) must be free; the cells between
+				// may only be crossed.
+				var entry int32
+				if first {
+					if c.hbad[1] > 0 {
+						continue
+					}
+					entry = int32(c.hsum[1])
+				} else if !c.free[in] {
+					continue
+				}
+				lo := in + 1
+				if last {
+					lo = max(lo, head.lo)
+				}
+				if c.hbad[lo]-c.hbad[in+1] > 0 {
+					continue // a cell no line may cross before the head's place
+				}
+				for out := lo; out <= hi; out++ {
+					if c.hbad[out]-c.hbad[in+1] > 0 {
+						break // a cell no line may cross: nothing further on
+					}
+					if !c.free[out] || dev[out] == infCost {
+						continue
+					}
+					try(in, p, out, base, entry+int32(c.hsum[out]-c.hsum[in+1])+dev[out])
+				}
+			}
+		}
+	}
+	if finish == infCost {
+		return false
+	}
+	a.cost = int(finish)
+
+	// Walk back from the head.
+	steps := make([]routeStep, rows)
+	in, pre, post, out := fin.in, fin.pre, fin.post, fin.out
+	for r := rows - 1; ; r-- {
+		steps[r] = routeStep{in: in, out: out, label: -1}
+		if post > pre {
+			steps[r].label = 0 // placed on this row; its column is chosen below
+		}
+		if r == 0 {
+			break
+		}
+		b := from[r][pre][in]
+		out, in, post, pre = in, int(b.in), pre, int(b.p)
+	}
+	a.cells = a.cells[:0]
+	a.labelAt = -1
+	for r, st := range steps {
+		y := a.r0 + r
+		if st.label == 0 {
+			lo := st.in + 2
+			if r == 0 {
+				lo = st.in + 1
+			}
+			hi := st.out - 1 - lw
+			if lp.at >= 0 {
+				lo, hi = lp.at, lp.at
+			}
+			mid := (st.in + st.out - lw + 1) / 2
+			pick := -1
+			for s := lo; s <= hi; s++ {
+				if rc[r].label[s] == s && (pick < 0 || absInt(s-mid) < absInt(pick-mid)) {
+					pick = s
+				}
+			}
+			st.label = pick
+		}
+		for u := st.in; u <= st.out; u++ {
+			if u == st.label {
+				a.labelAt = len(a.cells)
+			}
+			a.cells = append(a.cells, pcell{x: fx(u), y: y, joins: fj(stepJoins(r, rows, st, u))})
+		}
+	}
+	a.labelW = lw
+	a.index()
+	return true
+}
+
+// routeStep is one row of a route: it enters at forward column in and leaves at out;
+// label is where its label starts on this row, or -1.
+type routeStep struct {
+	in, out int
+	label   int
+}
+
+// stepJoins is how the cell at forward column u of row r (of rows) joins its
+// neighbours, in forward directions (left is towards the sender).
+func stepJoins(r, rows int, st routeStep, u int) uint8 {
+	enter, leave := joinUp, joinDown
+	if r == 0 {
+		enter = joinLeft
+	}
+	if r == rows-1 {
+		leave = joinRight
+	}
+	switch {
+	case st.in == st.out:
+		return enter | leave
+	case u == st.in:
+		return enter | joinRight
+	case u == st.out:
+		return joinLeft | leave
+	}
+	return joinHoriz
+}
+
+func absInt(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
