@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
@@ -189,11 +190,41 @@ type helpKey struct {
 	enabled uint32
 }
 
+// renderHelp renders the full help, or the short help line: when the line is too
+// wide, the least needed keys leave it first (see KeyMap.shortDrop), so that it always
+// ends with ? help and quit.
 func (m *Model) renderHelp(w int, all bool) string {
 	h := m.help
 	h.SetWidth(w)
 	h.ShowAll = all
-	s := h.View(m.keys)
+	var s string
+	if all {
+		s = h.View(m.keys)
+	} else {
+		h.SetWidth(0) // no cut by bubbles/help: the line is fitted here
+		all := m.keys.ShortHelp()
+		keep := make([]bool, len(all))
+		for i := range keep {
+			keep[i] = true
+		}
+		view := func() string {
+			var items []key.Binding
+			for i, b := range all {
+				if keep[i] {
+					items = append(items, b)
+				}
+			}
+			return h.ShortHelpView(items)
+		}
+		s = view()
+		for _, i := range shortDrop {
+			if ansi.StringWidth(s) <= w {
+				break
+			}
+			keep[i] = false
+			s = view()
+		}
+	}
 	if !strings.Contains(s, "\n") {
 		if ansi.StringWidth(s) > w {
 			s = ansi.Truncate(s, w-1, "…")

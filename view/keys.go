@@ -62,6 +62,11 @@ func (k KeyMap) ShortHelp() []key.Binding {
 	}
 }
 
+// shortDrop lists the bindings of ShortHelp, by index, that the short help leaves out
+// in this order when it is too wide: scenario, profile, undo, back, then the picker's
+// moves, drop, next, play. Help and quit always stay.
+var shortDrop = [...]int{10, 9, 8, 6, 0, 1, 7, 5, 4, 3, 2}
+
 // FullHelp implements help.KeyMap: the help shown by ?, with every key of each
 // binding and longer descriptions.
 func (k KeyMap) FullHelp() [][]key.Binding {

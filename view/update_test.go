@@ -522,3 +522,24 @@ func TestDropWhatIsDrawn(t *testing.T) {
 		}
 	})
 }
+
+// TestShortHelpKeepsHelpAndQuit: however narrow, the short help ends with ? help and
+// quit; the least needed keys leave it first.
+func TestShortHelpKeepsHelpAndQuit(t *testing.T) {
+	for _, w := range []int{64, 70, 80, 100} {
+		m := sized(t, "client-close", "linux", w, 18)
+		for _, keys := range [][]string{{}, {"l", "l", "l"}, {"d"}, {"space"}} {
+			press(m, keys...)
+			lines := strings.Split(screenText(m), "\n")
+			last := lines[len(lines)-1]
+			if !strings.HasSuffix(last, "? help · q quit") || strings.Contains(last, "…") {
+				t.Errorf("%d columns after %v: help line %q", w, keys, last)
+			}
+		}
+		press(m, "s")
+		lines := strings.Split(screenText(m), "\n")
+		if last := lines[len(lines)-1]; !strings.HasSuffix(last, "ctrl+c quit") {
+			t.Errorf("%d columns, picker: help line %q", w, last)
+		}
+	}
+}
