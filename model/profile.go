@@ -180,7 +180,7 @@ type Knob struct {
 
 func durKnob(name, doc string, f func(*Profile) *time.Duration) Knob {
 	return Knob{Name: name, Doc: doc,
-		get: func(p *Profile) string { return f(p).String() },
+		get: func(p *Profile) string { return FormatDuration(*f(p)) },
 		set: func(p *Profile, v string) error {
 			d, err := ParseDuration(v)
 			if err != nil {
@@ -303,17 +303,38 @@ func (p *Profile) Get(name string) (string, bool) {
 	return "", false
 }
 
-// ParseDuration reads "200ms", "1.5s", "2m" or a bare number of milliseconds.
+// ParseDuration reads a duration with its unit: "200ms", "1.5s", "2m", "50us"; "0"
+// needs none. A bare number is refused rather than guessed at (5 could mean 5 ms or
+// 5 s).
 func ParseDuration(s string) (time.Duration, error) {
 	s = strings.TrimSpace(s)
-	if n, err := strconv.ParseFloat(s, 64); err == nil {
-		return time.Duration(n * float64(time.Millisecond)), nil
+	if s == "0" {
+		return 0, nil
+	}
+	if _, err := strconv.ParseFloat(s, 64); err == nil {
+		return 0, fmt.Errorf("duration %q has no unit: write e.g. %sms or %ss", s, s, s)
 	}
 	d, err := time.ParseDuration(s)
 	if err != nil {
 		return 0, fmt.Errorf("bad duration %q (want e.g. 200ms, 1.5s, 2m)", s)
 	}
 	return d, nil
+}
+
+// FormatDuration writes a duration as ParseDuration reads it, in the largest unit that
+// keeps it exact: "60s", "200ms", "1.5s", "50µs".
+func FormatDuration(d time.Duration) string {
+	switch {
+	case d == 0:
+		return "0s"
+	case d%time.Second == 0:
+		return strconv.FormatInt(int64(d/time.Second), 10) + "s"
+	case d%time.Millisecond == 0 && d < time.Second:
+		return strconv.FormatInt(int64(d/time.Millisecond), 10) + "ms"
+	case d%time.Millisecond == 0:
+		return strconv.FormatFloat(d.Seconds(), 'f', -1, 64) + "s"
+	}
+	return d.String()
 }
 
 // retries is the retransmission limit for an endpoint in its current condition.

@@ -139,6 +139,23 @@ func (tl *Timeline) indexSegments() {
 	}
 }
 
+// Acted reports whether fault f found its segment in this run: whether its side sent
+// at least Nth segments that match it.
+func (tl *Timeline) Acted(f Fault) bool {
+	return tl.Matching(f) >= f.Nth
+}
+
+// Matching counts the segments of this run that fault f's pattern matches.
+func (tl *Timeline) Matching(f Fault) int {
+	n := 0
+	for i := range tl.Segments {
+		if f.Matches(&tl.Segments[i]) {
+			n++
+		}
+	}
+	return n
+}
+
 // FaultFor is the injected fault that loses segment id and nothing else: the Nth
 // segment its sender sent, or the Nth copy the link made of that sender's segments.
 func (tl *Timeline) FaultFor(id int) Fault {

@@ -81,8 +81,8 @@ type fault struct {
 	Side  string `yaml:"side"`
 	Flags string `yaml:"flags"`
 	Has   string `yaml:"has"`
-	Nth   int    `yaml:"nth"`
-	Times int    `yaml:"times"`
+	Nth   *int   `yaml:"nth"`
+	Times *int   `yaml:"times"`
 	Delay string `yaml:"delay"`
 }
 
@@ -342,15 +342,17 @@ func (v *validator) fault(field string, fl fault) model.Fault {
 		}
 		f.Flags = fs
 	}
-	f.Nth, f.Times = fl.Nth, fl.Times
-	if f.Nth == 0 {
-		f.Nth = 1
+	// Absent means 1; written, it is counted from 1, like --drop SIDE:N.
+	f.Nth, f.Times = 1, 1
+	if fl.Nth != nil {
+		if f.Nth = *fl.Nth; f.Nth < 1 || f.Nth > 10000 {
+			v.fail(field+".nth", "want 1 to 10000 (the 1st, 2nd... matching segment), got %d", f.Nth)
+		}
 	}
-	if f.Nth < 0 || f.Nth > 10000 {
-		v.fail(field+".nth", "want 1 to 10000, got %d", fl.Nth)
-	}
-	if f.Times < 0 || f.Times > 10000 {
-		v.fail(field+".times", "want 1 to 10000, got %d", fl.Times)
+	if fl.Times != nil {
+		if f.Times = *fl.Times; f.Times < 1 || f.Times > 10000 {
+			v.fail(field+".times", "want 1 to 10000, got %d", f.Times)
+		}
 	}
 	f.Delay = v.dur(field+".delay", fl.Delay, 0)
 	if a != model.FaultDrop && f.Delay == 0 {

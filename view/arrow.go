@@ -23,8 +23,10 @@ type arrow struct {
 	sentAt time.Duration // when it leaves
 	endAt  time.Duration // when it arrives, or vanishes
 
-	cells   []pcell // the route from the sender's side to the head (▶, ◀, or ✕ if lost)
-	label   string
+	cells []pcell // the route from the sender's side to the head (▶, ◀, or ✕ if lost)
+	// variants are its labels, fullest first (labelVariants); label is the one drawn.
+	variants [4]string
+	label    string
 	labelAt int // the index in cells of the label's first letter; -1 without a label
 	labelW  int
 	// retransAt is where the label's ⟲n mark starts (in runes), or len(label).
@@ -85,11 +87,19 @@ func (a *arrow) index() {
 }
 
 // labelVariants are a segment's labels from the fullest to the shortest: flags, seq,
-// ack, len, and a mark for a retransmission (⟲n) or a copy made by the link (dup).
-func labelVariants(s *model.Segment) [4]string {
-	ack := "-"
+// ack, len, and a mark for a retransmission (⟲n) or a copy made by the link (dup);
+// with absolute, the sequence numbers are the real ones rather than relative to the
+// ISNs.
+func labelVariants(s *model.Segment, absolute bool) [4]string {
+	seq, ack := fmt.Sprint(s.RelSeq()), "-"
+	if absolute {
+		seq = fmt.Sprint(s.Seq)
+	}
 	if s.Flags.Has(model.ACK) {
 		ack = fmt.Sprint(s.RelAck())
+		if absolute {
+			ack = fmt.Sprint(s.Ack)
+		}
 	}
 	mark := ""
 	if s.Retrans > 0 {
@@ -99,31 +109,23 @@ func labelVariants(s *model.Segment) [4]string {
 		mark += " dup"
 	}
 	return [4]string{
-		fmt.Sprintf("%s seq=%d ack=%s len=%d%s", s.Flags, s.RelSeq(), ack, s.Len, mark),
-		fmt.Sprintf("%s seq=%d ack=%s%s", s.Flags, s.RelSeq(), ack, mark),
-		fmt.Sprintf("%s %d/%s%s", s.Flags, s.RelSeq(), ack, mark),
+		fmt.Sprintf("%s seq=%s ack=%s len=%d%s", s.Flags, seq, ack, s.Len, mark),
+		fmt.Sprintf("%s seq=%s ack=%s%s", s.Flags, seq, ack, mark),
+		fmt.Sprintf("%s %s/%s%s", s.Flags, seq, ack, mark),
 		s.Flags.String() + mark,
 	}
 }
 
-// segLabel is the fullest label of s that is at most maxW cells wide.
-func segLabel(s *model.Segment, maxW int) string {
-	v := labelVariants(s)
-	for _, l := range v {
-		if textWidth(l) <= maxW {
-			return l
-		}
-	}
-	return v[len(v)-1]
-}
+// whole reports whether the arrow carries its full label.
+func (a *arrow) whole() bool { return a.label == a.variants[0] }
 
 // lay routes the arrow on o with its label where plan says, or else wherever the
 // fullest label that fits in maxLabel cells leaves a route; failing any, it is drawn
 // without regard for the others (the layout checker in the tests makes sure the
 // catalog never comes to that).
-func (a *arrow) lay(o *occupancy, s *model.Segment, end headSpan, maxLabel int, plan labelPlan) {
+func (a *arrow) lay(o *occupancy, end headSpan, maxLabel int, plan labelPlan) {
 	if plan.lw > 0 {
-		l := labelVariants(s)[0]
+		l := a.variants[0]
 		if a.route(o, end, plan) {
 			o.release(a.seg)
 			a.setLabel(l)
@@ -133,7 +135,7 @@ func (a *arrow) lay(o *occupancy, s *model.Segment, end headSpan, maxLabel int, 
 		}
 		o.release(a.seg)
 	}
-	for _, l := range labelVariants(s) {
+	for _, l := range a.variants {
 		lw := textWidth(l)
 		if lw > maxLabel {
 			continue

@@ -49,7 +49,7 @@ func BenchmarkLayout(b *testing.B) {
 			b.Run(fmt.Sprintf("%s/%d", id, w), func(b *testing.B) {
 				b.ReportAllocs()
 				for b.Loop() {
-					newDiagram(tl, w, false)
+					newDiagram(tl, w, false, false)
 				}
 			})
 		}

@@ -47,6 +47,8 @@ type diagram struct {
 	// segDep and segArr are where each segment leaves and reaches a lifeline.
 	segDep, segArr []touchAt
 
+	// absolute: the labels' sequence numbers are the real ones, not relative.
+	absolute bool
 	// extra and grow are how the layout was widened and lengthened (see newDiagram).
 	extra int
 	grow  []int
@@ -97,10 +99,10 @@ type brk struct {
 // label), the layout is made again with more room between the lifelines, as long as
 // the notes can give it; then with other places for the labels; then with more rows
 // where the arrows are too crowded.
-func newDiagram(tl *model.Timeline, width int, tall bool) *diagram {
+func newDiagram(tl *model.Timeline, width int, tall, absolute bool) *diagram {
 	var d *diagram
 	for extra := 0; extra <= 40; extra += 2 {
-		next := layOut(tl, width, tall, extra, nil)
+		next := layOut(tl, width, tall, absolute, extra, nil)
 		if d != nil && next.cols.span() <= d.cols.span() {
 			break // no more room to be had
 		}
@@ -111,7 +113,7 @@ func newDiagram(tl *model.Timeline, width int, tall bool) *diagram {
 	d.layArrows(true)
 	for round := 0; round < 24 && !d.labelsWhole(); round++ {
 		grow := d.crowded()
-		next := layOut(tl, width, tall, d.extra, grow)
+		next := layOut(tl, width, tall, absolute, d.extra, grow)
 		if next.layArrows(true); next.cut() > d.cut() && round > 8 {
 			break
 		}
@@ -120,10 +122,10 @@ func newDiagram(tl *model.Timeline, width int, tall bool) *diagram {
 	return d
 }
 
-// layOut lays tl out with extra more columns between the lifelines than the labels
+// layOut lays tl out (with absolute sequence numbers if absolute) with extra more columns between the lifelines than the labels
 // need, and grow[k] more rows after instant k's block.
-func layOut(tl *model.Timeline, width int, tall bool, extra int, grow []int) *diagram {
-	d := &diagram{tl: tl, width: width, scale: 1, extra: extra, grow: grow}
+func layOut(tl *model.Timeline, width int, tall, absolute bool, extra int, grow []int) *diagram {
+	d := &diagram{tl: tl, width: width, scale: 1, absolute: absolute, extra: extra, grow: grow}
 	if tall {
 		d.scale = 2
 	}
@@ -145,7 +147,7 @@ func (d *diagram) crowded() []int {
 	grow := make([]int, len(d.times))
 	copy(grow, d.grow)
 	for i := range d.arrows {
-		if d.arrows[i].label == labelVariants(&d.tl.Segments[i])[0] {
+		if d.arrows[i].whole() {
 			continue
 		}
 		k0, k1 := d.blockOf(d.arrows[i].r0), d.blockOf(d.arrows[i].r1)
@@ -165,7 +167,7 @@ func (d *diagram) blockOf(r int) int {
 func (d *diagram) cut() int {
 	n := 0
 	for i := range d.arrows {
-		if d.arrows[i].label != labelVariants(&d.tl.Segments[i])[0] {
+		if !d.arrows[i].whole() {
 			n++
 		}
 	}
@@ -182,15 +184,15 @@ type layoutCache struct{ recent []*diagram }
 const layoutsKept = 6
 
 // get returns the layout of tl at a width, laying it out if it is not kept.
-func (c *layoutCache) get(tl *model.Timeline, width int, tall bool) *diagram {
+func (c *layoutCache) get(tl *model.Timeline, width int, tall, absolute bool) *diagram {
 	for i, d := range c.recent {
-		if d.tl == tl && d.width == width && d.tall() == tall {
+		if d.tl == tl && d.width == width && d.tall() == tall && d.absolute == absolute {
 			copy(c.recent[1:i+1], c.recent[:i])
 			c.recent[0] = d
 			return d
 		}
 	}
-	d := newDiagram(tl, width, tall)
+	d := newDiagram(tl, width, tall, absolute)
 	if len(c.recent) < layoutsKept {
 		c.recent = append(c.recent, nil)
 	}
@@ -202,7 +204,7 @@ func (c *layoutCache) get(tl *model.Timeline, width int, tall bool) *diagram {
 // labelsWhole reports whether every arrow carries its full label.
 func (d *diagram) labelsWhole() bool {
 	for i := range d.arrows {
-		if d.arrows[i].label != labelVariants(&d.tl.Segments[i])[0] {
+		if !d.arrows[i].whole() {
 			return false
 		}
 	}
@@ -231,7 +233,7 @@ func (d *diagram) timeWidth() int { return textWidth(fmtClock(d.times[len(d.time
 func (d *diagram) labelWidth() int {
 	w := 0
 	for i := range d.tl.Segments {
-		w = max(w, textWidth(labelVariants(&d.tl.Segments[i])[0]))
+		w = max(w, textWidth(labelVariants(&d.tl.Segments[i], d.absolute)[0]))
 	}
 	return w
 }

@@ -91,7 +91,7 @@ func (d *diagram) layArrows(search bool) {
 func (d *diagram) alternatives(p arrowPlan, l *layout, spots []labelSpot) [][]labelSpot {
 	failed := -1
 	for _, i := range p.order {
-		if l.arrows[i].label != labelVariants(&d.tl.Segments[i])[0] {
+		if !l.arrows[i].whole() {
 			failed = i
 			break
 		}
@@ -131,7 +131,7 @@ func (d *diagram) planArrows() arrowPlan {
 		s := &tl.Segments[i]
 		a := &p.arrows[i]
 		*a = arrow{seg: i, from: s.From, sendEv: tl.SendEvent(i), endEv: tl.EndEvent(i), lost: s.Lost, dup: s.Dup,
-			sentAt: s.SentAt, endAt: s.ArriveAt, labelAt: -1}
+			sentAt: s.SentAt, endAt: s.ArriveAt, labelAt: -1, variants: labelVariants(s, d.absolute)}
 		if dep := d.segDep[i]; dep.k >= 0 {
 			a.r0 = d.tRow[dep.k] + dep.off
 		} else {
@@ -161,7 +161,7 @@ func (d *diagram) planArrows() arrowPlan {
 			if s.Transit > 0 {
 				f = float64(s.ArriveAt-s.SentAt) / float64(s.Transit)
 			}
-			lw := min(textWidth(labelVariants(s)[0]), d.cols.labelMax)
+			lw := min(textWidth(a.variants[0]), d.cols.labelMax)
 			at := min(m-2, max(int(math.Round(f*float64(m-1))), lw+4))
 			p.ends[i] = headSpan{at: at, lo: min(at, 3), hi: max(at, m-2)}
 		}
@@ -195,14 +195,13 @@ func (d *diagram) newOccupancyFor() *occupancy {
 
 // routeAll places the labels where spots says (where they fit) and routes every arrow.
 func (d *diagram) routeAll(p arrowPlan, spots []labelSpot) *layout {
-	tl := d.tl
 	m := d.cols.span()
 	l := &layout{arrows: make([]arrow, len(p.arrows)), occ: d.newOccupancyFor()}
 	copy(l.arrows, p.arrows)
 	plans := make([]labelPlan, len(p.arrows))
 	for _, i := range p.order {
 		a := &l.arrows[i]
-		lw := textWidth(labelVariants(&tl.Segments[i])[0])
+		lw := textWidth(a.variants[0])
 		if lw > d.cols.labelMax || spots[i] == spotFree {
 			continue
 		}
@@ -223,8 +222,8 @@ func (d *diagram) routeAll(p arrowPlan, spots []labelSpot) *layout {
 	}
 	for _, i := range p.order {
 		a := &l.arrows[i]
-		a.lay(l.occ, &tl.Segments[i], p.ends[i], d.cols.labelMax, plans[i])
-		if a.label != labelVariants(&tl.Segments[i])[0] {
+		a.lay(l.occ, p.ends[i], d.cols.labelMax, plans[i])
+		if !a.whole() {
 			l.cut++
 		}
 		l.cost += a.cost

@@ -98,7 +98,7 @@ func (m *Model) frame() string {
 	m.scr = s
 	tall := s.diagH >= 36
 	if m.diag == nil || m.diag.tl != m.tl || m.diag.width != w || m.diag.tall() != tall {
-		m.diag = m.layouts.get(m.tl, w, tall)
+		m.diag = m.layouts.get(m.tl, w, tall, false)
 	}
 	g := &m.g
 	g.reset(w, s.helpY)

@@ -59,7 +59,7 @@ func diagramProblems(g *grid, d *diagram, v viewport, cursor int, now time.Durat
 				want[y] = map[string]int{}
 			}
 			want[y][a.label]++
-			if a.label != labelVariants(&d.tl.Segments[a.seg])[0] && d.width >= 80 {
+			if !a.whole() && d.width >= 80 {
 				bad(y, "segment %d's label is cut to %q", a.seg, a.label)
 			}
 		}
@@ -236,7 +236,7 @@ func TestDiagramNeverCollides(t *testing.T) {
 			tl := model.Run(sc, p)
 			for _, w := range checkWidths {
 				for _, tall := range []bool{false, true} {
-					d := newDiagram(tl, w, tall)
+					d := newDiagram(tl, w, tall, false)
 					var g grid
 					points := storyPoints(tl)
 					for pi := 0; pi < len(points); pi += step {

@@ -15,12 +15,17 @@ const mermaidGap = 500 * time.Millisecond
 // Markdown documents: each segment is a message at the moment it is sent (-x when it
 // was lost), each app call and state change a note beside its side, and each long quiet
 // stretch a note across both.
-func RenderMermaid(tl *model.Timeline) string {
+// With absolute, segments carry their absolute sequence numbers.
+func RenderMermaid(tl *model.Timeline, absolute bool) string {
 	var b strings.Builder
 	b.WriteString("sequenceDiagram\n")
 	b.WriteString("    participant A as Client\n")
 	b.WriteString("    participant B as Server\n")
-	fmt.Fprintf(&b, "    Note over A,B: %s · %s profile\n", mermaidText(tl.Scenario.Title), tl.Profile.Name)
+	numbers := ""
+	if absolute {
+		numbers = " · absolute sequence numbers"
+	}
+	fmt.Fprintf(&b, "    Note over A,B: %s · %s profile%s\n", mermaidText(tl.Scenario.Title), tl.Profile.Name, numbers)
 	start := tl.At(0).Snap
 	fmt.Fprintf(&b, "    Note left of A: %s\n", start[model.A].State)
 	fmt.Fprintf(&b, "    Note right of B: %s\n", start[model.B].State)
@@ -50,6 +55,9 @@ func RenderMermaid(tl *model.Timeline) string {
 				arrow = "-x"
 			}
 			label := seg.Label()
+			if absolute {
+				label = seg.LabelAbsolute()
+			}
 			if seg.Retrans > 0 {
 				label += fmt.Sprintf(" (retransmission %d)", seg.Retrans)
 			}

@@ -9,19 +9,33 @@ import (
 // MinRenderWidth is the narrowest diagram Render draws.
 const MinRenderWidth = 48
 
-// Render draws the finished diagram of tl, width columns wide, with the same renderer
-// as the UI: a title line, the lifeline names, then every row of the diagram. With
-// styles nil the text is plain (no escape sequences), for files, slides and pipes.
-func Render(tl *model.Timeline, width int, styles *Styles) string {
-	width = max(width, MinRenderWidth)
-	d := newDiagram(tl, width, false)
+// RenderOptions say how Render draws.
+type RenderOptions struct {
+	// Width is the diagram's width in columns (at least MinRenderWidth).
+	Width int
+	// Styles colour the output; nil draws plain text (no escape sequences), for
+	// files, slides and pipes.
+	Styles *Styles
+	// Absolute labels segments with their absolute sequence numbers rather than
+	// numbers relative to the ISNs.
+	Absolute bool
+}
+
+// Render draws the finished diagram of tl with the same renderer as the UI: a title
+// line (cut with … to the width), the lifeline names, then every row of the diagram.
+func Render(tl *model.Timeline, o RenderOptions) string {
+	width := max(o.Width, MinRenderWidth)
+	d := newDiagram(tl, width, false, o.Absolute)
 	var g grid
 	g.reset(width, d.rows+3)
 	title := fmt.Sprintf("%s · %s · %s profile", tl.Scenario.ID, tl.Scenario.Title, tl.Profile.Name)
-	g.text(0, 0, title, stTitle, width)
+	if o.Absolute {
+		title += " · absolute sequence numbers"
+	}
+	g.text(0, 0, fitText(title, width), stTitle, width)
 	nm := Model{diag: d}
 	nm.drawNames(&g, 2)
 	d.draw(&g, 0, 3, d.rows, tl.Len()-1, tl.End(), false)
-	b := g.appendTo(nil, styles)
+	b := g.appendTo(nil, o.Styles)
 	return string(b) + "\n"
 }

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"time"
 
@@ -50,13 +51,43 @@ func (f *faultFlags) Set(v string) error {
 	default:
 		return fmt.Errorf("want SIDE:N with SIDE client or server, got %q", v)
 	}
-	var n int
-	if _, err := fmt.Sscan(rest, &n); !ok || err != nil || n < 1 {
-		return fmt.Errorf("want SIDE:N with N ≥ 1 (the Nth segment that side sends), got %q", v)
+	n, err := strconv.Atoi(rest)
+	if !ok || err != nil || n < 1 || n > maxNth {
+		return fmt.Errorf("want SIDE:N with N a whole number from 1 to %d (the Nth segment that side sends), got %q", maxNth, v)
 	}
 	fl.Action, fl.Nth, fl.Times = model.FaultDrop, n, 1
 	*f = append(*f, fl)
 	return nil
+}
+
+// maxNth is the largest N of --drop SIDE:N, as for nth in a scenario file.
+const maxNth = 10000
+
+// checkDrops makes sure every --drop found its segment in tl (the run with all of
+// them): a drop of a segment that is never sent is a mistake, not a no-op.
+func (r *runFlags) checkDrops(tl *model.Timeline) error {
+	for _, f := range r.drops {
+		if !tl.Acted(f) {
+			return fmt.Errorf("--drop %s:%d: the %s sends only %d segments in this run, so there is no %s to lose",
+				f.Side.Name(), f.Nth, f.Side.Name(), tl.Matching(f), ordinal(f.Nth))
+		}
+	}
+	return nil
+}
+
+// ordinal writes 1st, 2nd, 3rd, 4th...
+func ordinal(n int) string {
+	suf := "th"
+	switch {
+	case n%100 >= 11 && n%100 <= 13:
+	case n%10 == 1:
+		suf = "st"
+	case n%10 == 2:
+		suf = "nd"
+	case n%10 == 3:
+		suf = "rd"
+	}
+	return strconv.Itoa(n) + suf
 }
 
 // runFlags are the flags every scenario-running command shares.
@@ -93,6 +124,20 @@ func (r *runFlags) load(arg string) (*model.Scenario, model.Profile, error) {
 	return sc, p, err
 }
 
+// run loads the scenario argument and runs it with the flags' drops, which must each
+// find their segment.
+func (r *runFlags) run(arg string) (*model.Timeline, error) {
+	sc, p, err := r.load(arg)
+	if err != nil {
+		return nil, err
+	}
+	tl := model.Run(sc, p, r.drops...)
+	if err := r.checkDrops(tl); err != nil {
+		return nil, err
+	}
+	return tl, nil
+}
+
 // linkDelay is --delay, or 0 when it is not given.
 func (r *runFlags) linkDelay() (time.Duration, error) {
 	if r.delay == "" {
@@ -112,22 +157,34 @@ func (r *runFlags) viewOptions(sc *model.Scenario) view.Options {
 	return view.Options{Scenario: sc, Profile: r.profile, Overrides: r.sets, Faults: r.drops, Delay: d}
 }
 
-// newFlagSet makes a flag set that prints its usage to w and never exits the process.
-func newFlagSet(name, synopsis string, w io.Writer) *flag.FlagSet {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+// flagSet is a command's flags and its synopsis, for the help.
+type flagSet struct {
+	*flag.FlagSet
+	synopsis string
+}
+
+// newFlagSet makes a flag set that writes to w and never exits the process. A bad
+// flag gets its one-line error and a pointer to -h; -h gets the whole usage.
+func newFlagSet(name, synopsis string, w io.Writer) *flagSet {
+	fs := &flagSet{FlagSet: flag.NewFlagSet(name, flag.ContinueOnError), synopsis: synopsis}
 	fs.SetOutput(w)
-	fs.Usage = func() {
-		fmt.Fprintf(w, "Usage: %s\n\nFlags:\n", synopsis)
-		fs.PrintDefaults()
-	}
+	fs.Usage = func() {} // parse says what to say
 	return fs
 }
 
-// parseInterspersed parses flags that may come before or after positional arguments.
-func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+// parse parses flags that may come before or after positional arguments, and returns
+// the positional ones.
+func (fs *flagSet) parse(args []string) ([]string, error) {
 	var pos []string
 	for {
 		if err := fs.Parse(args); err != nil {
+			w := fs.Output()
+			if errors.Is(err, flag.ErrHelp) {
+				fmt.Fprintf(w, "Usage: %s\n\nFlags:\n", fs.synopsis)
+				fs.PrintDefaults()
+			} else {
+				fmt.Fprintf(w, "Run '%s -h' for its flags.\n", commandName(fs.Name()))
+			}
 			return nil, err
 		}
 		args = fs.Args()
@@ -137,6 +194,14 @@ func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 		pos = append(pos, args[0])
 		args = args[1:]
 	}
+}
+
+// commandName is how a command is typed: "tcpwave trace", or "tcpwave" for the UI.
+func commandName(name string) string {
+	if name == "tcpwave" {
+		return name
+	}
+	return "tcpwave " + name
 }
 
 // exitFor maps a flag-parsing error to an exit status (help is success).

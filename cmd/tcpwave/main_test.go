@@ -112,3 +112,97 @@ func TestHelpAndVersion(t *testing.T) {
 		}
 	}
 }
+
+// TestCommandLineEdges: each mistake is one clear line (and a pointer to -h) with exit
+// status 2, never a silent guess.
+func TestCommandLineEdges(t *testing.T) {
+	dir := t.TempDir()
+	zero := filepath.Join(dir, "zero.yaml")
+	os.WriteFile(zero, []byte("id: x\ntitle: X\nfaults:\n  - {do: drop, side: client, nth: 0}\n"), 0o644)
+	cases := []struct {
+		args []string
+		want string
+	}{
+		// A duration without a unit was silently milliseconds.
+		{[]string{"trace", "client-close", "--set", "time_wait=5"}, `duration "5" has no unit: write e.g. 5ms or 5s`},
+		{[]string{"trace", "client-close", "--delay", "3"}, `--delay`},
+		// A drop of a segment that is never sent.
+		{[]string{"trace", "client-close", "--drop", "server:9"}, "--drop server:9: the server sends only 2 segments in this run, so there is no 9th to lose"},
+		{[]string{"render", "client-close", "--drop", "client:5"}, "--drop client:5: the client sends only 2 segments"},
+		{[]string{"client-close", "--drop", "client:5"}, "--drop client:5"},
+		// N counts from 1, on the command line and in a file alike.
+		{[]string{"trace", "client-close", "--drop", "client:0"}, "N a whole number from 1"},
+		{[]string{"trace", zero}, "field faults[0].nth: want 1 to 10000"},
+		// Lax numbers.
+		{[]string{"trace", "client-close", "--drop", "client:2abc"}, "want SIDE:N"},
+		{[]string{"trace", "client-close", "--drop", "client:2.5"}, "want SIDE:N"},
+		{[]string{"trace", "client-close", "--drop", "client:0x2"}, "want SIDE:N"},
+		// Extra arguments.
+		{[]string{"list", "foo", "bar"}, "takes no arguments"},
+		{[]string{"knobs", "foo"}, "takes no arguments"},
+		{[]string{"trace", "client-close", "half-close"}, "name one scenario"},
+	}
+	for _, c := range cases {
+		code, out, errs := runCmd(c.args...)
+		if code != 2 || !strings.Contains(errs, c.want) {
+			t.Errorf("%v: exit %d, stderr %q; want 2 and %q", c.args, code, errs, c.want)
+		}
+		if out != "" {
+			t.Errorf("%v: printed %q on stdout", c.args, out)
+		}
+		if n := strings.Count(strings.TrimSpace(errs), "\n") + 1; n > 2 {
+			t.Errorf("%v: %d lines on stderr, want at most 2:\n%s", c.args, n, errs)
+		}
+	}
+	// A --drop of a segment that exists because another drop made it (the FIN's
+	// retransmission) is fine.
+	if code, _, errs := runCmd("trace", "client-close", "--drop", "client:1", "--drop", "client:2"); code != 0 {
+		t.Errorf("two drops: exit %d: %s", code, errs)
+	}
+}
+
+// TestKnobsPrintWhatSetTakes: every value knobs prints is accepted by --set as is,
+// and means the same.
+func TestKnobsPrintWhatSetTakes(t *testing.T) {
+	for _, prof := range []string{"linux", "rfc9293"} {
+		_, out, _ := runCmd("knobs", "--profile", prof)
+		for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
+			if strings.HasPrefix(l, "#") {
+				continue
+			}
+			f := strings.Fields(l)
+			set := f[0] + "=" + f[1]
+			code, again, errs := runCmd("knobs", "--profile", prof, "--set", set)
+			if code != 0 {
+				t.Errorf("%s: --set %s: exit %d: %s", prof, set, code, errs)
+			}
+			if again != out {
+				t.Errorf("%s: --set %s changed what knobs prints", prof, set)
+			}
+		}
+		if !strings.Contains(out, "time_wait") || strings.Contains(out, "1m0s") {
+			t.Errorf("%s: knobs:\n%s", prof, out)
+		}
+	}
+}
+
+// TestRenderAbsolute: render takes --absolute like trace.
+func TestRenderAbsolute(t *testing.T) {
+	code, out, errs := runCmd("render", "client-close", "--profile", "rfc9293", "--absolute")
+	if code != 0 || !strings.Contains(out, "FIN|ACK seq=100 ack=300 len=0") || !strings.Contains(out, "ACK seq=101 ack=301 len=0") {
+		t.Errorf("render --absolute: exit %d %s:\n%s", code, errs, out)
+	}
+	_, out, _ = runCmd("render", "client-close", "--profile", "rfc9293", "--absolute", "--format", "mermaid")
+	if !strings.Contains(out, "A->>B: FIN|ACK seq=100 ack=300 len=0") {
+		t.Errorf("render --absolute --format mermaid:\n%s", out)
+	}
+}
+
+// TestRenderCutsTheTitle: a title cut by the width ends with …
+func TestRenderCutsTheTitle(t *testing.T) {
+	_, out, _ := runCmd("render", "old-duplicate-no-time-wait", "--width", "80")
+	title := strings.SplitN(out, "\n", 2)[0]
+	if !strings.HasSuffix(title, "…") || len([]rune(title)) != 80 {
+		t.Errorf("title %q", title)
+	}
+}

@@ -52,8 +52,8 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	fs.DurationVar(&cfg.MaxSessionTime, "max-session-time", server.DefaultMaxSessionTime, "end every session after this long")
 	fs.StringVar(&authKey, "authorized-keys", "", "only let in the keys in this authorized_keys FILE (default: open to anyone)")
 	fs.BoolVar(&debug, "debug", false, "log debug messages (failed handshakes)")
-	rf.register(fs)
-	pos, err := parseInterspersed(fs, args)
+	rf.register(fs.FlagSet)
+	pos, err := fs.parse(args)
 	if err != nil {
 		return exitFor(err)
 	}
@@ -79,8 +79,9 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "tcpwave serve: --listen %q: want HOST:PORT, e.g. 0.0.0.0:2222\n", listen)
 		return 2
 	}
-	// Check the profile, knobs and delay once, up front, against the default scenario.
-	if _, _, err := rf.load(defaultScenario().ID); err != nil {
+	// Check the profile, knobs, drops and delay once, up front, against the default
+	// scenario.
+	if _, err := rf.run(defaultScenario().ID); err != nil {
 		fmt.Fprintf(stderr, "tcpwave serve: %v\n", err)
 		return 2
 	}
@@ -112,6 +113,7 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	cfg.Logger = logger
 	cfg.HostKey = signer
 	cfg.NewModel = sessionModel(rf)
+	cfg.Commands = map[string]func(io.Writer){"list": writeCatalog}
 
 	srv, err := server.New(cfg)
 	if err != nil {

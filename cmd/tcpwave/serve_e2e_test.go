@@ -53,6 +53,12 @@ func TestServeEndToEnd(t *testing.T) {
 		t.Errorf("ssh -T output %q, want one line saying a terminal is needed", got)
 	}
 
+	// A non-interactive command prints the catalog, with exit status 0.
+	out, err = exec.Command("ssh", append(append([]string{}, sshArgs...), "student@127.0.0.1", "list")...).CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "client-close") || !strings.Contains(string(out), "rst-in-time-wait") {
+		t.Errorf("ssh HOST list: %v:\n%s", err, out)
+	}
+
 	tm := newTmux(t, dir)
 
 	// A session: the UI appears at the pane's size, the keys work, q quits cleanly.

@@ -12,25 +12,35 @@ import (
 
 func runList(args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("list", "tcpwave list", stderr)
-	if _, err := parseInterspersed(fs, args); err != nil {
+	pos, err := fs.parse(args)
+	if err != nil {
 		return exitFor(err)
 	}
-	w := 0
-	for _, sc := range scenarios.Catalog() {
-		w = max(w, len(sc.ID))
+	if len(pos) > 0 {
+		fmt.Fprintf(stderr, "tcpwave list: takes no arguments, got %q\n", pos[0])
+		return 2
 	}
-	for _, sc := range scenarios.Catalog() {
-		fmt.Fprintf(stdout, "%-*s  %s\n", w, sc.ID, sc.Title)
-	}
+	writeCatalog(stdout)
 	return 0
+}
+
+// writeCatalog lists the catalog's scenarios, one per line: id and title.
+func writeCatalog(w io.Writer) {
+	n := 0
+	for _, sc := range scenarios.Catalog() {
+		n = max(n, len(sc.ID))
+	}
+	for _, sc := range scenarios.Catalog() {
+		fmt.Fprintf(w, "%-*s  %s\n", n, sc.ID, sc.Title)
+	}
 }
 
 func runTrace(args []string, stdout, stderr io.Writer) int {
 	var rf runFlags
 	fs := newFlagSet("trace", "tcpwave trace SCENARIO|FILE [--profile linux|rfc9293] [--set knob=value]... [--drop SIDE:N]...", stderr)
-	rf.register(fs)
+	rf.register(fs.FlagSet)
 	absolute := fs.Bool("absolute", false, "print absolute sequence numbers instead of relative ones")
-	pos, err := parseInterspersed(fs, args)
+	pos, err := fs.parse(args)
 	if err != nil {
 		return exitFor(err)
 	}
@@ -38,11 +48,10 @@ func runTrace(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "tcpwave trace: name one scenario (an id from 'tcpwave list', or a .yaml file)")
 		return 2
 	}
-	sc, p, err := rf.load(pos[0])
+	tl, err := rf.run(pos[0])
 	if err != nil {
 		return reportLoadError(stderr, "trace", err)
 	}
-	tl := model.Run(sc, p, rf.drops...)
 	if *absolute {
 		io.WriteString(stdout, tl.TraceAbsolute())
 		return 0
@@ -54,9 +63,14 @@ func runTrace(args []string, stdout, stderr io.Writer) int {
 func runKnobs(args []string, stdout, stderr io.Writer) int {
 	var rf runFlags
 	fs := newFlagSet("knobs", "tcpwave knobs [--profile linux|rfc9293] [--set knob=value]...", stderr)
-	rf.register(fs)
-	if _, err := parseInterspersed(fs, args); err != nil {
+	rf.register(fs.FlagSet)
+	pos, err := fs.parse(args)
+	if err != nil {
 		return exitFor(err)
+	}
+	if len(pos) > 0 {
+		fmt.Fprintf(stderr, "tcpwave knobs: takes no arguments, got %q\n", pos[0])
+		return 2
 	}
 	p, err := model.ProfileByName(rf.profile)
 	if err == nil {
@@ -70,7 +84,8 @@ func runKnobs(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "tcpwave knobs: %v\n", err)
 		return 2
 	}
-	fmt.Fprintf(stdout, "# profile %s\n", p.Name)
+	fmt.Fprintf(stdout, "# profile %s; --set knob=value takes the values as written here:\n", p.Name)
+	fmt.Fprintf(stdout, "# durations with their unit (60s, 200ms, 1.5s), switches 0 or 1, counts as whole numbers\n")
 	for _, k := range model.Knobs {
 		v, _ := p.Get(k.Name)
 		fmt.Fprintf(stdout, "%-22s %-8s %s\n", k.Name, v, k.Doc)

@@ -10,7 +10,6 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
 
-	"github.com/tcpwave/tcpwave/model"
 	"github.com/tcpwave/tcpwave/view"
 )
 
@@ -18,8 +17,8 @@ import (
 func runUI(args []string, stdout, stderr io.Writer) int {
 	var rf runFlags
 	fs := newFlagSet("tcpwave", "tcpwave [SCENARIO|FILE] [--profile linux|rfc9293] [--set knob=value]... [--drop SIDE:N]...", stderr)
-	rf.register(fs)
-	pos, err := parseInterspersed(fs, args)
+	rf.register(fs.FlagSet)
+	pos, err := fs.parse(args)
 	if err != nil {
 		return exitFor(err)
 	}
@@ -31,7 +30,7 @@ func runUI(args []string, stdout, stderr io.Writer) int {
 	if len(pos) == 1 {
 		arg = pos[0]
 	}
-	sc, _, err := rf.load(arg)
+	tl, err := rf.run(arg)
 	if err != nil {
 		// The same report as the other commands, without a command name.
 		var b bytes.Buffer
@@ -39,7 +38,7 @@ func runUI(args []string, stdout, stderr io.Writer) int {
 		io.WriteString(stderr, strings.Replace(b.String(), "tcpwave ui: ", "tcpwave: ", 1))
 		return code
 	}
-	m, err := view.New(rf.viewOptions(sc))
+	m, err := view.New(rf.viewOptions(tl.Scenario))
 	if err != nil {
 		fmt.Fprintf(stderr, "tcpwave: %v\n", err)
 		return 2
@@ -55,11 +54,12 @@ func runUI(args []string, stdout, stderr io.Writer) int {
 // runRender prints the finished diagram: tcpwave render SCENARIO [--profile] [--width N].
 func runRender(args []string, stdout, stderr io.Writer) int {
 	var rf runFlags
-	fs := newFlagSet("render", "tcpwave render SCENARIO|FILE [--profile linux|rfc9293] [--set knob=value]... [--drop SIDE:N]... [--width N] [--format text|mermaid]", stderr)
-	rf.register(fs)
+	fs := newFlagSet("render", "tcpwave render SCENARIO|FILE [--profile linux|rfc9293] [--set knob=value]... [--drop SIDE:N]... [--width N] [--format text|mermaid] [--absolute]", stderr)
+	rf.register(fs.FlagSet)
 	width := fs.Int("width", 100, "width of the diagram in columns (at least 48)")
 	format := fs.String("format", "text", "text (the diagram, coloured on a terminal) or mermaid (a Mermaid sequence diagram for Markdown)")
-	pos, err := parseInterspersed(fs, args)
+	absolute := fs.Bool("absolute", false, "label segments with absolute sequence numbers instead of relative ones")
+	pos, err := fs.parse(args)
 	if err != nil {
 		return exitFor(err)
 	}
@@ -75,24 +75,23 @@ func runRender(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "tcpwave render: --width must be between %d and 1000, got %d\n", view.MinRenderWidth, *width)
 		return 2
 	}
-	sc, p, err := rf.load(pos[0])
+	tl, err := rf.run(pos[0])
 	if err != nil {
 		return reportLoadError(stderr, "render", err)
 	}
-	tl := model.Run(sc, p, rf.drops...)
 	if *format == "mermaid" {
-		io.WriteString(stdout, view.RenderMermaid(tl))
+		io.WriteString(stdout, view.RenderMermaid(tl, *absolute))
 		return 0
 	}
 	prof := colorprofile.Detect(stdout, os.Environ())
 	if prof <= colorprofile.Ascii {
-		io.WriteString(stdout, view.Render(tl, *width, nil))
+		io.WriteString(stdout, view.Render(tl, view.RenderOptions{Width: *width, Absolute: *absolute}))
 		return 0
 	}
 	// A terminal: colour, downsampled to what it supports (dark background assumed:
 	// render does not query the terminal).
 	st := view.NewStyles(true, prof)
 	w := &colorprofile.Writer{Forward: stdout, Profile: prof}
-	io.WriteString(w, view.Render(tl, *width, &st))
+	io.WriteString(w, view.Render(tl, view.RenderOptions{Width: *width, Styles: &st, Absolute: *absolute}))
 	return 0
 }

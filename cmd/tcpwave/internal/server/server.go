@@ -48,6 +48,10 @@ type Config struct {
 	NewModel Factory
 	// HostKey is the server's host key. Required (see LoadOrCreateHostKey).
 	HostKey gossh.Signer
+	// Commands are what a client may run without a terminal (ssh host list): each
+	// writes its output, and the session ends with exit status 0. With a terminal
+	// (ssh -t host list) they run the same.
+	Commands map[string]func(io.Writer)
 	// AuthorizedKeys, when non-empty, restricts the server to these client keys.
 	// Empty means open: anyone may connect (the UI is all there is to reach).
 	AuthorizedKeys []gossh.PublicKey

@@ -76,6 +76,47 @@ func typingSession(t testing.TB, c *gossh.Client, term string, w, h int, cmd str
 	})
 }
 
+// TestCommand: a configured command runs without a terminal (ssh host list), and with
+// one (its lines end \r\n for the raw terminal); anything else is still refused.
+func TestCommand(t *testing.T) {
+	ts := startServer(t, func(c *Config) {
+		c.Commands = map[string]func(io.Writer){"list": func(w io.Writer) { io.WriteString(w, "one\ntwo\n") }}
+	})
+	c := ts.dial(t, "bob")
+	sess, err := c.NewSession()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := sess.Output("list")
+	sess.Close()
+	if err != nil || string(out) != "one\ntwo\n" {
+		t.Errorf("list without a terminal: %v %q", err, out)
+	}
+	sess, err = c.NewSession()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sess.RequestPty("xterm", 24, 80, gossh.TerminalModes{}); err != nil {
+		t.Fatal(err)
+	}
+	out, err = sess.Output("list")
+	sess.Close()
+	if err != nil || string(out) != "one\r\ntwo\r\n" {
+		t.Errorf("list with a terminal: %v %q", err, out)
+	}
+	sess, err = c.NewSession()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sess.Close()
+	if err := sess.Run("list --all"); exitStatus(err) != 1 {
+		t.Errorf("another command: %v, want exit status 1", err)
+	}
+	if n := ts.st.built.Load(); n != 0 {
+		t.Errorf("%d models built for commands", n)
+	}
+}
+
 func TestNoPTY(t *testing.T) {
 	ts := startServer(t, nil)
 	c := ts.dial(t, "bob")

@@ -1,9 +1,11 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"regexp"
 	"runtime/debug"
@@ -98,6 +100,17 @@ func (s *Server) handle(sess ssh.Session) {
 	}()
 	logger := s.log.With("session", id, "addr", sess.RemoteAddr().String(), "user", esc(sess.User()))
 
+	if run, ok := s.cfg.Commands[strings.TrimSpace(sess.RawCommand())]; ok {
+		// A non-interactive command: its output, then exit 0.
+		var w io.Writer = sess
+		if hasPty {
+			w = crlfWriter{sess} // the client's terminal is raw
+		}
+		run(w)
+		_ = sess.Exit(exitOK)
+		logger.Info("command", "cmd", esc(sess.RawCommand()), "pty", hasPty)
+		return
+	}
 	if !hasPty {
 		// Refuse before anything is built. ssh -T, or ssh host cmd without -t.
 		fmt.Fprintln(sess.Stderr(), noPTYMessage(sess))
@@ -217,6 +230,16 @@ func (s *Server) handle(sess ssh.Session) {
 		fmt.Fprintf(sess, "\r\n%s\r\n", bye)
 	}
 	_ = sess.Exit(code)
+}
+
+// crlfWriter ends lines with \r\n, for a client terminal in raw mode.
+type crlfWriter struct{ w io.Writer }
+
+func (c crlfWriter) Write(p []byte) (int, error) {
+	if _, err := c.w.Write(bytes.ReplaceAll(p, []byte("\n"), []byte("\r\n"))); err != nil {
+		return 0, err
+	}
+	return len(p), nil
 }
 
 // noPTYMessage is the one line a session without a terminal gets: how to ask for one,
