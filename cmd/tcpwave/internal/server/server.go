@@ -138,6 +138,9 @@ type Server struct {
 	listeners []net.Listener
 	active    int          // session handlers running
 	sessions  atomic.Int64 // sessions started, for ids
+
+	// output wraps each session's output writer (nil: none); tests watch writes block.
+	output func(io.Writer) io.Writer
 }
 
 // New builds a Server. It does not listen; call Serve.

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -12,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -885,16 +887,20 @@ func TestLoadAnimating(t *testing.T) {
 // TestStalledClient: a client that stops reading blocks the program's writes on the
 // SSH window. The inactivity timeout must still end the session (by closing the
 // connection when the program cannot be told), and release its slot.
+// TestStalledClient: a client that stops reading cannot keep its session, nor its
+// slot, once the server ends it: the program, blocked writing to it, is told to quit,
+// then killed, then its connection is closed. The stall is made by construction: the
+// client never reads, and the test waits until the program's writes have filled the
+// client's 2 MB window and one is blocked (however long that takes on a loaded
+// machine) before it ends the session.
 func TestStalledClient(t *testing.T) {
-	if testing.Short() {
-		t.Skip("slow")
-	}
-	// The idle timeout must come well after the client's 2 MB window has filled, even
-	// under the race detector.
+	var stalls stallWatch
 	ts := startServer(t, func(c *Config) {
-		c.IdleTimeout = 10 * time.Second
+		c.IdleTimeout = time.Hour
+		c.ShutdownGrace = time.Minute // the session's own watchdog must act first
 		c.MaxWidth, c.MaxHeight = 400, 150
 	})
+	ts.srv.output = stalls.wrap
 	c := ts.dial(t, "staller")
 	sess, err := c.NewSession()
 	if err != nil {
@@ -910,23 +916,59 @@ func TestStalledClient(t *testing.T) {
 	if err := sess.Shell(); err != nil {
 		t.Fatal(err)
 	}
-	io.WriteString(in, "F") // full-screen redraws: 60 KB per frame fill the 2 MB window fast
+	io.WriteString(in, "F") // full-screen redraws: 60 KB a frame
+	// The client's window: golang.org/x/crypto/ssh opens a session with 2 MiB.
+	if !stalls.waitBlocked(2<<20, 2*time.Minute) {
+		t.Fatalf("the program never blocked: %d bytes written", stalls.written.Load())
+	}
+	t.Logf("blocked after %d bytes", stalls.written.Load())
 	done := make(chan error, 1)
 	go func() { done <- sess.Wait() }()
-	start := time.Now()
+	go ts.srv.Shutdown(context.Background())
 	select {
 	case <-done:
 	case <-time.After(30 * time.Second):
-		t.Fatalf("a stalled session was still open after 30 s (idle timeout 10s)")
+		t.Fatalf("a stalled session was still open 30 s after the server ended it")
 	}
-	t.Logf("stalled session closed after %s", time.Since(start))
 	if running, held := ts.waitIdle(5 * time.Second); running != 0 || held != 0 {
 		t.Errorf("%d session handlers still running, %d slots still held", running, held)
 	}
-	// The test is only meaningful if the writes really were blocked.
 	if !strings.Contains(ts.logs.String(), "closing its connection") {
-		t.Errorf("the program ended by itself: the client's window never filled, so the stall path was not exercised")
+		t.Errorf("the stalled program was not cut off by closing its connection:\n%s", ts.logs.String())
 	}
+}
+
+// stallWatch counts what a session's program writes, and knows when a write is
+// blocked.
+type stallWatch struct {
+	written atomic.Int64 // bytes of writes that returned
+	pending atomic.Int64 // bytes of the write in progress
+}
+
+func (s *stallWatch) wrap(w io.Writer) io.Writer { return stallWriter{s, w} }
+
+type stallWriter struct {
+	s *stallWatch
+	w io.Writer
+}
+
+func (sw stallWriter) Write(p []byte) (int, error) {
+	sw.s.pending.Store(int64(len(p)))
+	n, err := sw.w.Write(p)
+	sw.s.pending.Store(0)
+	sw.s.written.Add(int64(n))
+	return n, err
+}
+
+// waitBlocked waits until a write is in progress that, with what was written before,
+// goes beyond the peer's window: it cannot complete until the peer reads.
+func (s *stallWatch) waitBlocked(window int64, limit time.Duration) bool {
+	for deadline := time.Now().Add(limit); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		if p := s.pending.Load(); p > 0 && s.written.Load()+p > window {
+			return true
+		}
+	}
+	return false
 }
 
 func TestIPKey(t *testing.T) {

@@ -150,10 +150,14 @@ func (s *Server) handle(sess ssh.Session) {
 	defer cancel()
 	wm := newWrapper(inner, pty.Window.Width, pty.Window.Height, w, h, clamped, s, logger)
 	profile := colorprofile.Env(env)
+	var out io.Writer = sess
+	if s.output != nil {
+		out = s.output(sess)
+	}
 	p := tea.NewProgram(wm,
 		tea.WithContext(ctx),
 		tea.WithInput(nil), // pumpInput reads the session instead
-		tea.WithOutput(sess),
+		tea.WithOutput(out),
 		tea.WithEnvironment(env),
 		tea.WithColorProfile(profile),
 		tea.WithWindowSize(w, h),
