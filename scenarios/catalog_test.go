@@ -228,3 +228,39 @@ func TestScenarioSequencesRFC9293(t *testing.T) {
 			"ESTABLISHED FIN_WAIT_1 FIN_WAIT_2 TIME_WAIT CLOSED", "ESTABLISHED CLOSE_WAIT LAST_ACK CLOSED"},
 	})
 }
+
+// TestLookupParsesOneFile: opening one scenario parses its file and no other (a
+// command that opens one scenario used to parse the whole catalog at start); every
+// file is named after the id it holds, which is what makes that possible.
+func TestLookupParsesOneFile(t *testing.T) {
+	catalog.mu.Lock()
+	saved := catalog
+	catalog.parsed, catalog.all, catalog.parses = nil, nil, 0
+	catalog.mu.Unlock()
+	defer func() {
+		catalog.mu.Lock()
+		catalog.parsed, catalog.all, catalog.parses = saved.parsed, saved.all, saved.parses
+		catalog.mu.Unlock()
+	}()
+	if sc, ok := Lookup("lost-final-ack"); !ok || sc.ID != "lost-final-ack" {
+		t.Fatal("Lookup(lost-final-ack) failed")
+	}
+	if _, ok := Lookup("client-close"); !ok {
+		t.Fatal("Lookup(client-close) failed")
+	}
+	if _, ok := Lookup("no-such-id"); ok {
+		t.Fatal("Lookup(no-such-id) found something")
+	}
+	if catalog.parses != 2 {
+		t.Errorf("two lookups parsed %d files", catalog.parses)
+	}
+	all := Catalog()
+	if catalog.parses != len(all) {
+		t.Errorf("Catalog parsed %d files for %d scenarios", catalog.parses, len(all))
+	}
+	for i, name := range catalogNames() {
+		if fileID(name) != all[i].ID {
+			t.Errorf("%s holds %q: a catalog file must be named NN-ID.yaml", name, all[i].ID)
+		}
+	}
+}

@@ -30,7 +30,7 @@ type file struct {
 	ID          string            `yaml:"id"`
 	Title       string            `yaml:"title"`
 	Explanation string            `yaml:"explanation"`
-	Order       int               `yaml:"order"`
+	Order       int               `yaml:"order"` // accepted and ignored: the catalog is in file-name order
 	Exchanged   *int              `yaml:"exchanged"`
 	ISN         *sides[uint32]    `yaml:"isn"`
 	Link        link              `yaml:"link"`
@@ -361,56 +361,81 @@ func (v *validator) fault(field string, fl fault) model.Fault {
 	return f
 }
 
-var (
-	catalogOnce sync.Once
-	catalog     []*model.Scenario
-	catalogErr  error
-)
+// The catalog is parsed file by file, on demand: a command that opens one scenario
+// parses that one file (its name is NN-ID.yaml), and only Catalog parses them all.
+var catalog struct {
+	mu     sync.Mutex
+	names  []string                   // the files, in catalog order (by name)
+	parsed map[string]*model.Scenario // by file name
+	all    []*model.Scenario          // once Catalog has run
+	parses int                        // files parsed, for tests
+}
+
+// catalogNames lists the embedded files in catalog order. Call with catalog.mu held.
+func catalogNames() []string {
+	if catalog.names == nil {
+		entries, err := catalogFS.ReadDir("catalog")
+		if err != nil {
+			panic(err) // the embedded directory is part of the build
+		}
+		for _, e := range entries {
+			catalog.names = append(catalog.names, e.Name())
+		}
+		sort.Strings(catalog.names)
+	}
+	return catalog.names
+}
+
+// fileID is the scenario id a catalog file name promises: "01-client-close.yaml" →
+// "client-close".
+func fileID(name string) string {
+	_, id, _ := strings.Cut(strings.TrimSuffix(name, ".yaml"), "-")
+	return id
+}
+
+// parseCatalogFile parses one embedded file, once. Call with catalog.mu held. A broken
+// embedded file is a build defect, which the tests catch: it panics.
+func parseCatalogFile(name string) *model.Scenario {
+	if sc, ok := catalog.parsed[name]; ok {
+		return sc
+	}
+	data, err := catalogFS.ReadFile(path.Join("catalog", name))
+	if err != nil {
+		panic(err)
+	}
+	sc, err := Parse("catalog/"+name, data)
+	if err != nil {
+		panic(err)
+	}
+	if catalog.parsed == nil {
+		catalog.parsed = map[string]*model.Scenario{}
+	}
+	catalog.parsed[name] = sc
+	catalog.parses++
+	return sc
+}
 
 // Catalog returns the built-in scenarios in their catalog order.
 func Catalog() []*model.Scenario {
-	catalogOnce.Do(loadCatalog)
-	if catalogErr != nil {
-		panic(catalogErr) // a broken embedded file is a build defect; tests catch it
+	catalog.mu.Lock()
+	defer catalog.mu.Unlock()
+	if catalog.all == nil {
+		for _, name := range catalogNames() {
+			catalog.all = append(catalog.all, parseCatalogFile(name))
+		}
 	}
-	return catalog
+	return catalog.all
 }
 
-func loadCatalog() {
-	entries, err := catalogFS.ReadDir("catalog")
-	if err != nil {
-		catalogErr = err
-		return
-	}
-	type entry struct {
-		order int
-		sc    *model.Scenario
-	}
-	var list []entry
-	for _, e := range entries {
-		data, _ := catalogFS.ReadFile(path.Join("catalog", e.Name()))
-		sc, err := Parse("catalog/"+e.Name(), data)
-		if err != nil {
-			catalogErr = err
-			return
-		}
-		var o struct {
-			Order int `yaml:"order"`
-		}
-		_ = yaml.Unmarshal(data, &o)
-		list = append(list, entry{o.Order, sc})
-	}
-	sort.SliceStable(list, func(i, j int) bool { return list[i].order < list[j].order })
-	for _, e := range list {
-		catalog = append(catalog, e.sc)
-	}
-}
-
-// Lookup finds a catalog scenario by id.
+// Lookup finds a catalog scenario by id, parsing only its file.
 func Lookup(id string) (*model.Scenario, bool) {
-	for _, sc := range Catalog() {
-		if sc.ID == id {
-			return sc, true
+	catalog.mu.Lock()
+	defer catalog.mu.Unlock()
+	for _, name := range catalogNames() {
+		if fileID(name) == id {
+			if sc := parseCatalogFile(name); sc.ID == id {
+				return sc, true
+			}
 		}
 	}
 	return nil, false
