@@ -27,8 +27,8 @@ type arrow struct {
 	// variants are its labels, fullest first (labelVariants); label is the one drawn.
 	variants [4]string
 	label    string
-	labelAt int // the index in cells of the label's first letter; -1 without a label
-	labelW  int
+	labelAt  int // the index in cells of the label's first letter; -1 without a label
+	labelW   int
 	// retransAt is where the label's ⟲n mark starts (in runes), or len(label).
 	retransAt int
 	// track lists the cells the head of a flying segment travels over: all but the

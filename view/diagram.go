@@ -52,6 +52,8 @@ type diagram struct {
 	// extra and grow are how the layout was widened and lengthened (see newDiagram).
 	extra int
 	grow  []int
+	// budget is how much more work the search may do (see layoutBudget).
+	budget int
 
 	lc lineCanvas // scratch space of draw
 }
@@ -100,32 +102,42 @@ type brk struct {
 // the notes can give it; then with other places for the labels; then with more rows
 // where the arrows are too crowded.
 func newDiagram(tl *model.Timeline, width int, tall, absolute bool) *diagram {
+	budget := layoutBudget
 	var d *diagram
-	for extra := 0; extra <= 40; extra += 2 {
-		next := layOut(tl, width, tall, absolute, extra, nil)
+	for extra := 0; extra <= 24 && budget > 0; extra += 4 {
+		next := layOut(tl, width, tall, absolute, extra, nil, budget)
 		if d != nil && next.cols.span() <= d.cols.span() {
 			break // no more room to be had
 		}
-		if d = next; d.labelsWhole() {
+		d, budget = next, next.budget
+		if d.labelsWhole() {
 			return d
 		}
 	}
+	// Other places for the labels; then more rows where it is crowded (each round a
+	// row more in every gap that an arrow with a cut label spans), and a last search.
+	d.budget = budget
 	d.layArrows(true)
-	for round := 0; round < 24 && !d.labelsWhole(); round++ {
-		grow := d.crowded()
-		next := layOut(tl, width, tall, absolute, d.extra, grow)
-		if next.layArrows(true); next.cut() > d.cut() && round > 8 {
-			break
-		}
-		d = next
+	for round := 0; round < 24 && !d.labelsWhole() && d.budget > 0; round++ {
+		d = layOut(tl, width, tall, absolute, d.extra, d.crowded(), d.budget)
+	}
+	if !d.labelsWhole() && d.budget > 0 {
+		d.layArrows(true)
 	}
 	return d
 }
 
-// layOut lays tl out (with absolute sequence numbers if absolute) with extra more columns between the lifelines than the labels
+// layoutBudget bounds the work of one layout, in the router's steps (rows × columns²
+// for each arrow routed): at most about 60 ms, whatever the timeline. A search for label
+// places or rows that has not succeeded by then stops with the best found, which may
+// cut a label short.
+const layoutBudget = 8_000_000
+
+// layOut lays tl out, spending at most budget (see layoutBudget), with absolute
+// sequence numbers if absolute, with extra more columns between the lifelines than the labels
 // need, and grow[k] more rows after instant k's block.
-func layOut(tl *model.Timeline, width int, tall, absolute bool, extra int, grow []int) *diagram {
-	d := &diagram{tl: tl, width: width, scale: 1, absolute: absolute, extra: extra, grow: grow}
+func layOut(tl *model.Timeline, width int, tall, absolute bool, extra int, grow []int, budget int) *diagram {
+	d := &diagram{tl: tl, width: width, scale: 1, absolute: absolute, extra: extra, grow: grow, budget: budget}
 	if tall {
 		d.scale = 2
 	}

@@ -45,7 +45,9 @@ func (l *layout) better(o *layout) bool {
 }
 
 // layArrows routes every segment's arrow; with search, it tries other places for the
-// labels as long as some label is cut and that helps.
+// labels as long as some label is cut and that helps. Arrows whose rows do not overlap
+// cannot meet, so each group of arrows with overlapping rows is laid out on its own:
+// trying in one crowded place costs nothing elsewhere.
 func (d *diagram) layArrows(search bool) {
 	p := d.planArrows()
 	spots := make([]labelSpot, len(p.arrows))
@@ -54,43 +56,49 @@ func (d *diagram) layArrows(search bool) {
 			spots[i] = spotFree
 		}
 	}
-	best := d.routeAll(p, spots)
-	for round := 0; search && round < 8 && best.cut > 0; round++ {
-		var next *layout
-		var nextSpots []labelSpot
-		for _, alt := range d.alternatives(p, best, spots) {
-			if l := d.routeAll(p, alt); l.better(best) && l.better(next) {
-				next, nextSpots = l, alt
-				if l.cut == 0 {
-					break // every label whole: good enough
+	d.arrows = make([]arrow, len(p.arrows))
+	for _, group := range p.groups() {
+		best := d.routeAll(p, spots, group)
+		for round := 0; search && round < 8 && best.cut > 0 && d.budget > 0; round++ {
+			var next *layout
+			var nextSpots []labelSpot
+			for _, alt := range d.alternatives(p, best, spots, group) {
+				if d.budget <= 0 {
+					break
+				}
+				if l := d.routeAll(p, alt, group); l.better(best) && l.better(next) {
+					next, nextSpots = l, alt
+					if l.cut == 0 {
+						break // every label whole: good enough
+					}
 				}
 			}
-		}
-		if next == nil {
-			break
-		}
-		best, spots = next, nextSpots
-	}
-	d.arrows = best.arrows
-	// Where routes cross, neither head may stop.
-	for i := range d.arrows {
-		a := &d.arrows[i]
-		for j := range a.cells {
-			c := &a.cells[j]
-			if cell := best.occ.at(c.x, c.y); cell.kind == occLine && cell.joins == joinHoriz|joinVert {
-				c.cross = true
+			if next == nil {
+				break
 			}
+			best, spots = next, nextSpots
 		}
-		a.index()
+		// Where routes cross, neither head may stop.
+		for _, i := range group {
+			a := &best.arrows[i]
+			for j := range a.cells {
+				c := &a.cells[j]
+				if cell := best.occ.at(c.x, c.y); cell.kind == occLine && cell.joins == joinHoriz|joinVert {
+					c.cross = true
+				}
+			}
+			a.index()
+			d.arrows[i] = *a
+		}
 	}
 }
 
-// alternatives are the label plans worth trying when arrows end up without their full
-// label: for the first such arrow, its own label elsewhere, or the labels planned on
-// its rows elsewhere.
-func (d *diagram) alternatives(p arrowPlan, l *layout, spots []labelSpot) [][]labelSpot {
+// alternatives are the label plans worth trying when arrows of group end up without
+// their full label: for the first such arrow, its own label elsewhere, or the labels
+// planned on its rows elsewhere.
+func (d *diagram) alternatives(p arrowPlan, l *layout, spots []labelSpot, group []int) [][]labelSpot {
 	failed := -1
-	for _, i := range p.order {
+	for _, i := range group {
 		if !l.arrows[i].whole() {
 			failed = i
 			break
@@ -111,11 +119,32 @@ func (d *diagram) alternatives(p arrowPlan, l *layout, spots []labelSpot) [][]la
 		}
 	}
 	flip(failed)
-	for i := range p.arrows {
+	for _, i := range group {
 		a := &p.arrows[i]
 		if i != failed && !p.long[i] && a.r1 >= f.r0 && a.r0 <= f.r1 {
 			flip(i)
 		}
+	}
+	return out
+}
+
+// groups splits the arrows into groups whose rows overlap, each in routing order.
+func (p arrowPlan) groups() [][]int {
+	byRow := append([]int(nil), p.order...)
+	sort.SliceStable(byRow, func(x, y int) bool { return p.arrows[byRow[x]].r0 < p.arrows[byRow[y]].r0 })
+	group := make([]int, len(p.arrows))
+	n, last := -1, -1
+	for _, i := range byRow {
+		a := &p.arrows[i]
+		if n < 0 || a.r0 > last {
+			n++
+		}
+		group[i] = n
+		last = max(last, a.r1)
+	}
+	out := make([][]int, n+1)
+	for _, i := range p.order {
+		out[group[i]] = append(out[group[i]], i)
 	}
 	return out
 }
@@ -193,13 +222,18 @@ func (d *diagram) newOccupancyFor() *occupancy {
 	return occ
 }
 
-// routeAll places the labels where spots says (where they fit) and routes every arrow.
-func (d *diagram) routeAll(p arrowPlan, spots []labelSpot) *layout {
+// routeAll places the labels of group's arrows where spots says (where they fit) and
+// routes them, on a map of their own (no other arrow shares their rows).
+func (d *diagram) routeAll(p arrowPlan, spots []labelSpot, group []int) *layout {
 	m := d.cols.span()
+	for _, i := range group {
+		a := &p.arrows[i]
+		d.budget -= (a.r1 - a.r0 + 1) * m * m // the router's work: rows × columns²
+	}
 	l := &layout{arrows: make([]arrow, len(p.arrows)), occ: d.newOccupancyFor()}
 	copy(l.arrows, p.arrows)
 	plans := make([]labelPlan, len(p.arrows))
-	for _, i := range p.order {
+	for _, i := range group {
 		a := &l.arrows[i]
 		lw := textWidth(a.variants[0])
 		if lw > d.cols.labelMax || spots[i] == spotFree {
@@ -220,7 +254,7 @@ func (d *diagram) routeAll(p arrowPlan, spots []labelSpot) *layout {
 			plans[i] = c
 		}
 	}
-	for _, i := range p.order {
+	for _, i := range group {
 		a := &l.arrows[i]
 		a.lay(l.occ, p.ends[i], d.cols.labelMax, plans[i])
 		if !a.whole() {

@@ -237,6 +237,9 @@ func TestDiagramNeverCollides(t *testing.T) {
 			for _, w := range checkWidths {
 				for _, tall := range []bool{false, true} {
 					d := newDiagram(tl, w, tall, false)
+					if used := layoutBudget - d.budget; used > layoutBudget/4 {
+						t.Errorf("%s/%s width %d tall=%v: the layout took %d of its budget of %d", sc.ID, prof, w, tall, used, layoutBudget)
+					}
 					var g grid
 					points := storyPoints(tl)
 					for pi := 0; pi < len(points); pi += step {
