@@ -88,6 +88,8 @@ type Model struct {
 
 	picker *picker
 	flash  string
+	// swapped is the last profile switch, to undo it at once.
+	swapped *profileSwap
 	// back is the point between two events that stepping forward left, for stepping
 	// back to it exactly.
 	back *spot
@@ -474,25 +476,32 @@ func (m *Model) switchProfile() {
 	if m.profile == "rfc9293" {
 		other = "linux"
 	}
-	oldStack, old, cursor := m.stack, m.tl, m.cursor
-	if err := m.load(m.sc, other, nil); err != nil {
-		m.setFlash("Cannot switch profile: " + err.Error())
-		return
-	}
-	// Lose the same segments as before: each drop is carried over to the segment
-	// with the same sender, flags and occurrence, which may be another Nth segment
-	// under these rules; a drop with no such segment is left out.
-	tl, missed := m.tl, 0
-	for _, forked := range oldStack[1:] {
-		in := forked.Injected()
-		if f, ok := forked.Counterpart(in[len(in)-1], tl); ok {
-			tl = tl.Fork(f)
-			m.stack = append(m.stack, tl)
-		} else {
-			missed++
+	oldStack, oldProfile, old, cursor := m.stack, m.profile, m.tl, m.cursor
+	missed := 0
+	if sw := m.swapped; sw != nil && sw.profile == other && sw.to[len(sw.to)-1] == m.tl {
+		// Back to the profile just left, with no drop since: its timelines as they were.
+		m.stack, m.profile, missed = sw.from, other, sw.missed
+	} else {
+		if err := m.load(m.sc, other, nil); err != nil {
+			m.setFlash("Cannot switch profile: " + err.Error())
+			return
+		}
+		// Lose the same segments as before: each drop is carried over to the segment
+		// with the same sender, flags and occurrence, which may be another Nth
+		// segment under these rules; a drop with no such segment is left out.
+		tl := m.tl
+		for _, forked := range oldStack[1:] {
+			in := forked.Injected()
+			if f, ok := forked.Counterpart(in[len(in)-1], tl); ok {
+				tl = tl.Fork(f)
+				m.stack = append(m.stack, tl)
+			} else {
+				missed++
+			}
 		}
 	}
-	m.setTimeline(tl)
+	m.swapped = &profileSwap{profile: oldProfile, from: oldStack, to: m.stack, missed: missed}
+	m.setTimeline(m.stack[len(m.stack)-1])
 	c := matchEvent(old, cursor, m.tl)
 	m.cursor = c
 	m.now = m.tl.At(c).T
@@ -590,6 +599,15 @@ func (m *Model) closePicker() {
 // setFlash shows a one-line message under the narration.
 func (m *Model) setFlash(s string) {
 	m.flash, m.flashPos = s, m.pos
+}
+
+// profileSwap remembers the last profile switch: from the stack of timelines under
+// profile to the stack to, with missed drops that had no counterpart; pressing p again
+// before any drop goes back to from at once.
+type profileSwap struct {
+	profile  string
+	from, to []*model.Timeline
+	missed   int
 }
 
 // spot is a point of the story: an event and the time and playback position.

@@ -543,3 +543,30 @@ func TestShortHelpKeepsHelpAndQuit(t *testing.T) {
 		}
 	}
 }
+
+// TestProfileBackIsFree: p, then p again before any drop, goes back to the very
+// timelines (and layouts) that were there, not a recomputation; a drop in between
+// makes it recompute.
+func TestProfileBackIsFree(t *testing.T) {
+	m := sized(t, "lost-final-ack", "linux", 80, 24)
+	stepTo(t, m, isSend(model.B, model.FIN|model.ACK))
+	press(m, "l", "d")
+	before, cursor := m.tl, m.cursor
+	m.View()
+	layout := m.diag
+	press(m, "p")
+	if m.profile != "rfc9293" || m.Injected() != 1 {
+		t.Fatalf("after p: profile %s, %d drops", m.profile, m.Injected())
+	}
+	press(m, "p")
+	if m.tl != before || m.cursor != cursor || m.Injected() != 1 {
+		t.Fatalf("p p: timeline %p (was %p), cursor %d (was %d)", m.tl, before, m.cursor, cursor)
+	}
+	if m.View(); m.diag != layout {
+		t.Error("p p laid the diagram out again")
+	}
+	press(m, "p", "u", "p")
+	if m.tl == before || m.Injected() != 0 {
+		t.Error("p u p went back to the timeline with the drop")
+	}
+}
