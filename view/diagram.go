@@ -350,22 +350,47 @@ func draftNotes(tl *model.Timeline, evTime []int) []noteDraft {
 	return drafts
 }
 
-// layRows gives each instant a block of rows and each event its row. Within a block,
-// each side writes its notes on rows of its own, and every segment that leaves or
-// reaches a lifeline touches it on a row of its own: two arrows never meet at a
-// lifeline. A segment sent in answer to one that arrived leaves below it; one that
-// arrives and leaves at the same instant (no delay) arrives on its sending row or
-// below. Between blocks, a gap takes rows by its length (gapRows), or one row for a
-// break when it is long.
+// layRows gives each instant a block of rows and each event its row: first within its
+// block (blockRows), then the blocks down the diagram with the gaps and breaks between
+// them (placeBlocks), then every event, note and state change at its row.
 func (d *diagram) layRows(evTime []int, drafts []noteDraft) {
-	tl := d.tl
-	n := tl.Len()
 	gut := [2]int{d.cols.gutL, d.cols.gutR}
-	partOf := make(map[int]int, n) // note event -> its draft
 	for i := range drafts {
 		dr := &drafts[i]
 		dr.split = textWidth(dr.text()) > gut[dr.side] && len(dr.parts) > 1
-		for _, p := range dr.parts {
+	}
+	evOff, blockRows := d.blockRows(drafts)
+	d.placeBlocks(blockRows)
+	d.placeEvents(evTime, evOff, drafts)
+}
+
+// blockLayout is where one instant's block has got to, per side: the row its story
+// has reached, the next free row for a note and for a lifeline touch, and the row of
+// its last departure (-1: none).
+type blockLayout struct {
+	cur, nextNote, nextTouch, lastSend [2]int
+}
+
+// touch takes the next row on side s's lifeline at or below least.
+func (b *blockLayout) touch(s model.Side, least int) int {
+	off := max(b.nextTouch[s], b.cur[s], least)
+	b.nextTouch[s], b.cur[s] = off+1, off
+	return off
+}
+
+// blockRows gives each event its row within its instant's block, and each block its
+// height. Each side writes its notes on rows of its own, and every segment that leaves
+// or reaches a lifeline touches it on a row of its own: two arrows never meet at a
+// lifeline. A segment sent in answer to one that arrived leaves below it; one that
+// arrives at the instant it was sent (no delay) arrives on its sending row or below; a
+// note that starts with a call the app made after a segment left goes below that
+// segment, so that rows read in the order things happened.
+func (d *diagram) blockRows(drafts []noteDraft) (evOff, blockRows []int) {
+	tl := d.tl
+	n := tl.Len()
+	partOf := make(map[int]int, n) // note event -> its draft
+	for i := range drafts {
+		for _, p := range drafts[i].parts {
 			partOf[p.ev] = i
 		}
 	}
@@ -375,36 +400,30 @@ func (d *diagram) layRows(evTime []int, drafts []noteDraft) {
 			copies[s.CopyOf] = append(copies[s.CopyOf], i)
 		}
 	}
-	evOff := make([]int, n) // row of each event within its block
+	evOff = make([]int, n)
 	d.segDep = make([]touchAt, len(tl.Segments))
 	d.segArr = make([]touchAt, len(tl.Segments))
 	for i := range d.segDep {
 		d.segDep[i], d.segArr[i] = touchAt{-1, 0}, touchAt{-1, 0}
 	}
-	blockRows := make([]int, len(d.times))
+	blockRows = make([]int, len(d.times))
 	for k := range d.times {
 		end := n
 		if k+1 < len(d.tEv) {
 			end = d.tEv[k+1]
 		}
-		// Per side: the row its story has reached, and the next free row for a note
-		// and for a lifeline touch.
-		var cur, nextNote, nextTouch [2]int
-		touch := func(s model.Side, least int) int {
-			off := max(nextTouch[s], cur[s], least)
-			nextTouch[s], cur[s] = off+1, off
-			return off
-		}
+		b := blockLayout{lastSend: [2]int{-1, -1}}
 		for i := d.tEv[k]; i < end; i++ {
 			ev := tl.At(i)
 			s := ev.Side
 			switch ev.Kind {
 			case model.EvSend:
-				evOff[i] = touch(s, 0)
+				evOff[i] = b.touch(s, 0)
+				b.lastSend[s] = evOff[i]
 				d.segDep[ev.Seg] = touchAt{k, evOff[i]}
-				for _, c := range copies[ev.Seg] {
-					off := max(nextTouch[s], cur[s])
-					nextTouch[s] = off + 1
+				for _, c := range copies[ev.Seg] { // a copy leaves with it, a row below
+					off := max(b.nextTouch[s], b.cur[s])
+					b.nextTouch[s] = off + 1
 					d.segDep[c] = touchAt{k, off}
 				}
 			case model.EvRecv:
@@ -412,40 +431,54 @@ func (d *diagram) layRows(evTime []int, drafts []noteDraft) {
 				if dep := d.segDep[ev.Seg]; dep.k == k {
 					least = dep.off
 				}
-				evOff[i] = touch(s, least)
+				evOff[i] = b.touch(s, least)
 				d.segArr[ev.Seg] = touchAt{k, evOff[i]}
 			case model.EvDrop:
 				if dep := d.segDep[ev.Seg]; dep.k == k {
 					evOff[i] = dep.off
 				}
 			case model.EvState, model.EvApp:
-				dr := &drafts[partOf[i]]
-				if dr.first == i {
-					dr.row = max(nextNote[dr.side], cur[dr.side])
-					rows := 1
-					if dr.split {
-						rows = len(dr.parts)
-					}
-					nextNote[dr.side] = dr.row + rows
-				}
-				off := dr.row
-				if dr.split {
-					for j, p := range dr.parts {
-						if p.ev == i {
-							off += j
-						}
-					}
-				}
-				cur[s] = max(cur[s], off)
-				evOff[i] = off
+				evOff[i] = b.note(&drafts[partOf[i]], i, ev.Kind == model.EvApp)
 			default:
-				evOff[i] = cur[s]
+				evOff[i] = b.cur[s]
 			}
 		}
-		blockRows[k] = max(1, nextNote[0], nextNote[1], nextTouch[0], nextTouch[1], cur[0]+1, cur[1]+1)
+		blockRows[k] = max(1, b.nextNote[0], b.nextNote[1], b.nextTouch[0], b.nextTouch[1], b.cur[0]+1, b.cur[1]+1)
 	}
+	return evOff, blockRows
+}
 
-	// The blocks' rows, and the breaks between them.
+// note places event i, a part of note dr, and returns its row: the note takes its rows
+// when its first part comes (below a departure it follows, if that part is a call).
+func (b *blockLayout) note(dr *noteDraft, i int, call bool) int {
+	s := dr.side
+	if dr.first == i {
+		dr.row = max(b.nextNote[s], b.cur[s])
+		if call && b.lastSend[s] >= 0 && dr.row <= b.lastSend[s] {
+			dr.row = b.lastSend[s] + 1
+		}
+		rows := 1
+		if dr.split {
+			rows = len(dr.parts)
+		}
+		b.nextNote[s] = dr.row + rows
+	}
+	off := dr.row
+	if dr.split {
+		for j, p := range dr.parts {
+			if p.ev == i {
+				off += j
+			}
+		}
+	}
+	b.cur[s] = max(b.cur[s], off)
+	return off
+}
+
+// placeBlocks puts the blocks down the diagram: between two, a gap takes rows by its
+// length (gapRows, doubled on tall screens), or one row for a break when it is long;
+// grow adds rows where the arrows were too crowded.
+func (d *diagram) placeBlocks(blockRows []int) {
 	d.tRow = make([]int, len(d.times))
 	row := 0
 	for k := range d.times {
@@ -467,6 +500,11 @@ func (d *diagram) layRows(evTime []int, drafts []noteDraft) {
 		}
 	}
 	d.rows = row
+}
+
+// placeEvents puts every event, note and state change at its row.
+func (d *diagram) placeEvents(evTime, evOff []int, drafts []noteDraft) {
+	n := d.tl.Len()
 	d.evRow = make([]int, n)
 	d.evMax = make([]int, n)
 	for i := range n {
@@ -487,7 +525,7 @@ func (d *diagram) layRows(evTime []int, drafts []noteDraft) {
 		}
 	}
 	for i := range n {
-		if ev := tl.At(i); ev.Kind == model.EvState {
+		if ev := d.tl.At(i); ev.Kind == model.EvState {
 			d.changes[ev.Side] = append(d.changes[ev.Side], change{row: d.evRow[i], ev: i, to: ev.To})
 		}
 	}

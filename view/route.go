@@ -209,218 +209,267 @@ type headSpan struct{ at, lo, hi int }
 // fixedHead is a head that must be at column at.
 func fixedHead(at int) headSpan { return headSpan{at, at, at} }
 
-// route lays a out from row r0 to row r1, its head where end says, with its label as
+// route lays a out from row r0 to row r1, its head where head says, with its label as
 // lp says, on o. It reports false when no route exists.
+func (a *arrow) route(o *occupancy, head headSpan, lp labelPlan) bool {
+	rows := a.r1 - a.r0 + 1
+	if o.w < 2 || head.lo < 0 || head.hi >= o.w || head.lo > head.hi || a.r0 < 0 || a.r1 >= o.rows {
+		return false
+	}
+	rt := router{w: o.w, rows: rows, head: head, lp: lp, fx: func(u int) int { return o.x0 + u }, fj: func(j uint8) uint8 { return j }}
+	if a.from == model.B { // the same route, mirrored
+		rt.fx, rt.fj = func(u int) int { return o.x0 + o.w - 1 - u }, mirrorJoins
+	}
+	rt.rc = make([]rowCosts, rows)
+	for r := range rows {
+		rt.rc[r] = a.costsOf(o, a.r0+r, rt.fx, lp.lw)
+	}
+	steps, cost, ok := rt.solve()
+	if !ok {
+		return false
+	}
+	a.cost = cost
+	a.build(&rt, steps)
+	return true
+}
+
+// router finds the cheapest route of one arrow over rows rows and w columns, in
+// forward columns (0 at the sender's side): fx maps a forward column to the grid's,
+// fj forward joins to real ones.
 //
 // A route enters each row at a column (the first row at 0, from the lifeline; the
 // others from the row above), runs towards the receiver and leaves it at a column
-// further on (down to the next row, or on the last row into the head at end). The
-// cheapest one is found row by row: best[r][p][u] is the cheapest way to enter row r
-// at u, with (p=1) or without the label already placed.
-func (a *arrow) route(o *occupancy, head headSpan, lp labelPlan) bool {
-	end := head.at
-	lw, w := lp.lw, o.w
-	rows := a.r1 - a.r0 + 1
-	if w < 2 || head.lo < 0 || head.hi >= w || head.lo > head.hi || a.r0 < 0 || a.r1 >= o.rows {
+// further on (down to the next row, or on the last row into the head). solve finds the
+// cheapest row by row: best[r][p][u] is the cheapest way to enter row r at u, with
+// (p=1) or without the label already placed.
+type router struct {
+	w, rows int
+	head    headSpan
+	lp      labelPlan
+	rc      []rowCosts
+	fx      func(int) int
+	fj      func(uint8) uint8
+
+	best [][2][]int32
+	from [][2][]routeBack
+	// finish is the cheapest route found to the head, and fin how it entered the
+	// last row.
+	finish int32
+	fin    struct{ in, pre, post, out int }
+}
+
+// routeBack is where a route entering a row came from: its entry on the row above and
+// its label state there.
+type routeBack struct{ in, p int32 }
+
+// labelFits reports whether row r's run from in to out has room for the label: after
+// the entry's cell (and a line cell, but on the first row), and a line cell before out.
+func (rt *router) labelFits(r, in, out int) bool {
+	lo, hi := rt.labelRange(r, in, out)
+	if lo > hi {
 		return false
 	}
-	fx := func(u int) int { return o.x0 + u }
-	fj := func(j uint8) uint8 { return j }
-	if a.from == model.B {
-		fx = func(u int) int { return o.x0 + w - 1 - u }
-		fj = mirrorJoins
+	if rt.lp.at >= 0 {
+		return r == rt.lp.row && lo <= rt.lp.at && rt.lp.at <= hi && rt.rc[r].label[rt.lp.at] == rt.lp.at
 	}
-	rc := make([]rowCosts, rows)
-	for r := range rows {
-		rc[r] = a.costsOf(o, a.r0+r, fx, lw)
-	}
-	// labelFits reports whether row r's run from in to out has room for the label.
-	labelFits := func(r, in, out int) bool {
-		lo := in + 2
-		if r == 0 {
-			lo = in + 1
-		}
-		hi := out - 1 - lw // the last possible start: one line cell before out
-		if lo > hi {
-			return false
-		}
-		if lp.at >= 0 {
-			return r == lp.row && lo <= lp.at && lp.at <= hi && rc[r].label[lp.at] == lp.at
-		}
-		return rc[r].label[lo] <= hi
-	}
-	labelCost := func(r int) int {
-		switch {
-		case r == 0:
-			return 0
-		case r == rows-1:
-			return costLabelLast
-		}
-		return costLabelMid
-	}
+	return rt.rc[r].label[lo] <= hi
+}
 
-	type back struct{ in, p int32 }
-	best := make([][2][]int32, rows)
-	from := make([][2][]back, rows)
+// labelRange is where the label may start on row r's run from in to out.
+func (rt *router) labelRange(r, in, out int) (lo, hi int) {
+	lo = in + 2
+	if r == 0 {
+		lo = in + 1
+	}
+	return lo, out - 1 - rt.lp.lw
+}
+
+// labelCost is what putting the label on row r costs: nothing on the first row.
+func (rt *router) labelCost(r int) int32 {
+	switch {
+	case r == 0:
+		return 0
+	case r == rt.rows-1:
+		return costLabelLast
+	}
+	return costLabelMid
+}
+
+// solve runs the search and walks back from the head: the route's rows, and its cost.
+func (rt *router) solve() ([]routeStep, int, bool) {
+	w, rows := rt.w, rt.rows
+	rt.best = make([][2][]int32, rows)
+	rt.from = make([][2][]routeBack, rows)
 	for r := range rows {
 		for p := range 2 {
-			best[r][p] = make([]int32, w)
-			from[r][p] = make([]back, w)
+			rt.best[r][p] = make([]int32, w)
+			rt.from[r][p] = make([]routeBack, w)
 			for u := range w {
-				best[r][p][u] = infCost
+				rt.best[r][p][u] = infCost
 			}
 		}
 	}
-	best[0][0][0] = 0
-	need := 0
-	if lw > 0 {
-		need = 1
-	}
-	finish := int32(infCost)
-	var fin struct{ in, pre, post, out int }
+	rt.best[0][0][0] = 0
+	rt.finish = infCost
 	dev := make([]int32, w)
 	for r := range rows {
-		c := &rc[r]
-		first, last := r == 0, r == rows-1
-		hi := w - 2 // a corner may not take the head's column
-		// dev[out] is what leaving the row at out costs: the distance from where the
-		// straight line leaves it, or on the last row from the head's place.
-		if last {
-			hi = head.hi
-			for out := range w {
-				dev[out] = infCost
-				if out >= head.lo && out <= head.hi {
-					dev[out] = int32(absInt(out - head.at))
-				}
-			}
-		} else {
-			ideal := float64(r+1)*float64(end+1)/float64(rows) - 1
-			for out := range w {
-				dev[out] = int32(math.Abs(float64(out)-ideal) + 0.5)
-			}
-		}
-		lcost := int32(labelCost(r))
-		// try records leaving row r at out, entered at in with label state p, for
-		// cost (the row's cells and dev) on top of base.
-		try := func(in, p, out int, base, cost int32) {
-			for q := p; q <= 1; q++ {
-				cc := base + cost
-				if q > p {
-					if !labelFits(r, in, out) {
-						continue
-					}
-					cc += lcost
-				}
-				switch {
-				case last:
-					if q >= need && cc < finish {
-						finish = cc
-						fin.in, fin.pre, fin.post, fin.out = in, p, q, out
-					}
-				case cc < best[r+1][q][out]:
-					best[r+1][q][out] = cc
-					from[r+1][q][out] = back{int32(in), int32(p)}
-				}
-			}
-		}
-		for p := range 2 {
-			for in := range w {
-				base := best[r][p][in]
-				if base == infCost {
-					continue
-				}
-				// Down at once: a vertical line through the row, or on the first row a
-				// corner beside the lifeline. The last row needs a corner before the
-				// head.
-				switch {
-				case last:
-				case first && c.free[in]:
-					try(in, p, in, base, costCornerLL+dev[in])
-				case !first && c.vert[in] != infCost:
-					try(in, p, in, base, int32(c.vert[in])+dev[in])
-				}
-				// Along the row: the entry (the start beside the lifeline, or a corner)
-				// and the exit (a corner, or the head) must be free; the cells between
-				// may only be crossed.
-				var entry int32
-				if first {
-					if c.hbad[1] > 0 {
-						continue
-					}
-					entry = int32(c.hsum[1])
-				} else if !c.free[in] {
-					continue
-				}
-				lo := in + 1
-				if last {
-					lo = max(lo, head.lo)
-				}
-				if c.hbad[lo]-c.hbad[in+1] > 0 {
-					continue // a cell no line may cross before the head's place
-				}
-				for out := lo; out <= hi; out++ {
-					if c.hbad[out]-c.hbad[in+1] > 0 {
-						break // a cell no line may cross: nothing further on
-					}
-					if !c.free[out] || dev[out] == infCost {
-						continue
-					}
-					try(in, p, out, base, entry+int32(c.hsum[out]-c.hsum[in+1])+dev[out])
-				}
-			}
-		}
+		rt.deviations(r, dev)
+		rt.solveRow(r, dev)
 	}
-	if finish == infCost {
-		return false
+	if rt.finish == infCost {
+		return nil, 0, false
 	}
-	a.cost = int(finish)
+	return rt.walkBack(), int(rt.finish), true
+}
 
-	// Walk back from the head.
-	steps := make([]routeStep, rows)
-	in, pre, post, out := fin.in, fin.pre, fin.post, fin.out
-	for r := rows - 1; ; r-- {
+// deviations fills dev[out] with what leaving row r at out costs: the distance from
+// where the straight line from start to head leaves it, or on the last row the
+// distance from the head's place (infCost outside its span).
+func (rt *router) deviations(r int, dev []int32) {
+	if r == rt.rows-1 {
+		for out := range dev {
+			dev[out] = infCost
+			if out >= rt.head.lo && out <= rt.head.hi {
+				dev[out] = int32(absInt(out - rt.head.at))
+			}
+		}
+		return
+	}
+	ideal := float64(r+1)*float64(rt.head.at+1)/float64(rt.rows) - 1
+	for out := range dev {
+		dev[out] = int32(math.Abs(float64(out)-ideal) + 0.5)
+	}
+}
+
+// solveRow extends every route that enters row r along the row and down, or into
+// the head.
+func (rt *router) solveRow(r int, dev []int32) {
+	c := &rt.rc[r]
+	first, last := r == 0, r == rt.rows-1
+	hi := rt.w - 2 // a corner may not take the head's column
+	if last {
+		hi = rt.head.hi
+	}
+	for p := range 2 {
+		for in := range rt.w {
+			base := rt.best[r][p][in]
+			if base == infCost {
+				continue
+			}
+			// Down at once: a vertical line through the row, or on the first row a
+			// corner beside the lifeline. The last row needs a corner before the head.
+			switch {
+			case last:
+			case first && c.free[in]:
+				rt.leave(r, in, p, in, base+costCornerLL+dev[in])
+			case !first && c.vert[in] != infCost:
+				rt.leave(r, in, p, in, base+int32(c.vert[in])+dev[in])
+			}
+			// Along the row: the entry (the start beside the lifeline, or a corner)
+			// and the exit (a corner, or the head) must be free; the cells between may
+			// only be crossed.
+			var entry int32
+			if first {
+				if c.hbad[1] > 0 {
+					continue
+				}
+				entry = int32(c.hsum[1])
+			} else if !c.free[in] {
+				continue
+			}
+			lo := in + 1
+			if last {
+				lo = max(lo, rt.head.lo)
+			}
+			if c.hbad[lo]-c.hbad[in+1] > 0 {
+				continue // a cell no line may cross before the head's place
+			}
+			for out := lo; out <= hi; out++ {
+				if c.hbad[out]-c.hbad[in+1] > 0 {
+					break // a cell no line may cross: nothing further on
+				}
+				if !c.free[out] || dev[out] == infCost {
+					continue
+				}
+				rt.leave(r, in, p, out, base+entry+int32(c.hsum[out]-c.hsum[in+1])+dev[out])
+			}
+		}
+	}
+}
+
+// leave records a route that entered row r at in with label state p and leaves it at
+// out having cost cost, with or (where it fits) without placing the label on this row.
+func (rt *router) leave(r, in, p, out int, cost int32) {
+	last := r == rt.rows-1
+	for q := p; q <= 1; q++ {
+		cc := cost
+		if q > p {
+			if !rt.labelFits(r, in, out) {
+				continue
+			}
+			cc += rt.labelCost(r)
+		}
+		switch {
+		case last:
+			if (q == 1 || rt.lp.lw == 0) && cc < rt.finish {
+				rt.finish = cc
+				rt.fin.in, rt.fin.pre, rt.fin.post, rt.fin.out = in, p, q, out
+			}
+		case cc < rt.best[r+1][q][out]:
+			rt.best[r+1][q][out] = cc
+			rt.from[r+1][q][out] = routeBack{int32(in), int32(p)}
+		}
+	}
+}
+
+// walkBack reads the cheapest route back from the head, row by row.
+func (rt *router) walkBack() []routeStep {
+	steps := make([]routeStep, rt.rows)
+	in, pre, post, out := rt.fin.in, rt.fin.pre, rt.fin.post, rt.fin.out
+	for r := rt.rows - 1; ; r-- {
 		steps[r] = routeStep{in: in, out: out, label: -1}
 		if post > pre {
-			steps[r].label = 0 // placed on this row; its column is chosen below
+			steps[r].label = rt.labelColumn(r, in, out)
 		}
 		if r == 0 {
-			break
+			return steps
 		}
-		b := from[r][pre][in]
+		b := rt.from[r][pre][in]
 		out, in, post, pre = in, int(b.in), pre, int(b.p)
 	}
+}
+
+// labelColumn is where the label goes on row r's run from in to out: where it was
+// planned, or the place nearest the run's middle.
+func (rt *router) labelColumn(r, in, out int) int {
+	lo, hi := rt.labelRange(r, in, out)
+	if rt.lp.at >= 0 {
+		lo, hi = rt.lp.at, rt.lp.at
+	}
+	mid := (in + out - rt.lp.lw + 1) / 2
+	pick := -1
+	for s := lo; s <= hi; s++ {
+		if rt.rc[r].label[s] == s && (pick < 0 || absInt(s-mid) < absInt(pick-mid)) {
+			pick = s
+		}
+	}
+	return pick
+}
+
+// build turns the route's rows into a's cells.
+func (a *arrow) build(rt *router, steps []routeStep) {
 	a.cells = a.cells[:0]
 	a.labelAt = -1
 	for r, st := range steps {
-		y := a.r0 + r
-		if st.label == 0 {
-			lo := st.in + 2
-			if r == 0 {
-				lo = st.in + 1
-			}
-			hi := st.out - 1 - lw
-			if lp.at >= 0 {
-				lo, hi = lp.at, lp.at
-			}
-			mid := (st.in + st.out - lw + 1) / 2
-			pick := -1
-			for s := lo; s <= hi; s++ {
-				if rc[r].label[s] == s && (pick < 0 || absInt(s-mid) < absInt(pick-mid)) {
-					pick = s
-				}
-			}
-			st.label = pick
-		}
 		for u := st.in; u <= st.out; u++ {
 			if u == st.label {
 				a.labelAt = len(a.cells)
 			}
-			a.cells = append(a.cells, pcell{x: fx(u), y: y, joins: fj(stepJoins(r, rows, st, u))})
+			a.cells = append(a.cells, pcell{x: rt.fx(u), y: a.r0 + r, joins: rt.fj(stepJoins(r, rt.rows, st, u))})
 		}
 	}
-	a.labelW = lw
+	a.labelW = rt.lp.lw
 	a.index()
-	return true
 }
 
 // routeStep is one row of a route: it enters at forward column in and leaves at out;
