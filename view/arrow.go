@@ -75,8 +75,8 @@ func (a *arrow) index() {
 	a.track, a.rowTrack = a.track[:0], a.rowTrack[:0]
 	y := -1
 	for i, c := range a.cells {
-		if a.isLabel(i) || c.hidden || c.cross {
-			continue // the head never hides a letter nor another line
+		if a.isLabel(i) || c.hidden || c.cross || a.lost && i == len(a.cells)-1 && i > 0 {
+			continue // the head never hides a letter, another line, or the ✕ ahead
 		}
 		if c.y != y {
 			a.rowTrack = append(a.rowTrack, len(a.track))

@@ -80,12 +80,11 @@ func diagramProblems(g *grid, d *diagram, v viewport, cursor int, now time.Durat
 			if v.inView(a.cells[av.head].y) {
 				flying++
 			}
-			if av.pending && av.head != len(a.cells)-1 && v.inView(end.y) {
-				if a.lost {
-					lostMarks++
-				} else {
-					heads++
-				}
+			switch {
+			case a.lost && v.inView(end.y):
+				lostMarks++ // a doomed segment shows its ✕ ahead, always
+			case av.pending && av.head != len(a.cells)-1 && v.inView(end.y):
+				heads++
 			}
 		}
 	}
@@ -205,16 +204,17 @@ func rowRunes(g *grid, y int) []rune {
 func gridRow(g *grid, y int) string { return string(rowRunes(g, y)) }
 
 // storyPoints are the points of a timeline the checker looks at: every event, and
-// each flight a quarter, half and three quarters of the way.
+// every gap between two a quarter, half, three quarters and 99 % of the way (where a
+// head is about to arrive, or to vanish).
 func storyPoints(tl *model.Timeline) [][2]int64 {
 	var out [][2]int64
 	for i := range tl.Len() {
 		out = append(out, [2]int64{int64(i), int64(tl.At(i).T)})
 		if i+1 < tl.Len() {
 			t0, t1 := tl.At(i).T, tl.At(i+1).T
-			for _, f := range []int64{1, 2, 3} {
+			for _, f := range []int64{25, 50, 75, 99} {
 				if t1 > t0 {
-					out = append(out, [2]int64{int64(i), int64(t0) + (int64(t1-t0))*f/4})
+					out = append(out, [2]int64{int64(i), int64(t0) + (int64(t1-t0))*f/100})
 				}
 			}
 		}
