@@ -182,9 +182,9 @@ func (f Fault) String() string {
 			pat = "segment with " + pat
 		}
 	}
-	s := fmt.Sprintf("%s the %s %s %s sends", f.Action, ordinal(f.Nth), pat, f.Side)
+	s := fmt.Sprintf("%s the %s %s %s sends", f.Action, Ordinal(f.Nth), pat, f.Side)
 	if f.Copy {
-		s = fmt.Sprintf("%s the %s copy the link made of a %s %s sent", f.Action, ordinal(f.Nth), pat, f.Side)
+		s = fmt.Sprintf("%s the %s copy the link made of a %s %s sent", f.Action, Ordinal(f.Nth), pat, f.Side)
 	}
 	if f.Times > 1 {
 		s += fmt.Sprintf(" (%d times)", f.Times)
@@ -198,7 +198,8 @@ func (f Fault) String() string {
 	return s
 }
 
-func ordinal(n int) string {
+// Ordinal writes n as 1st, 2nd, 3rd, 4th...
+func Ordinal(n int) string {
 	suf := "th"
 	switch {
 	case n%100 >= 11 && n%100 <= 13:

@@ -234,12 +234,12 @@ func TestScenarioSequencesRFC9293(t *testing.T) {
 // file is named after the id it holds, which is what makes that possible.
 func TestLookupParsesOneFile(t *testing.T) {
 	catalog.mu.Lock()
-	saved := catalog
+	parsed, all, parses := catalog.parsed, catalog.all, catalog.parses
 	catalog.parsed, catalog.all, catalog.parses = nil, nil, 0
 	catalog.mu.Unlock()
 	defer func() {
 		catalog.mu.Lock()
-		catalog.parsed, catalog.all, catalog.parses = saved.parsed, saved.all, saved.parses
+		catalog.parsed, catalog.all, catalog.parses = parsed, all, parses
 		catalog.mu.Unlock()
 	}()
 	if sc, ok := Lookup("lost-final-ack"); !ok || sc.ID != "lost-final-ack" {
@@ -254,13 +254,13 @@ func TestLookupParsesOneFile(t *testing.T) {
 	if catalog.parses != 2 {
 		t.Errorf("two lookups parsed %d files", catalog.parses)
 	}
-	all := Catalog()
-	if catalog.parses != len(all) {
-		t.Errorf("Catalog parsed %d files for %d scenarios", catalog.parses, len(all))
+	cat := Catalog()
+	if catalog.parses != len(cat) {
+		t.Errorf("Catalog parsed %d files for %d scenarios", catalog.parses, len(cat))
 	}
 	for i, name := range catalogNames() {
-		if fileID(name) != all[i].ID {
-			t.Errorf("%s holds %q: a catalog file must be named NN-ID.yaml", name, all[i].ID)
+		if fileID(name) != cat[i].ID {
+			t.Errorf("%s holds %q: a catalog file must be named NN-ID.yaml", name, cat[i].ID)
 		}
 	}
 }

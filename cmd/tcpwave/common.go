@@ -69,25 +69,10 @@ func (r *runFlags) checkDrops(tl *model.Timeline) error {
 	for _, f := range r.drops {
 		if !tl.Acted(f) {
 			return fmt.Errorf("--drop %s:%d: the %s sends only %d segments in this run, so there is no %s to lose",
-				f.Side.Name(), f.Nth, f.Side.Name(), tl.Matching(f), ordinal(f.Nth))
+				f.Side.Name(), f.Nth, f.Side.Name(), tl.Matching(f), model.Ordinal(f.Nth))
 		}
 	}
 	return nil
-}
-
-// ordinal writes 1st, 2nd, 3rd, 4th...
-func ordinal(n int) string {
-	suf := "th"
-	switch {
-	case n%100 >= 11 && n%100 <= 13:
-	case n%10 == 1:
-		suf = "st"
-	case n%10 == 2:
-		suf = "nd"
-	case n%10 == 3:
-		suf = "rd"
-	}
-	return strconv.Itoa(n) + suf
 }
 
 // runFlags are the flags every scenario-running command shares.
