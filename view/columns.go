@@ -19,9 +19,10 @@ type columns struct {
 // span is the number of columns between the lifelines.
 func (c columns) span() int { return c.xr - c.xl - 1 }
 
-// noteSize is how wide a note is written on one row, and its widest piece when it is
-// split over rows (state, then call).
-type noteSize struct{ full, piece int }
+// noteSize is how wide a note is written on one row (full); split over rows, a row
+// for its state and one for its call (parts rows, the widest piece wide); and with a
+// call cut after its parentheses as well (rows rows, the widest finer wide).
+type noteSize struct{ full, piece, finer, parts, rows int }
 
 // maxSpan is the widest space between the lifelines: beyond it wider arrows only
 // flatten the slopes, so the notes get the room and the lifelines stay centred.
@@ -33,14 +34,17 @@ const (
 	costCut   = 10 // a note cut short with …
 )
 
-// gutterCost is what writing these notes in a gutter g wide costs.
+// gutterCost is what writing these notes in a gutter g wide costs: a row more for each
+// note written over rows, and much more for one that has to be cut.
 func gutterCost(notes []noteSize, g int) int {
 	c := 0
 	for _, n := range notes {
 		switch {
 		case n.full <= g:
 		case n.piece <= g:
-			c += costSplit
+			c += costSplit * (n.parts - 1)
+		case n.finer <= g:
+			c += costSplit * (n.rows - 1)
 		default:
 			c += costCut
 		}
@@ -49,8 +53,8 @@ func gutterCost(notes []noteSize, g int) int {
 }
 
 // chooseColumns lays out the columns for a width: the arrows first get room for the
-// widest label (labelW), a little slope and extra more columns; then the notes the least splitting and
-// cutting; then the times, shown from 80 columns up unless they would cut a note, and
+// widest label (labelW), a little slope and extra more columns; then the notes the
+// least splitting and cutting; then the times, always shown from 80 columns up, and
 // below 80 only when they cost nothing; what is left widens the arrows (up to maxSpan)
 // and then the gutters.
 func chooseColumns(width, timeW int, notes [2][]noteSize, labelW, extra int) columns {
@@ -78,8 +82,7 @@ func chooseColumns(width, timeW int, notes [2][]noteSize, labelW, extra int) col
 	var f fit
 	with, without := try(timeW, labelW), try(0, labelW)
 	switch {
-	case timeW > 0 && with.ok && (!without.ok || with.cost <= without.cost ||
-		width >= 80 && with.cost-without.cost < costCut):
+	case timeW > 0 && with.ok && (!without.ok || with.cost <= without.cost || width >= 80):
 		f = with
 	case without.ok:
 		f = without
@@ -133,7 +136,7 @@ func bestGutter(notes []noteSize, room int) int {
 func gutterSizes(notes []noteSize, room int) []int {
 	out := []int{room}
 	for _, n := range notes {
-		for _, g := range [2]int{n.full, n.piece} {
+		for _, g := range [3]int{n.full, n.piece, n.finer} {
 			if g <= room && g > 0 {
 				out = append(out, g)
 			}

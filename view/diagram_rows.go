@@ -16,7 +16,10 @@ type noteDraft struct {
 	k     int // its instant
 	parts []notePart
 	first int  // the event of its first part
-	split bool // written over several rows
+	// lines are its rows when it does not fit its gutter on one: each part on a row
+	// of its own, and a call that still does not fit cut after its parentheses
+	// ("connect()", then "=EADDRNOTAVAIL"). Empty: one row.
+	lines []notePart
 	row   int  // its first row within the instant's block
 }
 
@@ -34,11 +37,55 @@ func (n *noteDraft) text() string {
 }
 
 func (n *noteDraft) size() noteSize {
-	s := noteSize{full: textWidth(n.text())}
+	s := noteSize{full: textWidth(n.text()), parts: len(n.parts)}
 	for _, p := range n.parts {
 		s.piece = max(s.piece, textWidth(p.text))
+		for _, piece := range splitCall(p, 0) {
+			s.finer = max(s.finer, textWidth(piece.text))
+			s.rows++
+		}
 	}
 	return s
+}
+
+// fit decides n's rows for a gutter gut columns wide (see lines).
+func (n *noteDraft) fit(gut int) {
+	n.lines = nil
+	if textWidth(n.text()) <= gut {
+		return
+	}
+	for _, p := range n.parts {
+		n.lines = append(n.lines, splitCall(p, gut)...)
+	}
+	if len(n.lines) == 1 {
+		n.lines = nil // one row anyway, cut to the gutter
+	}
+}
+
+// rows is how many rows n takes.
+func (n *noteDraft) rows() int { return max(1, len(n.lines)) }
+
+// lineOf is the last row (from the note's first) on which event i is written.
+func (n *noteDraft) lineOf(i int) int {
+	last := 0
+	for j, l := range n.lines {
+		if l.ev == i {
+			last = j
+		}
+	}
+	return last
+}
+
+// splitCall cuts a call wider than gut after its parentheses, before its result
+// ("connect()", "=EADDRNOTAVAIL"); anything else stays whole. gut 0 always cuts.
+func splitCall(p notePart, gut int) []notePart {
+	if p.state || gut > 0 && textWidth(p.text) <= gut {
+		return []notePart{p}
+	}
+	if i := strings.Index(p.text, ")="); i >= 0 {
+		return []notePart{{ev: p.ev, text: p.text[:i+1]}, {ev: p.ev, text: p.text[i+1:]}}
+	}
+	return []notePart{p}
 }
 
 // draftNotes collects the notes: each state change is a note, and an app call is
@@ -117,7 +164,7 @@ func (d *diagram) layRows(evTime []int, drafts []noteDraft) {
 	gut := [2]int{d.cols.gutL, d.cols.gutR}
 	for i := range drafts {
 		dr := &drafts[i]
-		dr.split = textWidth(dr.text()) > gut[dr.side] && len(dr.parts) > 1
+		dr.fit(gut[dr.side])
 	}
 	evOff, blockRows := d.blockRows(drafts)
 	d.placeBlocks(blockRows)
@@ -217,20 +264,9 @@ func (b *blockLayout) note(dr *noteDraft, i int, call bool) int {
 		if call && b.lastSend[s] >= 0 && dr.row <= b.lastSend[s] {
 			dr.row = b.lastSend[s] + 1
 		}
-		rows := 1
-		if dr.split {
-			rows = len(dr.parts)
-		}
-		b.nextNote[s] = dr.row + rows
+		b.nextNote[s] = dr.row + dr.rows()
 	}
-	off := dr.row
-	if dr.split {
-		for j, p := range dr.parts {
-			if p.ev == i {
-				off += j
-			}
-		}
-	}
+	off := dr.row + dr.lineOf(i)
 	b.cur[s] = max(b.cur[s], off)
 	return off
 }
@@ -276,8 +312,8 @@ func (d *diagram) placeEvents(evTime, evOff []int, drafts []noteDraft) {
 	}
 	for _, dr := range drafts {
 		r := d.tRow[dr.k] + dr.row
-		if dr.split {
-			for j, p := range dr.parts {
+		if len(dr.lines) > 0 {
+			for j, p := range dr.lines {
 				d.notes = append(d.notes, note{row: r + j, side: dr.side, parts: []notePart{p}})
 			}
 		} else {

@@ -295,3 +295,31 @@ func gridText(g *grid) string {
 	}
 	return b.String()
 }
+
+// TestTimesShowFrom80Columns: from 80 columns up, the time axis is there for every
+// catalog scenario, and a state is never cut (a note too wide goes over two rows).
+func TestTimesShowFrom80Columns(t *testing.T) {
+	for _, sc := range scenarios.Catalog() {
+		for _, prof := range model.ProfileNames {
+			p, _ := sc.ProfileFor(prof)
+			tl := model.Run(sc, p)
+			for _, w := range []int{80, 100, 120} {
+				d := newDiagram(tl, w, false, false)
+				if d.cols.timeW == 0 {
+					t.Errorf("%s/%s at %d columns: no time axis", sc.ID, prof, w)
+				}
+				for _, n := range d.notes {
+					for _, part := range n.parts {
+						gut := d.cols.gutL
+						if n.side == model.B {
+							gut = d.cols.gutR
+						}
+						if part.state && textWidth(part.text) > gut {
+							t.Errorf("%s/%s at %d columns: state %s cut to %d columns", sc.ID, prof, w, part.text, gut)
+						}
+					}
+				}
+			}
+		}
+	}
+}
