@@ -59,7 +59,7 @@ func diagramProblems(g *grid, d *diagram, v viewport, cursor int, now time.Durat
 				want[y] = map[string]int{}
 			}
 			want[y][a.label]++
-			if !a.whole() && d.width >= 80 {
+			if !a.whole() {
 				bad(y, "segment %d's label is cut to %q", a.seg, a.label)
 			}
 		}
