@@ -24,6 +24,8 @@ import (
 type stats struct {
 	built    atomic.Int32 // models built by the factory
 	sizeMsgs atomic.Int32 // WindowSizeMsgs seen by inner models
+	keys     atomic.Int64 // key presses seen by inner models
+	views    atomic.Int64 // View calls of inner models
 	mu       sync.Mutex
 	sizes    []tea.WindowSizeMsg
 	profiles []colorprofile.Profile
@@ -91,6 +93,7 @@ func (m *testModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.st.profiles = append(m.st.profiles, msg.Profile)
 		m.st.mu.Unlock()
 	case tea.KeyPressMsg:
+		m.st.keys.Add(1)
 		switch msg.String() {
 		case "q", "ctrl+c":
 			return m, tea.Quit
@@ -114,6 +117,7 @@ func (m *testModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 }
 
 func (m *testModel) View() tea.View {
+	m.st.views.Add(1)
 	if m.viewBoom {
 		panic("test model: boom in View")
 	}

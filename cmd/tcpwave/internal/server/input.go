@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 	uv "github.com/charmbracelet/ultraviolet"
@@ -19,8 +20,17 @@ import (
 // channel this pump owns and always drains; p.Send gives up by itself once the program
 // has ended. The pump returns when the reader does: ctx is done and the session's
 // input has closed.
-func pumpInput(ctx context.Context, in io.Reader, term string, p *tea.Program) {
-	rd := uv.NewTerminalReader(in, term)
+//
+// The input reaches the reader through an inputGuard, which bounds what the reader can
+// be made to hold and how fast input comes; when it drops input, the program is told
+// (an inputNoticeMsg), once for each limit.
+func pumpInput(ctx context.Context, in io.Reader, term string, p *tea.Program, lim guardLimits) {
+	guard := newInputGuard(in, lim, time.Now, func(l guardLimit) {
+		if l != limitLength { // over-long escape strings are terminal replies: not news
+			go p.Send(inputNoticeMsg{l})
+		}
+	})
+	rd := uv.NewTerminalReader(guard, term)
 	events := make(chan uv.Event)
 	var err error
 	go func() {
@@ -35,4 +45,15 @@ func pumpInput(ctx context.Context, in io.Reader, term string, p *tea.Program) {
 		// program any more, so it ends now rather than at the idle timeout.
 		p.Send(endMsg{ReasonDisconnected})
 	}
+}
+
+// inputNoticeMsg tells the session that its input guard dropped input for a limit.
+type inputNoticeMsg struct{ limit guardLimit }
+
+// text is what the user is told.
+func (m inputNoticeMsg) text() string {
+	if m.limit == limitPaste {
+		return "tcpwave: pasted text is cut to its first KiB; the rest was dropped"
+	}
+	return "tcpwave: input is coming faster than anyone types; some of it was dropped"
 }

@@ -70,6 +70,18 @@ type Config struct {
 
 	// Logger receives structured logs. Default: to stderr at info level.
 	Logger *log.Logger
+
+	// InputRate and InputBurst bound a session's input, in bytes a second and at once;
+	// MaxPaste bounds a bracketed paste's content. Input beyond is dropped, and the
+	// user told.
+	InputRate, InputBurst, MaxPaste int
+}
+
+// inputLimits are the input guard's limits for these settings.
+func (c *Config) inputLimits() guardLimits {
+	lim := defaultGuardLimits
+	lim.Rate, lim.Burst, lim.MaxPaste = float64(c.InputRate), float64(c.InputBurst), c.MaxPaste
+	return lim
 }
 
 // Defaults. MaxPerIP is high on purpose: a classroom behind one NAT address is one IP.
@@ -83,6 +95,9 @@ const (
 	DefaultMaxHeight        = 80
 	DefaultFPS              = 60
 	DefaultShutdownGrace    = 4 * time.Second
+	DefaultInputRate        = 8 << 10  // bytes a second: a hundred times a fast typist
+	DefaultInputBurst       = 32 << 10 // bytes at once
+	DefaultMaxPaste         = 1 << 10  // bytes of one bracketed paste
 )
 
 // Exit statuses of a session as the client sees them.
@@ -111,6 +126,9 @@ func (c *Config) setDefaults() {
 	def(&c.MaxWidth, DefaultMaxWidth)
 	def(&c.MaxHeight, DefaultMaxHeight)
 	def(&c.FPS, DefaultFPS)
+	def(&c.InputRate, DefaultInputRate)
+	def(&c.InputBurst, DefaultInputBurst)
+	def(&c.MaxPaste, DefaultMaxPaste)
 	defd(&c.IdleTimeout, DefaultIdleTimeout)
 	defd(&c.MaxSessionTime, DefaultMaxSessionTime)
 	defd(&c.HandshakeTimeout, DefaultHandshakeTimeout)

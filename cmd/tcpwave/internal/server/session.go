@@ -35,6 +35,9 @@ const (
 	ReasonBadArg       Reason = "bad-arguments" // refused: the factory said no
 )
 
+// maxCommand bounds the command a client may give (ssh host COMMAND).
+const maxCommand = 1 << 10
+
 // clientEnv is the part of a client's environment a program sees: what selects colours
 // and locale, nothing else. Nothing comes from the server's own environment.
 var clientEnv = map[string]bool{
@@ -100,6 +103,14 @@ func (s *Server) handle(sess ssh.Session) {
 	}()
 	logger := s.log.With("session", id, "addr", sess.RemoteAddr().String(), "user", esc(sess.User()))
 
+	// A command longer than any there is, refused before anything reads it (the
+	// shell-word split of a long one took seconds of CPU).
+	if raw := sess.RawCommand(); len(raw) > maxCommand {
+		fmt.Fprintf(sess.Stderr(), "tcpwave: the command is %d bytes long; at most %d (a scenario id)\n", len(raw), maxCommand)
+		_ = sess.Exit(exitError)
+		logger.Info("session refused", "reason", ReasonBadArg, "cmd", esc(raw), "len", len(raw))
+		return
+	}
 	if run, ok := s.cfg.Commands[strings.TrimSpace(sess.RawCommand())]; ok {
 		// A non-interactive command: its output, then exit 0.
 		var w io.Writer = sess
@@ -184,7 +195,7 @@ func (s *Server) handle(sess ssh.Session) {
 	}
 	go s.watchdog(ctx, p, wm, done, dropConn)
 	go s.resizer(ctx, p, winch, pty.Window.Width, pty.Window.Height)
-	go pumpInput(ctx, sess, term, p)
+	go pumpInput(ctx, sess, term, p, s.cfg.inputLimits())
 
 	final, runErr := p.Run()
 	close(done)
@@ -402,12 +413,37 @@ type wrapper struct {
 	clamped      bool
 	reason       Reason
 	panicked     bool
+
+	// notice is a line shown at the bottom until noticeEnd (input was dropped).
+	notice    string
+	noticeEnd time.Time
+
+	// Input is coalesced: after keys, mouse or paste, View computes the inner view
+	// at most once a frame (frame), however many arrive; in between it returns the
+	// last one, and a nudge (a renderNudge after the frame) makes sure the latest
+	// state is drawn. Any other message (a size, a tick) is drawn at once.
+	frame    time.Duration
+	viewed   time.Time
+	last     tea.View
+	haveLast bool
+	fresh    bool // a message other than input came since the last view
+	nudging  bool
 }
+
+// renderNudge wakes the wrapper to draw what coalescing held back.
+type renderNudge struct{}
+
+// noticeOver ends the notice line.
+type noticeOver struct{}
+
+// noticeFor is how long a notice stays.
+const noticeFor = 5 * time.Second
 
 var _ tea.Model = (*wrapper)(nil)
 
 func newWrapper(inner tea.Model, termW, termH, w, h int, clamped bool, srv *Server, logger *log.Logger) *wrapper {
-	m := &wrapper{inner: inner, srv: srv, logger: logger, failed: make(chan struct{}), termW: termW, termH: termH, w: w, h: h, clamped: clamped}
+	m := &wrapper{inner: inner, srv: srv, logger: logger, failed: make(chan struct{}), termW: termW, termH: termH, w: w, h: h, clamped: clamped,
+		frame: time.Second / time.Duration(max(srv.cfg.FPS, 1))}
 	m.lastInput.Store(time.Now().UnixNano())
 	return m
 }
@@ -428,6 +464,16 @@ func (m *wrapper) Init() (cmd tea.Cmd) {
 func (m *wrapper) Update(msg tea.Msg) (_ tea.Model, cmd tea.Cmd) {
 	// The model returned is always m (never a nil left by a panic).
 	_, cmd = m.update(msg)
+	switch msg.(type) {
+	case tea.KeyPressMsg, tea.KeyReleaseMsg, tea.MouseMsg, tea.PasteMsg, renderNudge:
+	default:
+		m.fresh = true
+	}
+	if since := time.Since(m.viewed); m.haveLast && !m.fresh && since < m.frame && !m.nudging {
+		// View will hold this frame back: come back when it may draw.
+		m.nudging = true
+		cmd = tea.Batch(cmd, tea.Tick(m.frame-since, func(time.Time) tea.Msg { return renderNudge{} }))
+	}
 	return m, cmd
 }
 
@@ -443,6 +489,18 @@ func (m *wrapper) update(msg tea.Msg) (_ tea.Model, cmd tea.Cmd) {
 	}
 	defer m.recover(&cmd)
 	switch msg := msg.(type) {
+	case renderNudge:
+		m.nudging = false
+		return m, nil
+	case inputNoticeMsg:
+		m.notice, m.noticeEnd = msg.text(), time.Now().Add(noticeFor)
+		m.logger.Info("input dropped", "limit", msg.text())
+		return m, tea.Tick(noticeFor, func(time.Time) tea.Msg { return noticeOver{} })
+	case noticeOver:
+		if time.Now().After(m.noticeEnd) {
+			m.notice = ""
+		}
+		return m, nil
 	case panicMsg:
 		m.fail(msg.value, msg.stack)
 		return m, tea.Quit
@@ -467,8 +525,20 @@ func (m *wrapper) update(msg tea.Msg) (_ tea.Model, cmd tea.Cmd) {
 	return m, m.guard(c)
 }
 
-// View implements tea.Model.
-func (m *wrapper) View() (v tea.View) {
+// View implements tea.Model: the inner view, at most once a frame after input (see
+// frame).
+func (m *wrapper) View() tea.View {
+	now := time.Now()
+	if m.haveLast && !m.fresh && now.Sub(m.viewed) < m.frame && !m.panicked {
+		return m.last
+	}
+	m.last, m.haveLast, m.viewed, m.fresh = m.view(), true, now, false
+	return m.last
+}
+
+// view is the inner view with the wrapper's lines: the clamp notice, and a notice of
+// dropped input over the last line.
+func (m *wrapper) view() (v tea.View) {
 	if m.panicked {
 		v.SetContent("tcpwave: internal error")
 		return v
@@ -487,6 +557,19 @@ func (m *wrapper) View() (v tea.View) {
 			notice = string(r[:m.w])
 		}
 		v.Content = strings.TrimRight(v.Content, "\n") + "\n" + notice
+	}
+	if m.notice != "" {
+		notice := m.notice
+		if r := []rune(notice); len(r) > m.w {
+			notice = string(r[:max(m.w, 0)])
+		}
+		content := strings.TrimRight(v.Content, "\n")
+		if i := strings.LastIndexByte(content, '\n'); i >= 0 {
+			content = content[:i+1]
+		} else {
+			content = ""
+		}
+		v.Content = content + notice
 	}
 	return v
 }
