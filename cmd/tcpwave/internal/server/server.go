@@ -56,14 +56,22 @@ type Config struct {
 	// Empty means open: anyone may connect (the UI is all there is to reach).
 	AuthorizedKeys []gossh.PublicKey
 
-	MaxSessions      int           // concurrent sessions, all clients together
-	MaxPerIP         int           // concurrent sessions per client address (IPv6: per /64)
-	IdleTimeout      time.Duration // no key, mouse or paste input for this long ends a session
-	MaxSessionTime   time.Duration // hard cap on a session's length
-	HandshakeTimeout time.Duration // TCP accept to authenticated connection; also session channel open to shell request
-	MaxWidth         int           // widest terminal served; wider ones are clamped
-	MaxHeight        int           // tallest terminal served; taller ones are clamped
-	FPS              int           // renderer frame rate, also the resize coalescing rate
+	MaxSessions int // concurrent sessions, all clients together
+	MaxPerIP    int // concurrent sessions per client address (IPv6: per /64)
+	// MaxSessionsPerConn bounds the sessions one connection holds at once;
+	// MaxWaitingConns the connections that have not opened a session yet, in all
+	// (one address gets at most half, and at most max(MaxPerIP, 16)).
+	MaxSessionsPerConn, MaxWaitingConns int
+	// FirstByteTimeout closes a connection that sends nothing for that long;
+	// SessionOpenTimeout one that has opened no session that long after it connected
+	// (default: HandshakeTimeout and 5 s more).
+	FirstByteTimeout, SessionOpenTimeout time.Duration
+	IdleTimeout                          time.Duration // no key, mouse or paste input for this long ends a session
+	MaxSessionTime                       time.Duration // hard cap on a session's length
+	HandshakeTimeout                     time.Duration // TCP accept to authenticated connection; also session channel open to shell request
+	MaxWidth                             int           // widest terminal served; wider ones are clamped
+	MaxHeight                            int           // tallest terminal served; taller ones are clamped
+	FPS                                  int           // renderer frame rate, also the resize coalescing rate
 	// ShutdownGrace is how long Shutdown waits for sessions to say goodbye before it
 	// closes every connection.
 	ShutdownGrace time.Duration
@@ -86,18 +94,22 @@ func (c *Config) inputLimits() guardLimits {
 
 // Defaults. MaxPerIP is high on purpose: a classroom behind one NAT address is one IP.
 const (
-	DefaultMaxSessions      = 200
-	DefaultMaxPerIP         = 100
-	DefaultIdleTimeout      = 10 * time.Minute
-	DefaultMaxSessionTime   = 2 * time.Hour
-	DefaultHandshakeTimeout = 10 * time.Second
-	DefaultMaxWidth         = 250
-	DefaultMaxHeight        = 80
-	DefaultFPS              = 60
-	DefaultShutdownGrace    = 4 * time.Second
-	DefaultInputRate        = 8 << 10  // bytes a second: a hundred times a fast typist
-	DefaultInputBurst       = 32 << 10 // bytes at once
-	DefaultMaxPaste         = 1 << 10  // bytes of one bracketed paste
+	DefaultMaxSessions        = 200
+	DefaultMaxPerIP           = 100
+	DefaultIdleTimeout        = 10 * time.Minute
+	DefaultMaxSessionTime     = 2 * time.Hour
+	DefaultHandshakeTimeout   = 10 * time.Second
+	DefaultMaxWidth           = 250
+	DefaultMaxHeight          = 80
+	DefaultFPS                = 60
+	DefaultShutdownGrace      = 4 * time.Second
+	DefaultMaxSessionsPerConn = 4
+	DefaultMaxWaitingConns    = 256
+	DefaultFirstByteTimeout   = 5 * time.Second
+	DefaultSessionOpenTimeout = 5 * time.Second // after the handshake timeout
+	DefaultInputRate          = 8 << 10         // bytes a second: a hundred times a fast typist
+	DefaultInputBurst         = 32 << 10        // bytes at once
+	DefaultMaxPaste           = 1 << 10         // bytes of one bracketed paste
 )
 
 // Exit statuses of a session as the client sees them.
@@ -126,6 +138,9 @@ func (c *Config) setDefaults() {
 	def(&c.MaxWidth, DefaultMaxWidth)
 	def(&c.MaxHeight, DefaultMaxHeight)
 	def(&c.FPS, DefaultFPS)
+	def(&c.MaxSessionsPerConn, DefaultMaxSessionsPerConn)
+	def(&c.MaxWaitingConns, DefaultMaxWaitingConns)
+	defd(&c.FirstByteTimeout, DefaultFirstByteTimeout)
 	def(&c.InputRate, DefaultInputRate)
 	def(&c.InputBurst, DefaultInputBurst)
 	def(&c.MaxPaste, DefaultMaxPaste)
@@ -133,6 +148,7 @@ func (c *Config) setDefaults() {
 	defd(&c.MaxSessionTime, DefaultMaxSessionTime)
 	defd(&c.HandshakeTimeout, DefaultHandshakeTimeout)
 	defd(&c.ShutdownGrace, DefaultShutdownGrace)
+	defd(&c.SessionOpenTimeout, c.HandshakeTimeout+DefaultSessionOpenTimeout)
 	if c.FPS > 120 {
 		c.FPS = 120
 	}
@@ -149,13 +165,15 @@ type Server struct {
 	closing chan struct{} // closed when Shutdown starts
 	once    sync.Once
 
-	mu        sync.Mutex
-	total     int            // sessions holding a slot
-	perIP     map[string]int // slots per client address
-	conns     map[string]int // TCP connections per client address
-	listeners []net.Listener
-	active    int          // session handlers running
-	sessions  atomic.Int64 // sessions started, for ids
+	mu           sync.Mutex
+	total        int            // sessions holding a slot
+	perIP        map[string]int // slots per client address
+	conns        map[string]int // TCP connections per client address
+	waiting      map[string]int // connections without a session yet, per client address
+	waitingTotal int
+	listeners    []net.Listener
+	active       int          // session handlers running
+	sessions     atomic.Int64 // sessions started, for ids
 
 	// output wraps each session's output writer (nil: none); tests watch writes block.
 	output func(io.Writer) io.Writer
@@ -176,6 +194,7 @@ func New(cfg Config) (*Server, error) {
 		closing: make(chan struct{}),
 		perIP:   map[string]int{},
 		conns:   map[string]int{},
+		waiting: map[string]int{},
 	}
 	opts := []ssh.Option{
 		// The host key first: wish.NewServer writes a key into the working directory
@@ -200,28 +219,8 @@ func New(cfg Config) (*Server, error) {
 			srv.ConnectionFailedCallback = func(conn net.Conn, err error) {
 				s.log.Debug("connection failed", "addr", conn.RemoteAddr().String(), "err", err)
 			}
-			// Connections per address are capped too, well above the session cap (a
-			// class behind NAT needs one each), so that one address cannot hold
-			// thousands of connections that never open a session.
-			srv.ConnCallback = func(_ ssh.Context, conn net.Conn) net.Conn {
-				ip := ipKey(conn.RemoteAddr())
-				s.mu.Lock()
-				defer s.mu.Unlock()
-				if s.conns[ip] >= s.maxConnsPerIP() {
-					s.log.Debug("connection refused: too many from this address", "addr", conn.RemoteAddr().String())
-					return nil
-				}
-				s.conns[ip]++
-				return conn
-			}
-			srv.ConnectionCloseCallback = func(conn net.Conn) {
-				ip := ipKey(conn.RemoteAddr())
-				s.mu.Lock()
-				defer s.mu.Unlock()
-				if s.conns[ip]--; s.conns[ip] <= 0 {
-					delete(s.conns, ip)
-				}
-			}
+			// Connections are tracked and capped (conns.go).
+			srv.ConnCallback = s.accept
 			return nil
 		},
 	}
@@ -318,10 +317,6 @@ func (s *Server) Active() int {
 	return s.active
 }
 
-// maxConnsPerIP is the cap on TCP connections from one address: twice the session
-// cap, and at least 16.
-func (s *Server) maxConnsPerIP() int { return max(2*s.cfg.MaxPerIP, 16) }
-
 // ipKey is the address a per-IP cap applies to: the IP, or for IPv6 its /64 (one
 // client usually holds a whole /64).
 func ipKey(a net.Addr) string {
@@ -372,12 +367,19 @@ func (s *Server) release(ip string) {
 // shortage: tcpwave is full ...") and holds the slot until the channel is gone.
 func (s *Server) sessionChannel(srv *ssh.Server, conn *gossh.ServerConn, nc gossh.NewChannel, ctx ssh.Context) {
 	ip := ipKey(conn.RemoteAddr())
-	if why := s.acquire(ip); why != "" {
+	info, why := s.openSession(ctx)
+	if why == "" {
+		if why = s.acquire(ip); why != "" {
+			s.closeSession(info)
+		}
+	}
+	if why != "" {
 		s.log.Info("session refused", "addr", conn.RemoteAddr().String(), "user", esc(conn.User()), "reason", why)
 		_ = nc.Reject(gossh.ResourceShortage, why)
 		return
 	}
 	defer s.release(ip)
+	defer s.closeSession(info)
 	lc := &limitedChannel{NewChannel: nc, setup: s.cfg.HandshakeTimeout,
 		exited: make(chan struct{}), gone: make(chan struct{}), ptyRead: make(chan struct{})}
 	ssh.DefaultSessionHandler(srv, conn, lc, ctx)

@@ -1,0 +1,164 @@
+package server
+
+import (
+	"fmt"
+	"net"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"charm.land/ssh"
+)
+
+// Connections. Every TCP connection is tracked from the moment it is accepted: its
+// address's count of connections, and until it opens its first session, the count of
+// connections waiting (in the handshake, or authenticated and idle). Waiting
+// connections are capped per address and in all, so that no address (and no crowd of
+// them) can hold the server's connections without using them, and they are cut off
+// early: a connection that sends nothing for FirstByteTimeout, or opens no session
+// within SessionOpenTimeout, is closed. A connection may hold at most
+// MaxSessionsPerConn sessions at once, so that one connection cannot take an address's
+// whole share.
+
+// connInfo is what the server keeps of one connection.
+type connInfo struct {
+	ip       string
+	sessions int         // sessions open on it (under Server.mu)
+	used     bool        // it has opened a session: it no longer waits (under Server.mu)
+	spoke    atomic.Bool // the client has sent something
+}
+
+// connInfoKey finds a connection's connInfo in its ssh.Context.
+type connInfoKey struct{}
+
+// trackedConn is an accepted connection: it notes the client's first bytes, and its
+// Close (which charm.land/ssh always calls) gives back what it held.
+type trackedConn struct {
+	net.Conn
+	s      *Server
+	info   *connInfo
+	once   sync.Once
+	timers [2]*time.Timer
+}
+
+func (c *trackedConn) Read(p []byte) (int, error) {
+	n, err := c.Conn.Read(p)
+	if n > 0 {
+		c.info.spoke.Store(true)
+	}
+	return n, err
+}
+
+func (c *trackedConn) Close() error {
+	c.once.Do(func() {
+		for _, t := range c.timers {
+			t.Stop()
+		}
+		c.s.connClosed(c.info)
+	})
+	return c.Conn.Close()
+}
+
+// accept decides on a new connection (ssh.Server.ConnCallback): nil refuses it.
+func (s *Server) accept(ctx ssh.Context, conn net.Conn) net.Conn {
+	ip := ipKey(conn.RemoteAddr())
+	s.mu.Lock()
+	why := ""
+	switch {
+	case s.conns[ip] >= s.maxConnsPerIP():
+		why = "too many connections from this address"
+	case s.waiting[ip] >= s.maxWaitingPerIP():
+		why = "too many connections from this address without a session"
+	case s.waitingTotal >= s.cfg.MaxWaitingConns:
+		why = "too many connections without a session"
+	}
+	if why != "" {
+		s.mu.Unlock()
+		s.log.Debug("connection refused: "+why, "addr", conn.RemoteAddr().String())
+		return nil
+	}
+	s.conns[ip]++
+	s.waiting[ip]++
+	s.waitingTotal++
+	s.mu.Unlock()
+	info := &connInfo{ip: ip}
+	ctx.SetValue(connInfoKey{}, info)
+	tc := &trackedConn{Conn: conn, s: s, info: info}
+	tc.timers[0] = time.AfterFunc(s.cfg.FirstByteTimeout, func() {
+		if !info.spoke.Load() {
+			s.log.Debug("connection closed: silent", "addr", conn.RemoteAddr().String())
+			_ = tc.Close()
+		}
+	})
+	tc.timers[1] = time.AfterFunc(s.cfg.SessionOpenTimeout, func() {
+		s.mu.Lock()
+		used := info.used
+		s.mu.Unlock()
+		if !used {
+			s.log.Debug("connection closed: no session opened", "addr", conn.RemoteAddr().String())
+			_ = tc.Close()
+		}
+	})
+	return tc
+}
+
+// connClosed gives back what a connection held.
+func (s *Server) connClosed(info *connInfo) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.conns[info.ip]--; s.conns[info.ip] <= 0 {
+		delete(s.conns, info.ip)
+	}
+	if !info.used {
+		s.stopWaiting(info)
+	}
+}
+
+// stopWaiting takes a connection off the waiting counts. Call with s.mu held.
+func (s *Server) stopWaiting(info *connInfo) {
+	info.used = true
+	s.waitingTotal--
+	if s.waiting[info.ip]--; s.waiting[info.ip] <= 0 {
+		delete(s.waiting, info.ip)
+	}
+}
+
+// openSession takes a session on a connection, on top of acquire's slot; it returns a
+// reason to refuse instead.
+func (s *Server) openSession(ctx ssh.Context) (info *connInfo, refusal string) {
+	info, _ = ctx.Value(connInfoKey{}).(*connInfo)
+	if info == nil {
+		return nil, ""
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if info.sessions >= s.cfg.MaxSessionsPerConn {
+		return nil, fmt.Sprintf("tcpwave allows %d sessions on one connection; open another connection", s.cfg.MaxSessionsPerConn)
+	}
+	info.sessions++
+	if !info.used {
+		s.stopWaiting(info)
+	}
+	return info, ""
+}
+
+// closeSession gives back a session openSession took.
+func (s *Server) closeSession(info *connInfo) {
+	if info == nil {
+		return
+	}
+	s.mu.Lock()
+	info.sessions--
+	s.mu.Unlock()
+}
+
+// maxConnsPerIP is the cap on TCP connections from one address: twice the session
+// cap, and at least 16.
+func (s *Server) maxConnsPerIP() int { return max(2*s.cfg.MaxPerIP, 16) }
+
+// maxWaitingPerIP is the cap on one address's connections without a session: a class
+// behind one NAT address may all connect at once, but one address never takes more
+// than half of all the waiting places.
+func (s *Server) maxWaitingPerIP() int {
+	return max(1, min(max(s.cfg.MaxPerIP, 16), s.cfg.MaxWaitingConns/2))
+}
