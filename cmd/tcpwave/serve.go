@@ -135,7 +135,7 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 		host = "HOST"
 	}
 	fmt.Fprintf(stdout, "tcpwave serving on %s\n", l.Addr())
-	fmt.Fprintf(stdout, "host key %s (ed25519, %s, %s)\n", srv.Fingerprint(), keyPath, how)
+	fmt.Fprintf(stdout, "host key %s (%s, %s, %s)\n", srv.Fingerprint(), strings.TrimPrefix(signer.PublicKey().Type(), "ssh-"), keyPath, how)
 	fmt.Fprintf(stdout, "connect: ssh -p %s %s    a scenario: ssh -t -p %s %s SCENARIO\n", port, host, port, host)
 	if len(cfg.AuthorizedKeys) == 0 {
 		fmt.Fprintln(stdout, "open to anyone who can reach it (--authorized-keys FILE restricts it)")

@@ -7,6 +7,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -36,19 +37,32 @@ func DefaultHostKeyPath() (string, error) {
 // directory, mode 0700) with mode 0600 if it does not exist. created reports which.
 // A key file that group or others can read or write is refused, as OpenSSH does: the
 // server's identity would be forgeable.
+//
+// A symbolic link is refused rather than followed (a dangling one would have the key
+// created through it, or fail to be, again and again).
 func LoadOrCreateHostKey(path string) (signer gossh.Signer, created bool, err error) {
-	st, err := os.Stat(path)
+	return loadOrCreateHostKey(path, 2)
+}
+
+// maxHostKey bounds a host key file's size: a key is a few hundred bytes.
+const maxHostKey = 64 << 10
+
+func loadOrCreateHostKey(path string, tries int) (signer gossh.Signer, created bool, err error) {
+	st, err := os.Lstat(path)
 	switch {
 	case err == nil:
+		if st.Mode()&fs.ModeSymlink != 0 {
+			return nil, false, fmt.Errorf("host key %s is a symbolic link; give the key file's own path", path)
+		}
 		if !st.Mode().IsRegular() {
 			return nil, false, fmt.Errorf("host key %s is not a regular file", path)
 		}
 		if perm := st.Mode().Perm(); perm&0o077 != 0 {
 			return nil, false, fmt.Errorf("host key %s is accessible by others (mode %04o); run: chmod 600 %s", path, perm, path)
 		}
-		data, err := os.ReadFile(path)
+		data, err := readSmallFile(path, maxHostKey)
 		if err != nil {
-			return nil, false, fmt.Errorf("read host key: %w", err)
+			return nil, false, fmt.Errorf("host key: %w", err)
 		}
 		signer, err := gossh.ParsePrivateKey(data)
 		if err != nil {
@@ -96,8 +110,8 @@ func LoadOrCreateHostKey(path string) (signer gossh.Signer, created bool, err er
 		return nil, false, fmt.Errorf("write host key: %w", err)
 	}
 	if err := os.Link(tmp.Name(), path); err != nil {
-		if errors.Is(err, fs.ErrExist) {
-			return LoadOrCreateHostKey(path)
+		if errors.Is(err, fs.ErrExist) && tries > 1 {
+			return loadOrCreateHostKey(path, tries-1) // another server made it first
 		}
 		return nil, false, fmt.Errorf("create host key: %w", err)
 	}
@@ -115,7 +129,7 @@ func Fingerprint(k gossh.PublicKey) string { return gossh.FingerprintSHA256(k) }
 // malformed line or a file with no keys is an error: a typo must not silently open
 // (or silently lock) the server.
 func LoadAuthorizedKeys(path string) ([]gossh.PublicKey, error) {
-	data, err := os.ReadFile(path)
+	data, err := readSmallFile(path, maxAuthorizedKeys)
 	if err != nil {
 		return nil, fmt.Errorf("authorized keys: %w", err)
 	}
@@ -135,4 +149,36 @@ func LoadAuthorizedKeys(path string) ([]gossh.PublicKey, error) {
 		return nil, fmt.Errorf("authorized keys %s: no keys in the file", path)
 	}
 	return keys, nil
+}
+
+// maxAuthorizedKeys bounds an authorized_keys file: thousands of keys.
+const maxAuthorizedKeys = 4 << 20
+
+// readSmallFile reads a regular file of at most limit bytes. Anything else (a device
+// such as /dev/zero, a FIFO, a directory, a larger file) is an error said plainly,
+// found before the file is read: reading it would never end, or never start.
+func readSmallFile(path string, limit int64) ([]byte, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s is not a regular file", path)
+	}
+	if st.Size() > limit {
+		return nil, fmt.Errorf("%s is %d bytes, more than the %d it may be", path, st.Size(), limit)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(data)) > limit {
+		return nil, fmt.Errorf("%s is more than the %d bytes it may be", path, limit)
+	}
+	return data, nil
 }

@@ -430,6 +430,12 @@ func (c *limitedChannel) Accept() (gossh.Channel, <-chan *gossh.Request, error) 
 		envs := 0
 		for r := range reqs {
 			switch r.Type {
+			case "auth-agent-req@openssh.com", "x11-req":
+				// Nothing is forwarded: say so (charm.land/ssh would say yes).
+				if r.WantReply {
+					_ = r.Reply(false, nil)
+				}
+				continue
 			case "shell", "exec":
 				idle.Stop()
 				c.started.Store(true)
