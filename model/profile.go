@@ -318,8 +318,16 @@ func ParseDuration(s string) (time.Duration, error) {
 	if err != nil {
 		return 0, fmt.Errorf("bad duration %q (want e.g. 200ms, 1.5s, 2m)", s)
 	}
+	if d > MaxDuration || d < -MaxDuration {
+		return 0, fmt.Errorf("duration %q is longer than the %dh a scenario's times may be", s, MaxDuration/time.Hour)
+	}
 	return d, nil
 }
+
+// MaxDuration bounds every duration a scenario or a knob gives (1000 h): far more
+// than any story needs, and far enough from the clock's limit (292 years) that no sum
+// of them can overflow it.
+const MaxDuration = 1000 * time.Hour
 
 // FormatDuration writes a duration as ParseDuration reads it, in the largest unit that
 // keeps it exact: "60s", "200ms", "1.5s", "50µs".

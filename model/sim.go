@@ -64,12 +64,14 @@ type sim struct {
 	segs   []Segment
 	events []Event
 
-	recvEvent   int   // the recv event being processed, for explain
-	nextCause   Cause // the Cause of the next segment sent (then reset)
-	truncated   bool
-	stopped     bool
-	items       int
-	checkpoints []checkpoint
+	recvEvent    int   // the recv event being processed, for explain
+	nextCause    Cause // the Cause of the next segment sent (then reset)
+	truncated    bool
+	stopped      bool
+	outOfTime    bool
+	items        int
+	checkpointed int // items when the last checkpoint was taken
+	checkpoints  []checkpoint
 }
 
 type shownTimer struct {
@@ -80,7 +82,10 @@ type shownTimer struct {
 
 type checkpoint struct{ s *sim }
 
-// checkpointEvery is how many queue items pass between two checkpoints.
+// checkpointEvery is how many queue items pass between two checkpoints, at least: a
+// checkpoint copies the queue, so with a long queue they come once per queue's length
+// of items (every copied item is paid for by one processed), which bounds their memory
+// by the run's length whatever the queue holds.
 const checkpointEvery = 8
 
 func (s *sim) clone() *sim {
@@ -157,6 +162,10 @@ func (s *sim) run() *Timeline {
 			s.stopped = true
 			break
 		}
+		if s.queue[0].at > MaxTime {
+			s.outOfTime = true
+			break
+		}
 		it := s.pop()
 		s.now = it.at
 		switch it.kind {
@@ -175,7 +184,7 @@ func (s *sim) run() *Timeline {
 		}
 		s.reportTimers()
 		s.items++
-		if s.items%checkpointEvery == 0 {
+		if s.items-s.checkpointed >= max(checkpointEvery, len(s.queue)) {
 			s.checkpoint()
 		}
 	}
@@ -187,6 +196,7 @@ func (s *sim) run() *Timeline {
 		Segments:    s.segs,
 		Truncated:   s.truncated,
 		Stopped:     s.stopped,
+		OutOfTime:   s.outOfTime,
 		checkpoints: s.checkpoints,
 	}
 	tl.indexSegments()
@@ -194,29 +204,56 @@ func (s *sim) run() *Timeline {
 }
 
 func (s *sim) checkpoint() {
+	s.checkpointed = s.items
 	c := s.clone()
 	c.events = s.events[:len(s.events):len(s.events)]
 	c.segs = s.segs[:len(s.segs):len(s.segs)]
 	s.checkpoints = append(s.checkpoints, checkpoint{c})
 }
 
-// push adds an item to the queue, keeping it sorted by (at, order).
+// The event queue is a binary heap ordered by (at, order): items due at the same
+// instant keep the order they were pushed in (causal order).
+
+func (a item) before(b item) bool { return a.at < b.at || a.at == b.at && a.order < b.order }
+
+// push adds an item to the queue.
 func (s *sim) push(it item) {
 	s.order++
 	it.order = s.order
-	i := len(s.queue)
-	s.queue = append(s.queue, it)
-	for i > 0 && (s.queue[i-1].at > it.at || (s.queue[i-1].at == it.at && s.queue[i-1].order > it.order)) {
-		s.queue[i] = s.queue[i-1]
-		i--
+	q := append(s.queue, it)
+	for i := len(q) - 1; i > 0; {
+		parent := (i - 1) / 2
+		if !q[i].before(q[parent]) {
+			break
+		}
+		q[i], q[parent] = q[parent], q[i]
+		i = parent
 	}
-	s.queue[i] = it
+	s.queue = q
 }
 
+// pop takes the first item off the queue.
 func (s *sim) pop() item {
-	it := s.queue[0]
-	copy(s.queue, s.queue[1:])
-	s.queue = s.queue[:len(s.queue)-1]
+	q := s.queue
+	it := q[0]
+	last := len(q) - 1
+	q[0] = q[last]
+	q = q[:last]
+	for i := 0; ; {
+		l, r, m := 2*i+1, 2*i+2, i
+		if l < len(q) && q[l].before(q[m]) {
+			m = l
+		}
+		if r < len(q) && q[r].before(q[m]) {
+			m = r
+		}
+		if m == i {
+			break
+		}
+		q[i], q[m] = q[m], q[i]
+		i = m
+	}
+	s.queue = q
 	return it
 }
 

@@ -60,13 +60,23 @@ type Timeline struct {
 	Truncated bool
 	// Stopped is set when the run reached Scenario.Until with events still pending.
 	Stopped bool
+	// OutOfTime is set when the run reached MaxTime of virtual time, events pending.
+	OutOfTime bool
 
 	checkpoints []checkpoint
 	segEv       []segEvents
 }
 
-// MaxEvents bounds a run, so that a scenario that never goes quiet still ends.
-const MaxEvents = 200000
+// MaxEvents bounds a run, so that a scenario that never goes quiet still ends, and
+// its memory (about 0.7 KB an event with its snapshots: 70 MB at most).
+const MaxEvents = 100000
+
+// MaxTime bounds a run's virtual time (a century): with every duration at most
+// MaxDuration, nothing after it can overflow the clock.
+const MaxTime = 100 * 365 * 24 * time.Hour
+
+// MaxTimeText is MaxTime as a trace's comment says it.
+const MaxTimeText = "100 years"
 
 // End is the time of the last event.
 func (tl *Timeline) End() time.Duration { return tl.Events[len(tl.Events)-1].T }

@@ -58,6 +58,9 @@ func (tl *Timeline) trace(absolute bool) string {
 	if tl.Truncated {
 		fmt.Fprintf(&b, "# truncated: the run was stopped after %d events\n", MaxEvents)
 	}
+	if tl.OutOfTime {
+		fmt.Fprintf(&b, "# truncated: the run was stopped at %s of virtual time\n", MaxTimeText)
+	}
 	for i := range tl.Events {
 		ev := &tl.Events[i]
 		if ev.Kind == EvStart {
