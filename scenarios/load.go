@@ -8,12 +8,14 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path"
 	"regexp"
 	"sort"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/goccy/go-yaml"
@@ -27,20 +29,20 @@ var catalogFS embed.FS
 
 // file is a scenario file as written. Unknown fields are errors.
 type file struct {
-	ID          string            `yaml:"id"`
-	Title       string            `yaml:"title"`
-	Explanation string            `yaml:"explanation"`
-	Order       int               `yaml:"order"` // accepted and ignored: the catalog is in file-name order
-	Exchanged   *int              `yaml:"exchanged"`
-	ISN         *sides[uint32]    `yaml:"isn"`
-	Link        link              `yaml:"link"`
-	Client      app               `yaml:"client"`
-	Server      app               `yaml:"server"`
-	Faults      []fault           `yaml:"faults"`
-	Set         map[string]string `yaml:"set"`
-	SetLinux    map[string]string `yaml:"set_linux"`
-	SetRFC      map[string]string `yaml:"set_rfc9293"`
-	Until       string            `yaml:"until"`
+	ID          string              `yaml:"id"`
+	Title       string              `yaml:"title"`
+	Explanation string              `yaml:"explanation"`
+	Order       int                 `yaml:"order"` // accepted and ignored: the catalog is in file-name order
+	Exchanged   *wholeNumber        `yaml:"exchanged"`
+	ISN         *sides[wholeNumber] `yaml:"isn"`
+	Link        link                `yaml:"link"`
+	Client      app                 `yaml:"client"`
+	Server      app                 `yaml:"server"`
+	Faults      []fault             `yaml:"faults"`
+	Set         map[string]string   `yaml:"set"`
+	SetLinux    map[string]string   `yaml:"set_linux"`
+	SetRFC      map[string]string   `yaml:"set_rfc9293"`
+	Until       string              `yaml:"until"`
 }
 
 type sides[T any] struct {
@@ -55,35 +57,35 @@ type link struct {
 }
 
 type app struct {
-	Reads     *bool      `yaml:"reads"`
-	NextISN   int64      `yaml:"next_isn"`
-	Keepalive *keepalive `yaml:"keepalive"`
-	Steps     []step     `yaml:"steps"`
+	Reads     *bool       `yaml:"reads"`
+	NextISN   wholeNumber `yaml:"next_isn"`
+	Keepalive *keepalive  `yaml:"keepalive"`
+	Steps     []step      `yaml:"steps"`
 }
 
 type keepalive struct {
-	Idle     string `yaml:"idle"`
-	Interval string `yaml:"interval"`
-	Probes   int    `yaml:"probes"`
+	Idle     string      `yaml:"idle"`
+	Interval string      `yaml:"interval"`
+	Probes   wholeNumber `yaml:"probes"`
 }
 
 type step struct {
-	On    string `yaml:"on"`
-	At    string `yaml:"at"`
-	After string `yaml:"after"`
-	Do    string `yaml:"do"`
-	N     int    `yaml:"n"`
-	ISN   int64  `yaml:"isn"`
+	On    string      `yaml:"on"`
+	At    string      `yaml:"at"`
+	After string      `yaml:"after"`
+	Do    string      `yaml:"do"`
+	N     wholeNumber `yaml:"n"`
+	ISN   wholeNumber `yaml:"isn"`
 }
 
 type fault struct {
-	Do    string `yaml:"do"`
-	Side  string `yaml:"side"`
-	Flags string `yaml:"flags"`
-	Has   string `yaml:"has"`
-	Nth   *int   `yaml:"nth"`
-	Times *int   `yaml:"times"`
-	Delay string `yaml:"delay"`
+	Do    string       `yaml:"do"`
+	Side  string       `yaml:"side"`
+	Flags string       `yaml:"flags"`
+	Has   string       `yaml:"has"`
+	Nth   *wholeNumber `yaml:"nth"`
+	Times *wholeNumber `yaml:"times"`
+	Delay string       `yaml:"delay"`
 }
 
 // Error is a problem in a scenario file, with where it is.
@@ -94,17 +96,19 @@ type Error struct {
 	Msg       string
 }
 
+// Error implements error, in one line; whatever in it came from the file (a field's
+// name, a value) is written with its control characters escaped, never raw.
 func (e *Error) Error() string {
 	var b strings.Builder
-	b.WriteString(e.File)
+	b.WriteString(printable(e.File))
 	if e.Line > 0 {
 		fmt.Fprintf(&b, ":%d:%d", e.Line, e.Col)
 	}
 	b.WriteString(": ")
 	if e.Field != "" {
-		fmt.Fprintf(&b, "field %s: ", e.Field)
+		fmt.Fprintf(&b, "field %s: ", printable(e.Field))
 	}
-	b.WriteString(e.Msg)
+	b.WriteString(printable(e.Msg))
 	return b.String()
 }
 
@@ -118,12 +122,19 @@ func Parse(name string, data []byte) (sc *model.Scenario, err error) {
 			sc, err = nil, &Error{File: name, Msg: fmt.Sprintf("unreadable YAML (%v)", r)}
 		}
 	}()
+	data = bytes.TrimPrefix(data, utf8BOM)
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, &Error{File: name, Msg: "the file is empty"}
+	}
+	if err := checkShape(name, data); err != nil {
+		return nil, err
 	}
 	ast, perr := parser.ParseBytes(data, 0)
 	if perr != nil {
 		return nil, yamlError(name, perr)
+	}
+	if err := checkNodes(name, ast); err != nil {
+		return nil, err
 	}
 	var f file
 	dec := yaml.NewDecoder(bytes.NewReader(data), yaml.DisallowUnknownField())
@@ -139,6 +150,12 @@ func Parse(name string, data []byte) (sc *model.Scenario, err error) {
 }
 
 func yamlError(name string, err error) error {
+	var own *Error // from a field's own unmarshaler: it knows where
+	if errors.As(err, &own) {
+		e := *own
+		e.File = name
+		return &e
+	}
 	var ye yaml.Error
 	if errors.As(err, &ye) {
 		tok := ye.GetToken()
@@ -195,6 +212,13 @@ func (v *validator) dur(field, s string, def time.Duration) time.Duration {
 	return d
 }
 
+// The most steps an app and faults a scenario may have: the catalog's longest story
+// has 8 steps. They bound a run's queue, and so the memory its snapshots take.
+const (
+	maxSteps  = 256
+	maxFaults = 64
+)
+
 var idRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`)
 
 func (v *validator) scenario(f *file) *model.Scenario {
@@ -207,17 +231,30 @@ func (v *validator) scenario(f *file) *model.Scenario {
 	if f.Title == "" {
 		v.fail("title", "missing: every scenario needs a title")
 	}
+	for _, t := range []struct{ field, text string }{{"title", f.Title}, {"explanation", f.Explanation}} {
+		if r, ok := controlIn(t.text); ok {
+			v.fail(t.field, "holds the control character %U, which would reach the terminal", r)
+		}
+	}
 	sc.Exchanged = [2]int{10, 10}
 	if f.Exchanged != nil {
 		if *f.Exchanged < 0 || *f.Exchanged > 1<<20 {
 			v.fail("exchanged", "want 0 to 1048576 bytes, got %d", *f.Exchanged)
 		}
-		sc.Exchanged = [2]int{*f.Exchanged, *f.Exchanged}
+		sc.Exchanged = [2]int{int(*f.Exchanged), int(*f.Exchanged)}
 	}
 	// RFC 9293 Figure 12's numbers: after 10 bytes each way, A's FIN is SEQ=100, B's 300.
 	sc.ISN = [2]uint32{89, 289}
 	if f.ISN != nil {
-		sc.ISN = [2]uint32{f.ISN.Client, f.ISN.Server}
+		for _, c := range []struct {
+			field string
+			n     wholeNumber
+		}{{"isn.client", f.ISN.Client}, {"isn.server", f.ISN.Server}} {
+			if c.n < 0 || c.n > 1<<32-1 {
+				v.fail(c.field, "want 0 to 4294967295 (a 32-bit sequence number), got %d", c.n)
+			}
+		}
+		sc.ISN = [2]uint32{uint32(f.ISN.Client), uint32(f.ISN.Server)}
 	}
 	d := v.dur("link.delay", f.Link.Delay, 10*time.Millisecond)
 	sc.Delay = [2]time.Duration{v.dur("link.client_to_server", f.Link.ClientToS, d), v.dur("link.server_to_client", f.Link.ServerToC, d)}
@@ -225,6 +262,9 @@ func (v *validator) scenario(f *file) *model.Scenario {
 		sc.Apps[side] = v.app(sideName(side), a)
 	}
 	sc.Until = v.dur("until", f.Until, 0)
+	if len(f.Faults) > maxFaults {
+		v.fail(fmt.Sprintf("faults[%d]", maxFaults), "more than %d faults: a story needs a handful", maxFaults)
+	}
 	for i, fl := range f.Faults {
 		sc.Faults = append(sc.Faults, v.fault(fmt.Sprintf("faults[%d]", i), fl))
 	}
@@ -256,14 +296,17 @@ func sideName(side int) string {
 }
 
 func (v *validator) app(field string, a app) model.App {
-	out := model.App{NoRead: a.Reads != nil && !*a.Reads, NextISNDelta: a.NextISN}
+	out := model.App{NoRead: a.Reads != nil && !*a.Reads, NextISNDelta: int64(a.NextISN)}
+	if a.NextISN < -(1<<32) || a.NextISN > 1<<32 {
+		v.fail(field+".next_isn", "want -4294967296 to 4294967296, got %d", a.NextISN)
+	}
 	if k := a.Keepalive; k != nil {
 		// Linux defaults: tcp_keepalive_time 7200 s, tcp_keepalive_intvl 75 s,
 		// tcp_keepalive_probes 9.
 		ka := &model.Keepalive{
 			Idle:     v.dur(field+".keepalive.idle", k.Idle, 7200*time.Second),
 			Interval: v.dur(field+".keepalive.interval", k.Interval, 75*time.Second),
-			Probes:   k.Probes,
+			Probes:   int(k.Probes),
 		}
 		if ka.Probes == 0 {
 			ka.Probes = 9
@@ -275,6 +318,9 @@ func (v *validator) app(field string, a app) model.App {
 			v.fail(field+".keepalive", "idle and interval must be positive")
 		}
 		out.Keepalive = ka
+	}
+	if len(a.Steps) > maxSteps {
+		v.fail(fmt.Sprintf("%s.steps[%d]", field, maxSteps), "more than %d steps: a story needs a handful (write n bytes in one step)", maxSteps)
 	}
 	for i, st := range a.Steps {
 		f := fmt.Sprintf("%s.steps[%d]", field, i)
@@ -302,7 +348,10 @@ func (v *validator) app(field string, a app) model.App {
 			v.fail(f+".do", "unknown call %q (want close, shutdown, write, read, linger0 or connect)", st.Do)
 		}
 		s.Call = c
-		s.N, s.ISN = st.N, st.ISN
+		s.N, s.ISN = int(st.N), int64(st.ISN)
+		if st.ISN < -(1<<32) || st.ISN > 1<<32 {
+			v.fail(f+".isn", "want -4294967296 to 4294967296, got %d", st.ISN)
+		}
 		if c == model.CallWrite && (st.N <= 0 || st.N > 1<<20) {
 			v.fail(f+".n", "write needs n, the number of bytes, from 1 to 1048576")
 		}
@@ -345,12 +394,12 @@ func (v *validator) fault(field string, fl fault) model.Fault {
 	// Absent means 1; written, it is counted from 1, like --drop SIDE:N.
 	f.Nth, f.Times = 1, 1
 	if fl.Nth != nil {
-		if f.Nth = *fl.Nth; f.Nth < 1 || f.Nth > 10000 {
+		if f.Nth = int(*fl.Nth); *fl.Nth < 1 || *fl.Nth > 10000 {
 			v.fail(field+".nth", "want 1 to 10000 (the 1st, 2nd... matching segment), got %d", f.Nth)
 		}
 	}
 	if fl.Times != nil {
-		if f.Times = *fl.Times; f.Times < 1 || f.Times > 10000 {
+		if f.Times = int(*fl.Times); *fl.Times < 1 || *fl.Times > 10000 {
 			v.fail(field+".times", "want 1 to 10000, got %d", f.Times)
 		}
 	}
@@ -467,16 +516,49 @@ func Get(arg string) (*model.Scenario, error) {
 	return nil, &UnknownError{ID: arg, Closest: Closest(arg)}
 }
 
-// LoadFile loads a user's scenario file.
+// maxFile bounds a scenario file's size.
+const maxFile = 1 << 20
+
+// LoadFile loads a user's scenario file: a regular file of at most 1 MiB, which is
+// checked before it is read (tcpwave trace /dev/zero read 2.7 GB; a FIFO blocked).
 func LoadFile(p string) (*model.Scenario, error) {
-	data, err := os.ReadFile(p)
+	// Opened without blocking (a FIFO would wait for a writer for ever), then checked
+	// by what was opened, not by the name (which may change between the two): only a
+	// regular file of bounded size is read, and through a limit.
+	f, err := os.OpenFile(p, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
-		return nil, fmt.Errorf("cannot read scenario file: %w", err)
+		return nil, &Error{File: p, Msg: "cannot read it: " + osReason(err)}
 	}
-	if len(data) > 1<<20 {
-		return nil, &Error{File: p, Msg: "file too large (over 1 MiB)"}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, &Error{File: p, Msg: "cannot read it: " + osReason(err)}
+	}
+	switch {
+	case st.IsDir():
+		return nil, &Error{File: p, Msg: "a directory, not a scenario file"}
+	case !st.Mode().IsRegular():
+		return nil, &Error{File: p, Msg: "not a regular file (a scenario is read only from one)"}
+	case st.Size() > maxFile:
+		return nil, &Error{File: p, Msg: fmt.Sprintf("too large: %d bytes, and a scenario file is at most 1 MiB", st.Size())}
+	}
+	data, err := io.ReadAll(io.LimitReader(f, maxFile+1))
+	if err != nil {
+		return nil, &Error{File: p, Msg: "cannot read it: " + osReason(err)}
+	}
+	if len(data) > maxFile {
+		return nil, &Error{File: p, Msg: "too large: a scenario file is at most 1 MiB"}
 	}
 	return Parse(p, data)
+}
+
+// osReason is an os error without the path it repeats ("no such file or directory").
+func osReason(err error) string {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return err.Error()
 }
 
 // Closest returns the catalog id nearest to id by edit distance, or "" if none is close.

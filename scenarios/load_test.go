@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -131,7 +132,10 @@ func TestLoadFile(t *testing.T) {
 	}
 }
 
-// Any input gives a scenario or an error, never a panic; an accepted scenario runs.
+// Any input gives a scenario or an error, never a panic; an accepted scenario runs;
+// and neither costs more memory than its size allows: parsing a few dozen bytes per
+// byte of input (the shape checks keep the parser's quadratic cases out), running at
+// most what MaxEvents bounds.
 func FuzzParse(f *testing.F) {
 	entries, _ := catalogFS.ReadDir("catalog")
 	for _, e := range entries {
@@ -140,8 +144,17 @@ func FuzzParse(f *testing.F) {
 	}
 	f.Add([]byte("id: x\ntitle: y\nfaults: [{do: drop, side: a, nth: -1}]"))
 	f.Add([]byte("{"))
+	f.Add([]byte("id: x\ntitle: y\nset: [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["))
+	f.Add([]byte("id: x\ntitle: &a y\nexplanation: *a\n---\nid: z\n"))
+	f.Add([]byte("\xef\xbb\xbfid: x\ntitle: y\nlink: {delay: 1000h}\nclient: {steps: [{do: write, n: 1048576}]}\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
+		var before, parsed, ran runtime.MemStats
+		runtime.ReadMemStats(&before)
 		sc, err := Parse("fuzz.yaml", data)
+		runtime.ReadMemStats(&parsed)
+		if alloc := parsed.TotalAlloc - before.TotalAlloc; alloc > 8<<20+uint64(len(data))*256 {
+			t.Fatalf("parsing %d bytes allocated %d MB", len(data), alloc>>20)
+		}
 		if err != nil {
 			if sc != nil {
 				t.Fatal("both a scenario and an error")
@@ -154,6 +167,10 @@ func FuzzParse(f *testing.F) {
 				continue
 			}
 			model.Run(sc, p)
+		}
+		runtime.ReadMemStats(&ran)
+		if alloc := ran.TotalAlloc - parsed.TotalAlloc; alloc > 1<<30 {
+			t.Fatalf("running allocated %d MB", alloc>>20)
 		}
 	})
 }
