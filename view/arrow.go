@@ -154,7 +154,7 @@ func (a *arrow) lay(o *occupancy, end headSpan, maxLabel int, plan labelPlan) {
 		return
 	}
 	// Nowhere to go: a plain staircase over whatever is there.
-	free := newOccupancy(o.x0, o.w, o.rows)
+	free := newOccupancy(o.x0, o.w, a.r0, a.r1-a.r0+1)
 	a.route(free, fixedHead(end.at), labelPlan{})
 }
 

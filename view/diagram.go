@@ -53,6 +53,8 @@ type diagram struct {
 	grow  []int
 	// budget is how much more work the search may do (see layoutBudget).
 	budget int
+	// tooBig, when set, is why tl is not laid out at all (see CheckDrawable).
+	tooBig error
 
 	lc lineCanvas // scratch space of draw
 }
@@ -101,6 +103,13 @@ type brk struct {
 // the notes can give it; then with other places for the labels; then with more rows
 // where the arrows are too crowded.
 func newDiagram(tl *model.Timeline, width int, tall, absolute bool) *diagram {
+	if err := CheckDrawable(tl); err != nil {
+		d := &diagram{tl: tl, width: width, scale: 1, absolute: absolute, tooBig: err}
+		if tall {
+			d.scale = 2
+		}
+		return d
+	}
 	budget := layoutBudget
 	var d *diagram
 	for extra := 0; extra <= 24 && budget > 0; extra += 4 {
@@ -342,6 +351,10 @@ func (d *diagram) viewAt(x0, y0, h, cursor int, now time.Duration) viewport {
 // mark draws the cursor mark.
 func (d *diagram) draw(g *grid, x0, y0, h int, cursor int, now time.Duration, mark bool) {
 	if h <= 0 {
+		return
+	}
+	if d.tooBig != nil {
+		d.drawTooBig(g, x0, y0, h)
 		return
 	}
 	v := d.viewAt(x0, y0, h, cursor, now)

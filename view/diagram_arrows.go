@@ -34,7 +34,7 @@ type arrowPlan struct {
 
 // layout is one attempt at routing every arrow.
 type layout struct {
-	arrows []arrow
+	arrows []arrow // the group's arrows, in the group's order
 	occ    *occupancy
 	cut    int // arrows without their full label
 	cost   int
@@ -79,8 +79,8 @@ func (d *diagram) layArrows(search bool) {
 			best, spots = next, nextSpots
 		}
 		// Where routes cross, neither head may stop.
-		for _, i := range group {
-			a := &best.arrows[i]
+		for k, i := range group {
+			a := &best.arrows[k]
 			for j := range a.cells {
 				c := &a.cells[j]
 				if cell := best.occ.at(c.x, c.y); cell.kind == occLine && cell.joins == joinHoriz|joinVert {
@@ -98,8 +98,8 @@ func (d *diagram) layArrows(search bool) {
 // planned on its rows elsewhere.
 func (d *diagram) alternatives(p arrowPlan, l *layout, spots []labelSpot, group []int) [][]labelSpot {
 	failed := -1
-	for _, i := range group {
-		if !l.arrows[i].whole() {
+	for k, i := range group {
+		if !l.arrows[k].whole() {
 			failed = i
 			break
 		}
@@ -206,11 +206,15 @@ func (d *diagram) planArrows() arrowPlan {
 	return p
 }
 
-// newOccupancyFor is the empty space between the lifelines, with the breaks in it.
-func (d *diagram) newOccupancyFor() *occupancy {
+// newOccupancyFor is the empty space between the lifelines on rows r0..r1, with the
+// breaks in it.
+func (d *diagram) newOccupancyFor(r0, r1 int) *occupancy {
 	m := d.cols.span()
-	occ := newOccupancy(d.cols.xl+1, max(m, 1), max(d.rows, 1))
+	occ := newOccupancy(d.cols.xl+1, max(m, 1), r0, r1-r0+1)
 	for _, b := range d.breaks {
+		if b.row < r0 || b.row > r1 {
+			continue
+		}
 		for x := d.cols.xl + 1; x < d.cols.xr; x++ {
 			occ.at(x, b.row).kind = occBreak
 		}
@@ -226,15 +230,18 @@ func (d *diagram) newOccupancyFor() *occupancy {
 // routes them, on a map of their own (no other arrow shares their rows).
 func (d *diagram) routeAll(p arrowPlan, spots []labelSpot, group []int) *layout {
 	m := d.cols.span()
-	for _, i := range group {
+	r0, r1 := p.arrows[group[0]].r0, p.arrows[group[0]].r1
+	l := &layout{arrows: make([]arrow, len(group))}
+	for k, i := range group {
 		a := &p.arrows[i]
 		d.budget -= (a.r1 - a.r0 + 1) * m * m // the router's work: rows × columns²
+		r0, r1 = min(r0, a.r0), max(r1, a.r1)
+		l.arrows[k] = *a
 	}
-	l := &layout{arrows: make([]arrow, len(p.arrows)), occ: d.newOccupancyFor()}
-	copy(l.arrows, p.arrows)
-	plans := make([]labelPlan, len(p.arrows))
-	for _, i := range group {
-		a := &l.arrows[i]
+	l.occ = d.newOccupancyFor(r0, r1)
+	plans := make([]labelPlan, len(group))
+	for k, i := range group {
+		a := &l.arrows[k]
 		lw := textWidth(a.variants[0])
 		if lw > d.cols.labelMax || spots[i] == spotFree {
 			continue
@@ -251,12 +258,12 @@ func (d *diagram) routeAll(p arrowPlan, spots []labelSpot, group []int) *layout 
 		}
 		x0, x1 := min(fx(c.at), fx(c.at+lw-1)), max(fx(c.at), fx(c.at+lw-1))
 		if c.at >= 1 && l.occ.reserve(a.r0+c.row, x0, x1, i) {
-			plans[i] = c
+			plans[k] = c
 		}
 	}
-	for _, i := range group {
-		a := &l.arrows[i]
-		a.lay(l.occ, p.ends[i], d.cols.labelMax, plans[i])
+	for k, i := range group {
+		a := &l.arrows[k]
+		a.lay(l.occ, p.ends[i], d.cols.labelMax, plans[k])
 		if !a.whole() {
 			l.cut++
 		}

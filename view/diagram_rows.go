@@ -15,12 +15,12 @@ type noteDraft struct {
 	side  model.Side
 	k     int // its instant
 	parts []notePart
-	first int  // the event of its first part
+	first int // the event of its first part
 	// lines are its rows when it does not fit its gutter on one: each part on a row
 	// of its own, and a call that still does not fit cut after its parentheses
 	// ("connect()", then "=EADDRNOTAVAIL"). Empty: one row.
 	lines []notePart
-	row   int  // its first row within the instant's block
+	row   int // its first row within the instant's block
 }
 
 // text is the note on one row: the state first, then the call ("FIN_WAIT_1 close()").

@@ -107,9 +107,11 @@ func (m *Model) frame() string {
 	if m.picker != nil {
 		m.picker.draw(g, 1, 1, w-2, s.sepY-1)
 	} else {
-		m.drawNames(g, 1)
+		if m.diag.tooBig == nil {
+			m.drawNames(g, 1)
+		}
 		m.diag.draw(g, 0, s.diagY, s.diagH, m.cursor, m.now, true)
-		if m.cursor == 0 && m.now == 0 {
+		if m.cursor == 0 && m.now == 0 && m.diag.tooBig == nil {
 			m.drawAbout(g, s.diagY+2, s.diagH-2, w)
 		}
 	}

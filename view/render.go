@@ -26,16 +26,22 @@ type RenderOptions struct {
 func Render(tl *model.Timeline, o RenderOptions) string {
 	width := max(o.Width, MinRenderWidth)
 	d := newDiagram(tl, width, false, o.Absolute)
+	rows := d.rows
+	if d.tooBig != nil {
+		rows = 3 // the lines that say why there is no diagram
+	}
 	var g grid
-	g.reset(width, d.rows+3)
+	g.reset(width, rows+3)
 	title := fmt.Sprintf("%s · %s · %s profile", tl.Scenario.ID, tl.Scenario.Title, tl.Profile.Name)
 	if o.Absolute {
 		title += " · absolute sequence numbers"
 	}
 	g.text(0, 0, fitText(title, width), stTitle, width)
-	nm := Model{diag: d}
-	nm.drawNames(&g, 2)
-	d.draw(&g, 0, 3, d.rows, tl.Len()-1, tl.End(), false)
+	if d.tooBig == nil {
+		nm := Model{diag: d}
+		nm.drawNames(&g, 2)
+	}
+	d.draw(&g, 0, 3, rows, tl.Len()-1, tl.End(), false)
 	b := g.appendTo(nil, o.Styles)
 	return string(b) + "\n"
 }

@@ -40,14 +40,15 @@ type occCell struct {
 	solid bool
 }
 
-// occupancy is the space between the lifelines, columns x0..x0+w-1, rows 0..rows-1.
+// occupancy is the space between the lifelines, or the part of it that a group of
+// arrows needs: columns x0..x0+w-1, rows y0..y0+rows-1.
 type occupancy struct {
-	x0, w, rows int
-	cells       []occCell
+	x0, w, y0, rows int
+	cells           []occCell
 }
 
-func newOccupancy(x0, w, rows int) *occupancy {
-	o := &occupancy{x0: x0, w: w, rows: rows, cells: make([]occCell, w*rows)}
+func newOccupancy(x0, w, y0, rows int) *occupancy {
+	o := &occupancy{x0: x0, w: w, y0: y0, rows: rows, cells: make([]occCell, w*rows)}
 	for i := range o.cells {
 		o.cells[i].owner = -1
 	}
@@ -84,7 +85,7 @@ func (o *occupancy) release(me int) {
 	}
 }
 
-func (o *occupancy) at(x, y int) *occCell { return &o.cells[y*o.w+x-o.x0] }
+func (o *occupancy) at(x, y int) *occCell { return &o.cells[(y-o.y0)*o.w+x-o.x0] }
 
 // Costs of the router.
 const (
@@ -213,7 +214,7 @@ func fixedHead(at int) headSpan { return headSpan{at, at, at} }
 // lp says, on o. It reports false when no route exists.
 func (a *arrow) route(o *occupancy, head headSpan, lp labelPlan) bool {
 	rows := a.r1 - a.r0 + 1
-	if o.w < 2 || head.lo < 0 || head.hi >= o.w || head.lo > head.hi || a.r0 < 0 || a.r1 >= o.rows {
+	if o.w < 2 || head.lo < 0 || head.hi >= o.w || head.lo > head.hi || a.r0 < o.y0 || a.r1 >= o.y0+o.rows {
 		return false
 	}
 	rt := router{w: o.w, rows: rows, head: head, lp: lp, fx: func(u int) int { return o.x0 + u }, fj: func(j uint8) uint8 { return j }}

@@ -116,6 +116,12 @@ func eventNote(tl *model.Timeline, ev *model.Event) string {
 
 // ending says where the story left both sides, at the last event.
 func ending(tl *model.Timeline) string {
+	switch {
+	case tl.Truncated:
+		return fmt.Sprintf("The run was cut here, after %d events, the most a run may have: the story goes on past them.", model.MaxEvents)
+	case tl.OutOfTime:
+		return "The run was cut here, at " + model.MaxTimeText + " of virtual time, the longest a run may last: events were still to come."
+	}
 	if tl.Stopped {
 		return fmt.Sprintf("The run stops here, at %s s: it would go on the same way for ever.", secs(tl.Scenario.Until))
 	}

@@ -123,6 +123,28 @@ func (r *runFlags) run(arg string) (*model.Timeline, error) {
 	return tl, nil
 }
 
+// warnIfCut says on stderr when a run stopped at one of the model's limits rather than
+// at its end, so that a trace or a diagram cut short is never taken for the whole story.
+func warnIfCut(stderr io.Writer, cmd string, tl *model.Timeline) {
+	switch {
+	case tl.Truncated:
+		fmt.Fprintf(stderr, "tcpwave %s: warning: the run was stopped after %d events, the most a run may have; what follows is its beginning\n", cmd, model.MaxEvents)
+	case tl.OutOfTime:
+		fmt.Fprintf(stderr, "tcpwave %s: warning: the run was stopped at %s of virtual time, the longest a run may last; what follows is its beginning\n", cmd, model.MaxTimeText)
+	}
+}
+
+// undrawable reports on stderr, and says so, when tl is more than a diagram draws:
+// the interactive view and render refuse it, and say what does show it.
+func undrawable(stderr io.Writer, prefix, arg string, tl *model.Timeline) bool {
+	err := view.CheckDrawable(tl)
+	if err == nil {
+		return false
+	}
+	fmt.Fprintf(stderr, "%s: %s: %v; 'tcpwave trace %s' lists it whole\n", prefix, arg, err, arg)
+	return true
+}
+
 // linkDelay is --delay, or 0 when it is not given.
 func (r *runFlags) linkDelay() (time.Duration, error) {
 	if r.delay == "" {

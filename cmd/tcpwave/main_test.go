@@ -206,3 +206,32 @@ func TestRenderCutsTheTitle(t *testing.T) {
 		t.Errorf("title %q", title)
 	}
 }
+
+// TestRunsCutShortSaySo: a run stopped at a limit says so on stderr, and one too big
+// to draw is refused by render and the UI, pointing to trace (render took minutes,
+// and for a 100 MB write never finished).
+func TestRunsCutShortSaySo(t *testing.T) {
+	dir := t.TempDir()
+	crowded := filepath.Join(dir, "crowded.yaml")
+	os.WriteFile(crowded, []byte("id: crowded\ntitle: Crowded\nlink: {delay: 1h}\nclient:\n  steps:\n    - {do: write, n: 40000}\n"), 0o644)
+	huge := filepath.Join(dir, "huge.yaml")
+	os.WriteFile(huge, []byte("id: huge\ntitle: Huge\nlink: {delay: 1h}\nclient:\n  steps:\n"+strings.Repeat("    - {do: write, n: 1048576}\n", 100)), 0o644)
+
+	for _, args := range [][]string{{"render", crowded}, {crowded}} {
+		code, out, errs := runCmd(args...)
+		if code != 1 || out != "" || !strings.Contains(errs, "too many segments in flight at once to draw") || !strings.Contains(errs, "'tcpwave trace "+crowded+"' lists it whole") {
+			t.Errorf("%v: exit %d, stdout %d bytes, stderr %q", args, code, len(out), errs)
+		}
+	}
+	code, out, errs := runCmd("trace", crowded)
+	if code != 0 || errs != "" || !strings.Contains(out, "A->B") {
+		t.Errorf("trace of a crowded run: exit %d, %q", code, errs)
+	}
+	code, out, errs = runCmd("trace", huge)
+	if code != 0 || !strings.Contains(errs, "warning: the run was stopped after 100000 events") || !strings.Contains(out, "# truncated:") {
+		t.Errorf("trace of a huge run: exit %d, %q", code, errs)
+	}
+	if code, _, errs := runCmd("render", huge, "--format", "mermaid"); code != 0 || !strings.Contains(errs, "warning: the run was stopped") {
+		t.Errorf("mermaid of a huge run: exit %d, %q", code, errs)
+	}
+}

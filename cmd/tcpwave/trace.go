@@ -52,6 +52,7 @@ func runTrace(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return reportLoadError(stderr, "trace", err)
 	}
+	warnIfCut(stderr, "trace", tl)
 	if *absolute {
 		io.WriteString(stdout, tl.TraceAbsolute())
 		return 0

@@ -38,6 +38,9 @@ func runUI(args []string, stdout, stderr io.Writer) int {
 		io.WriteString(stderr, strings.Replace(b.String(), "tcpwave ui: ", "tcpwave: ", 1))
 		return code
 	}
+	if undrawable(stderr, "tcpwave", arg, tl) {
+		return 1
+	}
 	m, err := view.New(rf.viewOptions(tl.Scenario))
 	if err != nil {
 		fmt.Fprintf(stderr, "tcpwave: %v\n", err)
@@ -79,6 +82,10 @@ func runRender(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return reportLoadError(stderr, "render", err)
 	}
+	if *format == "text" && undrawable(stderr, "tcpwave render", pos[0], tl) {
+		return 1
+	}
+	warnIfCut(stderr, "render", tl)
 	if *format == "mermaid" {
 		io.WriteString(stdout, view.RenderMermaid(tl, *absolute))
 		return 0
