@@ -17,6 +17,9 @@ import (
 //   - passes at most MaxPaste bytes of a bracketed paste's content, and always its end;
 //   - passes input at most at Rate bytes a second (after a Burst), dropping whole keys
 //     and sequences beyond that, never half of one;
+//   - reads at most RawRate bytes a second (after twice a Burst): dropped input still
+//     costs the server its decryption, so past that the guard stops reading for a
+//     while, the SSH channel's window fills and the client has to wait;
 //
 // and says once of each limit that it dropped something (notice). Everything else,
 // a lone ESC included, passes at once: the reader's escape timeout still works.
@@ -43,11 +46,16 @@ type inputGuard struct {
 
 	tokens float64 // the rate limit's bucket, in bytes
 	filled time.Time
+
+	raw       float64 // the read limit's bucket, in bytes
+	rawFilled time.Time
+	sleep     func(time.Duration)
 }
 
 // guardLimits are the bounds the guard keeps.
 type guardLimits struct {
 	Rate, Burst float64 // bytes a second, and bytes at once
+	RawRate     float64 // bytes read a second, dropped or not (0: no limit)
 	MaxString   int     // bytes of one escape string (OSC, DCS, ...)
 	MaxCSI      int     // bytes of one control sequence
 	MaxPaste    int     // content bytes of one bracketed paste
@@ -55,7 +63,7 @@ type guardLimits struct {
 
 // defaultGuardLimits are a hundred times what a person typing sends, and room for
 // every reply a terminal gives to the program's queries.
-var defaultGuardLimits = guardLimits{Rate: 8 << 10, Burst: 32 << 10, MaxString: 1 << 10, MaxCSI: 64, MaxPaste: 1 << 10}
+var defaultGuardLimits = guardLimits{Rate: 8 << 10, Burst: 32 << 10, RawRate: 256 << 10, MaxString: 1 << 10, MaxCSI: 64, MaxPaste: 1 << 10}
 
 // guardLimit names a limit that dropped input.
 type guardLimit uint8
@@ -98,7 +106,9 @@ var (
 )
 
 func newInputGuard(r io.Reader, lim guardLimits, now func() time.Time, notice func(guardLimit)) *inputGuard {
-	return &inputGuard{r: r, lim: lim, now: now, notice: notice, tokens: lim.Burst, filled: now()}
+	t := now()
+	return &inputGuard{r: r, lim: lim, now: now, notice: notice, tokens: lim.Burst, filled: t,
+		raw: 2 * lim.Burst, rawFilled: t, sleep: time.Sleep}
 }
 
 // guardRead is how much the guard reads at once.
@@ -112,7 +122,9 @@ func (g *inputGuard) Read(p []byte) (int, error) {
 		g.scratch = make([]byte, guardRead)
 	}
 	for len(g.pending) == 0 {
+		g.throttle()
 		n, err := g.r.Read(g.scratch)
+		g.raw -= float64(n)
 		g.pending = g.filter(g.pending[:0], g.scratch[:n])
 		if err != nil && len(g.pending) == 0 {
 			return 0, err
@@ -121,6 +133,22 @@ func (g *inputGuard) Read(p []byte) (int, error) {
 	n := copy(p, g.pending)
 	g.pending = g.pending[:copy(g.pending, g.pending[n:])]
 	return n, nil
+}
+
+// throttle waits, before a read, until the read limit's bucket is no longer in debt.
+func (g *inputGuard) throttle() {
+	if g.lim.RawRate <= 0 {
+		return
+	}
+	for {
+		now := g.now()
+		g.raw = min(2*g.lim.Burst, g.raw+now.Sub(g.rawFilled).Seconds()*g.lim.RawRate)
+		g.rawFilled = now
+		if g.raw >= 0 {
+			return
+		}
+		g.sleep(min(time.Second, time.Duration(-g.raw/g.lim.RawRate*float64(time.Second))+time.Millisecond))
+	}
 }
 
 // filter appends to out what of in passes, and returns it.

@@ -122,6 +122,40 @@ func TestGuardLimitsTheRate(t *testing.T) {
 	}
 }
 
+// Past RawRate the guard stops reading: a flood it would drop anyway waits in the
+// client (the SSH window fills), rather than costing the server its decryption.
+func TestGuardThrottlesReads(t *testing.T) {
+	lim := guardLimits{Rate: 100, Burst: 300, RawRate: 1000, MaxString: 64, MaxCSI: 16, MaxPaste: 100}
+	c := &clock{time.Unix(1000, 0)}
+	g := newInputGuard(endless{}, lim, c.now, nil)
+	var slept time.Duration
+	g.sleep = func(d time.Duration) { slept += d; c.t = c.t.Add(d) }
+	buf := make([]byte, 4096)
+	read := 0
+	for range 100 { // reads return as soon as something passes: count what was read
+		g.Read(buf)
+	}
+	read = int(2*lim.Burst) + int(slept.Seconds()*lim.RawRate)
+	// 100 reads of 4096 bytes at most: about 409,600 bytes at 1000 bytes a second.
+	if slept < 300*time.Second || slept > 500*time.Second {
+		t.Errorf("slept %v for about %d bytes read, want about 400 s at 1000 bytes/s", slept, read)
+	}
+	lim.RawRate = 0
+	g = newInputGuard(endless{}, lim, c.now, nil)
+	g.sleep = func(time.Duration) { t.Fatal("slept with no read limit") }
+	g.Read(buf)
+}
+
+// endless is input that never ends: 'a' after 'a'.
+type endless struct{}
+
+func (endless) Read(p []byte) (int, error) {
+	for i := range p {
+		p[i] = 'a'
+	}
+	return len(p), nil
+}
+
 // FuzzInputGuard: whatever comes, the guard neither panics nor passes more than
 // came, nor more than its bounds of any paste or string, and what it holds stays
 // small.

@@ -5,6 +5,7 @@ import (
 	"io"
 	"runtime"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -19,9 +20,11 @@ func heapInUse() uint64 {
 
 // TestEndlessPaste: a bracketed paste that never ends used to grow the server's memory
 // without limit (570 MB in 15 s). Now its content is cut to MaxPaste bytes, the user
-// is told once, and the session goes on when the paste ends.
+// is told once, and the session goes on when the paste ends. (The input rate is raised
+// so that the server reads the 8 MiB in a few seconds: by default it reads a flood at
+// 256 KiB/s, see TestFloodIsReadSlowly.)
 func TestEndlessPaste(t *testing.T) {
-	ts := startServer(t, nil)
+	ts := startServer(t, func(c *Config) { c.InputRate = 64 << 10 })
 	c := ts.dial(t, "paster")
 	sess, out, _, done := typingSession(t, c, "xterm-256color", 80, 24, "")
 	out.waitText(t, 5*time.Second, "FRAME")
@@ -31,19 +34,52 @@ func TestEndlessPaste(t *testing.T) {
 		t.Fatal(err)
 	}
 	chunk := bytes.Repeat([]byte("AAAAAAA\n"), 8<<10) // 64 KiB
-	for range 256 {                                   // 16 MiB, taken in as fast as the server reads it
+	for range 128 {                                   // 8 MiB, taken in as fast as the server reads it
 		if _, err := in.Write(chunk); err != nil {
 			t.Fatal(err)
 		}
 	}
 	out.waitText(t, 10*time.Second, "pasted text is cut")
 	if grew := int64(heapInUse()) - int64(before); grew > 8<<20 {
-		t.Errorf("16 MiB of paste grew the heap by %d MiB", grew>>20)
+		t.Errorf("8 MiB of paste grew the heap by %d MiB", grew>>20)
 	}
 	io.WriteString(in, "\x1b[201~q")
-	if err := waitDone(t, done, 10*time.Second); exitStatus(err) != 0 {
+	if err := waitDone(t, done, 20*time.Second); exitStatus(err) != 0 {
 		t.Fatalf("q after the paste: %v", err)
 	}
+}
+
+// TestFloodIsReadSlowly: input the guard drops still costs the server its decryption,
+// so past 32 × InputRate (256 KiB/s) a session stops reading for a while and the
+// client has to wait (the SSH channel's window fills). Before, a client pushed
+// hundreds of MB a second at every session.
+func TestFloodIsReadSlowly(t *testing.T) {
+	ts := startServer(t, nil)
+	c := ts.dial(t, "flooder")
+	sess, out, _, _ := typingSession(t, c, "xterm-256color", 80, 24, "")
+	out.waitText(t, 5*time.Second, "FRAME")
+	in := mustStdin(t, sess)
+	var written atomic.Int64
+	go func() {
+		chunk := bytes.Repeat([]byte("x"), 32<<10)
+		for {
+			n, err := in.Write(chunk)
+			written.Add(int64(n))
+			if err != nil {
+				return
+			}
+		}
+	}()
+	const window = 3 * time.Second
+	time.Sleep(window)
+	// What the client could send: the channel's window (2 MiB), the guard's bursts,
+	// and what it read at 256 KiB/s; load can only make the server read less.
+	most := int64(2<<20) + 2*DefaultInputBurst + int64(window.Seconds()*32*DefaultInputRate) + 256<<10
+	if w := written.Load(); w > most {
+		t.Errorf("the client wrote %d KiB in %v, more than the server should read (%d KiB)", w>>10, window, most>>10)
+	}
+	t.Logf("the client wrote %d KiB in %v", written.Load()>>10, window)
+	sess.Close()
 }
 
 // TestInputFlood: keys faster than anyone types are dropped past the rate limit, the

@@ -81,7 +81,8 @@ type Config struct {
 
 	// InputRate and InputBurst bound a session's input, in bytes a second and at once;
 	// MaxPaste bounds a bracketed paste's content. Input beyond is dropped, and the
-	// user told.
+	// user told. Past 32 × InputRate, the session stops reading for a while: the
+	// client waits, and a flood costs the server little.
 	InputRate, InputBurst, MaxPaste int
 }
 
@@ -89,6 +90,7 @@ type Config struct {
 func (c *Config) inputLimits() guardLimits {
 	lim := defaultGuardLimits
 	lim.Rate, lim.Burst, lim.MaxPaste = float64(c.InputRate), float64(c.InputBurst), c.MaxPaste
+	lim.RawRate = 32 * lim.Rate
 	return lim
 }
 
@@ -217,7 +219,7 @@ func New(cfg Config) (*Server, error) {
 			srv.SubsystemHandlers = map[string]ssh.SubsystemHandler{}
 			srv.RequestHandlers = map[string]ssh.RequestHandler{}
 			srv.ConnectionFailedCallback = func(conn net.Conn, err error) {
-				s.log.Debug("connection failed", "addr", conn.RemoteAddr().String(), "err", err)
+				s.log.Debug("connection failed", "addr", conn.RemoteAddr().String(), "err", esc(err.Error()))
 			}
 			// Connections are tracked and capped (conns.go).
 			srv.ConnCallback = s.accept

@@ -151,7 +151,7 @@ func (s *Server) handle(sess ssh.Session) {
 	if err != nil {
 		fmt.Fprintf(sess.Stderr(), "tcpwave: %s\n", err)
 		_ = sess.Exit(exitError)
-		logger.Info("session refused", "reason", ReasonBadArg, "cmd", esc(arg), "err", err.Error())
+		logger.Info("session refused", "reason", ReasonBadArg, "cmd", esc(arg), "err", esc(err.Error()))
 		return
 	}
 
