@@ -18,7 +18,9 @@ import (
 // early: a connection that sends nothing for FirstByteTimeout, or opens no session
 // within SessionOpenTimeout, is closed. A connection may hold at most
 // MaxSessionsPerConn sessions at once, so that one connection cannot take an address's
-// whole share.
+// whole share. And an address may open at most ConnRate connections a second (after a
+// burst of ConnBurst, a class arriving at once): a client cut off cannot come straight
+// back, over and over, for what a session costs to set up.
 
 // connInfo is what the server keeps of one connection.
 type connInfo struct {
@@ -38,7 +40,8 @@ type trackedConn struct {
 	s      *Server
 	info   *connInfo
 	once   sync.Once
-	timers [2]*time.Timer
+	mu     sync.Mutex     // guards timers: one may fire before accept has set the other
+	timers [2]*time.Timer // the first-byte and session-open deadlines
 }
 
 func (c *trackedConn) Read(p []byte) (int, error) {
@@ -51,9 +54,13 @@ func (c *trackedConn) Read(p []byte) (int, error) {
 
 func (c *trackedConn) Close() error {
 	c.once.Do(func() {
+		c.mu.Lock()
 		for _, t := range c.timers {
-			t.Stop()
+			if t != nil {
+				t.Stop()
+			}
 		}
+		c.mu.Unlock()
 		c.s.connClosed(c.info)
 	})
 	return c.Conn.Close()
@@ -65,6 +72,8 @@ func (s *Server) accept(ctx ssh.Context, conn net.Conn) net.Conn {
 	s.mu.Lock()
 	why := ""
 	switch {
+	case !s.dials.allow(ip, time.Now(), float64(s.cfg.ConnRate), float64(s.cfg.ConnBurst)):
+		why = "connecting too fast from this address"
 	case s.conns[ip] >= s.maxConnsPerIP():
 		why = "too many connections from this address"
 	case s.waiting[ip] >= s.maxWaitingPerIP():
@@ -84,6 +93,8 @@ func (s *Server) accept(ctx ssh.Context, conn net.Conn) net.Conn {
 	info := &connInfo{ip: ip}
 	ctx.SetValue(connInfoKey{}, info)
 	tc := &trackedConn{Conn: conn, s: s, info: info}
+	tc.mu.Lock()
+	defer tc.mu.Unlock()
 	tc.timers[0] = time.AfterFunc(s.cfg.FirstByteTimeout, func() {
 		if !info.spoke.Load() {
 			s.log.Debug("connection closed: silent", "addr", conn.RemoteAddr().String())
@@ -161,4 +172,55 @@ func (s *Server) maxConnsPerIP() int { return max(2*s.cfg.MaxPerIP, 16) }
 // than half of all the waiting places.
 func (s *Server) maxWaitingPerIP() int {
 	return max(1, min(max(s.cfg.MaxPerIP, 16), s.cfg.MaxWaitingConns/2))
+}
+
+// connRates are token buckets of new connections, one per client address.
+type connRates struct {
+	buckets map[string]*connBucket
+	swept   time.Time // when forgetFull last ran
+}
+
+type connBucket struct {
+	tokens float64
+	at     time.Time
+}
+
+// maxRateAddresses bounds the addresses whose rate is remembered: past it, the full
+// buckets (addresses quiet for a while) are forgotten.
+const maxRateAddresses = 1 << 16
+
+// allow takes a token from ip's bucket, if it has one. Call with Server.mu held.
+func (r *connRates) allow(ip string, now time.Time, rate, burst float64) bool {
+	if r.buckets == nil {
+		r.buckets = map[string]*connBucket{}
+	}
+	b := r.buckets[ip]
+	if b == nil {
+		if len(r.buckets) >= maxRateAddresses && now.Sub(r.swept) >= time.Second {
+			r.swept = now
+			r.forgetFull(now, rate, burst)
+		}
+		if len(r.buckets) >= maxRateAddresses {
+			return true // too many addresses at once to remember: the other caps hold
+		}
+		b = &connBucket{tokens: burst, at: now}
+		r.buckets[ip] = b
+	}
+	b.tokens = min(burst, b.tokens+now.Sub(b.at).Seconds()*rate)
+	b.at = now
+	if b.tokens < 1 {
+		return false
+	}
+	b.tokens--
+	return true
+}
+
+// forgetFull drops the buckets that have filled up again: those addresses are as if
+// new.
+func (r *connRates) forgetFull(now time.Time, rate, burst float64) {
+	for ip, b := range r.buckets {
+		if b.tokens+now.Sub(b.at).Seconds()*rate >= burst {
+			delete(r.buckets, ip)
+		}
+	}
 }
