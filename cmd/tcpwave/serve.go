@@ -45,7 +45,7 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	)
 	fs := newFlagSet("serve", serveSynopsis, stderr)
 	fs.StringVar(&listen, "listen", "127.0.0.1:2222", "address to listen on (use 0.0.0.0:2222 or :2222 for a class)")
-	fs.StringVar(&keyPath, "host-key", "", "host key file (ed25519; created if missing) (default $XDG_DATA_HOME/tcpwave/"+server.HostKeyName+")")
+	fs.StringVar(&keyPath, "host-key", "", "host key file (created as ed25519 if missing) (default $XDG_DATA_HOME/tcpwave/"+server.HostKeyName+")")
 	fs.IntVar(&cfg.MaxSessions, "max-sessions", server.DefaultMaxSessions, "most concurrent sessions in all")
 	fs.IntVar(&cfg.MaxPerIP, "max-per-ip", server.DefaultMaxPerIP, "most concurrent sessions from one address (a class behind NAT is one address)")
 	fs.DurationVar(&cfg.IdleTimeout, "idle-timeout", server.DefaultIdleTimeout, "end a session after this long without a key press")

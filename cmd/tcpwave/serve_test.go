@@ -118,6 +118,8 @@ func TestServeRealUINoLeaks(t *testing.T) {
 		HostKey:  signer,
 		NewModel: sessionModel(runFlags{profile: "linux"}),
 		Logger:   log.New(io.Discard),
+		// Hundreds of connections in a row from one address: past the rate limit.
+		ConnRate: 1 << 20, ConnBurst: 1 << 20,
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -151,3 +151,41 @@ func TestFloodDoesNotLockOutAnotherAddress(t *testing.T) {
 		s.Close()
 	}
 }
+
+// TestConnectionRate: past ConnBurst connections at once, an address may open
+// ConnRate a second; the rest are refused as they come, and another address is not
+// affected. A client cut off for flooding could otherwise come straight back, over
+// and over.
+func TestConnectionRate(t *testing.T) {
+	ts := startServer(t, func(c *Config) { c.ConnRate, c.ConnBurst = 1, 5 })
+	var clients []*gossh.Client
+	for i := range 5 {
+		c, err := ts.tryDial("burst")
+		if err != nil {
+			t.Fatalf("connection %d of the burst: %v", i+1, err)
+		}
+		clients = append(clients, c)
+	}
+	if c, err := ts.tryDial("burst"); err == nil {
+		c.Close()
+		t.Fatal("a 6th connection at once was let in")
+	}
+	if c, err := ts.dialFrom(t, "127.0.0.2", "other"); err != nil {
+		t.Fatalf("another address: %v", err)
+	} else {
+		c.Close()
+	}
+	time.Sleep(1100 * time.Millisecond) // a token back
+	if c, err := ts.tryDial("later"); err != nil {
+		t.Fatalf("a second later: %v", err)
+	} else {
+		c.Close()
+	}
+	for _, c := range clients {
+		c.Close()
+	}
+	// Defaults: a class of 200 at once.
+	if DefaultConnBurst < DefaultMaxSessions {
+		t.Errorf("burst %d is less than the sessions a class may open", DefaultConnBurst)
+	}
+}

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"errors"
 	"io"
 	"time"
 )
@@ -17,9 +18,9 @@ import (
 //   - passes at most MaxPaste bytes of a bracketed paste's content, and always its end;
 //   - passes input at most at Rate bytes a second (after a Burst), dropping whole keys
 //     and sequences beyond that, never half of one;
-//   - reads at most RawRate bytes a second (after twice a Burst): dropped input still
-//     costs the server its decryption, so past that the guard stops reading for a
-//     while, the SSH channel's window fills and the client has to wait;
+//   - ends the input (errFlood) once it has dropped MaxRateDropped bytes for the rate,
+//     or MaxDropped in all: dropped input still costs the server its decryption, and
+//     nobody types that fast, or megabytes.
 //
 // and says once of each limit that it dropped something (notice). Everything else,
 // a lone ESC included, passes at once: the reader's escape timeout still works.
@@ -47,23 +48,28 @@ type inputGuard struct {
 	tokens float64 // the rate limit's bucket, in bytes
 	filled time.Time
 
-	raw       float64 // the read limit's bucket, in bytes
-	rawFilled time.Time
-	sleep     func(time.Duration)
+	read, passed int64 // bytes read and let through, in all
+	rateDropped  int64 // bytes dropped for the rate
 }
+
+// errFlood ends the input of a session that sent far more than anyone types.
+var errFlood = errors.New("input flood")
 
 // guardLimits are the bounds the guard keeps.
 type guardLimits struct {
 	Rate, Burst float64 // bytes a second, and bytes at once
-	RawRate     float64 // bytes read a second, dropped or not (0: no limit)
-	MaxString   int     // bytes of one escape string (OSC, DCS, ...)
-	MaxCSI      int     // bytes of one control sequence
-	MaxPaste    int     // content bytes of one bracketed paste
+	MaxDropped  int64   // bytes dropped in all before the input is ended (0: no limit)
+	// MaxRateDropped is the bytes dropped for the rate before the input is ended (0: no
+	// limit).
+	MaxRateDropped int64
+	MaxString      int // bytes of one escape string (OSC, DCS, ...)
+	MaxCSI         int // bytes of one control sequence
+	MaxPaste       int // content bytes of one bracketed paste
 }
 
 // defaultGuardLimits are a hundred times what a person typing sends, and room for
 // every reply a terminal gives to the program's queries.
-var defaultGuardLimits = guardLimits{Rate: 8 << 10, Burst: 32 << 10, RawRate: 256 << 10, MaxString: 1 << 10, MaxCSI: 64, MaxPaste: 1 << 10}
+var defaultGuardLimits = guardLimits{Rate: 8 << 10, Burst: 32 << 10, MaxDropped: 256 << 10, MaxRateDropped: 64 << 10, MaxString: 1 << 10, MaxCSI: 64, MaxPaste: 1 << 10}
 
 // guardLimit names a limit that dropped input.
 type guardLimit uint8
@@ -106,9 +112,7 @@ var (
 )
 
 func newInputGuard(r io.Reader, lim guardLimits, now func() time.Time, notice func(guardLimit)) *inputGuard {
-	t := now()
-	return &inputGuard{r: r, lim: lim, now: now, notice: notice, tokens: lim.Burst, filled: t,
-		raw: 2 * lim.Burst, rawFilled: t, sleep: time.Sleep}
+	return &inputGuard{r: r, lim: lim, now: now, notice: notice, tokens: lim.Burst, filled: now()}
 }
 
 // guardRead is how much the guard reads at once.
@@ -122,10 +126,13 @@ func (g *inputGuard) Read(p []byte) (int, error) {
 		g.scratch = make([]byte, guardRead)
 	}
 	for len(g.pending) == 0 {
-		g.throttle()
+		if g.lim.MaxDropped > 0 && g.read-g.passed > g.lim.MaxDropped ||
+			g.lim.MaxRateDropped > 0 && g.rateDropped > g.lim.MaxRateDropped {
+			return 0, errFlood
+		}
 		n, err := g.r.Read(g.scratch)
-		g.raw -= float64(n)
 		g.pending = g.filter(g.pending[:0], g.scratch[:n])
+		g.read, g.passed = g.read+int64(n), g.passed+int64(len(g.pending))
 		if err != nil && len(g.pending) == 0 {
 			return 0, err
 		}
@@ -135,20 +142,12 @@ func (g *inputGuard) Read(p []byte) (int, error) {
 	return n, nil
 }
 
-// throttle waits, before a read, until the read limit's bucket is no longer in debt.
-func (g *inputGuard) throttle() {
-	if g.lim.RawRate <= 0 {
-		return
-	}
-	for {
-		now := g.now()
-		g.raw = min(2*g.lim.Burst, g.raw+now.Sub(g.rawFilled).Seconds()*g.lim.RawRate)
-		g.rawFilled = now
-		if g.raw >= 0 {
-			return
-		}
-		g.sleep(min(time.Second, time.Duration(-g.raw/g.lim.RawRate*float64(time.Second))+time.Millisecond))
-	}
+// droppedBehind counts n bytes that passed but were dropped after all, because the
+// program was too far behind to take them (a backlog): they count against the rate.
+func (g *inputGuard) droppedBehind(n int) {
+	g.passed -= int64(n)
+	g.rateDropped += int64(n)
+	g.tell(limitRate)
 }
 
 // filter appends to out what of in passes, and returns it.
@@ -204,9 +203,12 @@ func (g *inputGuard) byte(out []byte, b byte) []byte {
 	if inPaste {
 		return g.pasteByte(out, b, keep)
 	}
-	if keep && !g.dropping {
+	switch {
+	case keep && !g.dropping:
 		g.tokens--
 		out = append(out, b)
+	case g.dropping:
+		g.rateDropped++
 	}
 	return out
 }

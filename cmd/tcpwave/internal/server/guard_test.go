@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"errors"
 	"io"
 	"strings"
 	"testing"
@@ -122,28 +123,45 @@ func TestGuardLimitsTheRate(t *testing.T) {
 	}
 }
 
-// Past RawRate the guard stops reading: a flood it would drop anyway waits in the
-// client (the SSH window fills), rather than costing the server its decryption.
-func TestGuardThrottlesReads(t *testing.T) {
-	lim := guardLimits{Rate: 100, Burst: 300, RawRate: 1000, MaxString: 64, MaxCSI: 16, MaxPaste: 100}
+// Once it has dropped MaxDropped bytes, the guard ends the input: a flood ends the
+// session rather than cost the server its decryption for ever.
+func TestGuardEndsAFlood(t *testing.T) {
+	lim := guardLimits{Rate: 100, Burst: 300, MaxDropped: 100_000, MaxString: 64, MaxCSI: 16, MaxPaste: 100}
 	c := &clock{time.Unix(1000, 0)}
-	g := newInputGuard(endless{}, lim, c.now, nil)
-	var slept time.Duration
-	g.sleep = func(d time.Duration) { slept += d; c.t = c.t.Add(d) }
+	src := &countingReader{r: endless{}}
+	g := newInputGuard(src, lim, c.now, nil)
 	buf := make([]byte, 4096)
-	read := 0
-	for range 100 { // reads return as soon as something passes: count what was read
-		g.Read(buf)
+	var err error
+	for range 1000 {
+		if _, err = g.Read(buf); err != nil {
+			break
+		}
 	}
-	read = int(2*lim.Burst) + int(slept.Seconds()*lim.RawRate)
-	// 100 reads of 4096 bytes at most: about 409,600 bytes at 1000 bytes a second.
-	if slept < 300*time.Second || slept > 500*time.Second {
-		t.Errorf("slept %v for about %d bytes read, want about 400 s at 1000 bytes/s", slept, read)
+	if !errors.Is(err, errFlood) {
+		t.Fatalf("after %d bytes: %v, want errFlood", src.n, err)
 	}
-	lim.RawRate = 0
+	if src.n > 100_000+300+2*guardRead {
+		t.Errorf("read %d bytes before ending, for 100,000 dropped", src.n)
+	}
+	// Within the limits, input goes on for ever.
+	lim.MaxDropped, lim.Rate, lim.Burst = 100_000, 1e9, 1e9
 	g = newInputGuard(endless{}, lim, c.now, nil)
-	g.sleep = func(time.Duration) { t.Fatal("slept with no read limit") }
-	g.Read(buf)
+	for range 1000 {
+		if _, err := g.Read(buf); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+type countingReader struct {
+	r io.Reader
+	n int
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += n
+	return n, err
 }
 
 // endless is input that never ends: 'a' after 'a'.

@@ -200,6 +200,9 @@ func startServerTicking(t testing.TB, interval time.Duration, mutate func(*Confi
 			return newTestModel(st, interval), nil
 		},
 		Logger: log.NewWithOptions(logs, log.Options{Level: log.DebugLevel}),
+		// Tests come and go from one address, hundreds of times: the connection rate
+		// is tested on its own (TestConnectionRate).
+		ConnRate: 1e6, ConnBurst: 1e6,
 	}
 	if mutate != nil {
 		mutate(&cfg)

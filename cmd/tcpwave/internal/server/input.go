@@ -22,15 +22,16 @@ import (
 // input has closed.
 //
 // The input reaches the reader through an inputGuard, which bounds what the reader can
-// be made to hold and how fast input comes; when it drops input, the program is told
-// (an inputNoticeMsg), once for each limit.
+// be made to hold and how fast input comes, and a backlog, which lets the guard read
+// (and so find a flood) however slowly the program takes keys; when either drops
+// input, the program is told (an inputNoticeMsg), once for each limit.
 func pumpInput(ctx context.Context, in io.Reader, term string, p *tea.Program, lim guardLimits) {
 	guard := newInputGuard(in, lim, time.Now, func(l guardLimit) {
 		if l != limitLength { // over-long escape strings are terminal replies: not news
 			go p.Send(inputNoticeMsg{l})
 		}
 	})
-	rd := uv.NewTerminalReader(guard, term)
+	rd := uv.NewTerminalReader(newBacklog(guard, inputBacklog), term)
 	events := make(chan uv.Event)
 	var err error
 	go func() {
@@ -40,12 +41,19 @@ func pumpInput(ctx context.Context, in io.Reader, term string, p *tea.Program, l
 	for ev := range events {
 		p.Send(ev)
 	}
+	if errors.Is(err, errFlood) {
+		p.Send(endMsg{ReasonFlood})
+	}
 	if errors.Is(err, errChannelGone) {
 		// The client closed the channel but kept the connection: nobody can see this
 		// program any more, so it ends now rather than at the idle timeout.
 		p.Send(endMsg{ReasonDisconnected})
 	}
 }
+
+// inputBacklog is how many bytes of keys that passed the guard may wait for a program
+// that is behind: half the guard's burst.
+const inputBacklog = 16 << 10
 
 // inputNoticeMsg tells the session that its input guard dropped input for a limit.
 type inputNoticeMsg struct{ limit guardLimit }

@@ -81,16 +81,23 @@ type Config struct {
 
 	// InputRate and InputBurst bound a session's input, in bytes a second and at once;
 	// MaxPaste bounds a bracketed paste's content. Input beyond is dropped, and the
-	// user told. Past 32 × InputRate, the session stops reading for a while: the
-	// client waits, and a flood costs the server little.
+	// user told. A session whose input has had MaxDroppedInput bytes dropped in all,
+	// or 64 KiB for the rate, is ended and its connection closed: nobody types that
+	// fast, and reading it costs the server its decryption.
 	InputRate, InputBurst, MaxPaste int
+	MaxDroppedInput                 int
+
+	// ConnRate and ConnBurst bound how fast one address may open connections (a
+	// second, and at once): past them its connections are refused as they come. A
+	// client refused or cut off cannot come straight back for more.
+	ConnRate, ConnBurst int
 }
 
 // inputLimits are the input guard's limits for these settings.
 func (c *Config) inputLimits() guardLimits {
 	lim := defaultGuardLimits
 	lim.Rate, lim.Burst, lim.MaxPaste = float64(c.InputRate), float64(c.InputBurst), c.MaxPaste
-	lim.RawRate = 32 * lim.Rate
+	lim.MaxDropped = int64(c.MaxDroppedInput)
 	return lim
 }
 
@@ -112,6 +119,9 @@ const (
 	DefaultInputRate          = 8 << 10         // bytes a second: a hundred times a fast typist
 	DefaultInputBurst         = 32 << 10        // bytes at once
 	DefaultMaxPaste           = 1 << 10         // bytes of one bracketed paste
+	DefaultMaxDroppedInput    = 256 << 10       // bytes dropped before a session is ended
+	DefaultConnRate           = 10              // new connections a second from one address, after a burst
+	DefaultConnBurst          = 200             // as many as there are sessions: a class arriving at once
 )
 
 // Exit statuses of a session as the client sees them.
@@ -146,6 +156,9 @@ func (c *Config) setDefaults() {
 	def(&c.InputRate, DefaultInputRate)
 	def(&c.InputBurst, DefaultInputBurst)
 	def(&c.MaxPaste, DefaultMaxPaste)
+	def(&c.MaxDroppedInput, DefaultMaxDroppedInput)
+	def(&c.ConnRate, DefaultConnRate)
+	def(&c.ConnBurst, DefaultConnBurst)
 	defd(&c.IdleTimeout, DefaultIdleTimeout)
 	defd(&c.MaxSessionTime, DefaultMaxSessionTime)
 	defd(&c.HandshakeTimeout, DefaultHandshakeTimeout)
@@ -173,6 +186,7 @@ type Server struct {
 	conns        map[string]int // TCP connections per client address
 	waiting      map[string]int // connections without a session yet, per client address
 	waitingTotal int
+	dials        connRates // new connections per client address
 	listeners    []net.Listener
 	active       int          // session handlers running
 	sessions     atomic.Int64 // sessions started, for ids

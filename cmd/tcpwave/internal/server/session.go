@@ -31,6 +31,7 @@ const (
 	ReasonPanic        Reason = "panic"         // the program panicked
 	ReasonDisconnected Reason = "disconnected"  // the client went away
 	ReasonError        Reason = "error"         // the program failed
+	ReasonFlood        Reason = "input-flood"   // far more input than anyone types, dropped
 	ReasonNoPTY        Reason = "no-pty"        // refused: no terminal
 	ReasonBadArg       Reason = "bad-arguments" // refused: the factory said no
 )
@@ -184,14 +185,17 @@ func (s *Server) handle(sess ssh.Session) {
 		}),
 	)
 	done := make(chan struct{})
+	closeConn := func() {
+		if c, ok := sess.Context().Value(ssh.ContextKeyConn).(interface{ Close() error }); ok {
+			_ = c.Close()
+		}
+	}
 	dropConn := func() {
 		// The last resort for a program that will not end, typically because the
 		// client stopped reading and a write is blocked on the SSH window: closing the
 		// connection fails that write.
 		logger.Warn("session did not end when told to; closing its connection")
-		if c, ok := sess.Context().Value(ssh.ContextKeyConn).(interface{ Close() error }); ok {
-			_ = c.Close()
-		}
+		closeConn()
 	}
 	go s.watchdog(ctx, p, wm, done, dropConn)
 	go s.resizer(ctx, p, winch, pty.Window.Width, pty.Window.Height)
@@ -199,6 +203,7 @@ func (s *Server) handle(sess ssh.Session) {
 
 	final, runErr := p.Run()
 	close(done)
+	close(wm.ended)
 
 	reason := ReasonQuit
 	finalSize := size
@@ -227,6 +232,9 @@ func (s *Server) handle(sess ssh.Session) {
 		bye = fmt.Sprintf("tcpwave: sessions last at most %s; this one has ended. Goodbye!", s.cfg.MaxSessionTime)
 	case ReasonShutdown:
 		bye = "tcpwave: the server is shutting down. Goodbye!"
+	case ReasonFlood:
+		bye = "tcpwave: input came far faster than anyone types, and was dropped; so this session has ended."
+		code = exitError
 	case ReasonPanic, ReasonError:
 		bye = "tcpwave: an internal error ended this session (it has been logged). Sorry!"
 		code = exitError
@@ -245,6 +253,13 @@ func (s *Server) handle(sess ssh.Session) {
 		fmt.Fprintf(sess, "\r\n%s\r\n", bye)
 	}
 	_ = sess.Exit(code)
+	if reason == ReasonFlood {
+		// The whole connection goes, after a moment for this line and the exit status
+		// to reach the client (closing a socket with input unread resets it): what
+		// the client sent and the server has not read, up to the channel's 2 MiB
+		// window, would otherwise wait for the client to close.
+		time.AfterFunc(100*time.Millisecond, closeConn)
+	}
 }
 
 // crlfWriter ends lines with \r\n, for a client terminal in raw mode.
@@ -406,6 +421,7 @@ type wrapper struct {
 	srv       *Server
 	logger    *log.Logger
 	failed    chan struct{} // closed on a panic, so the watchdog ends the session
+	ended     chan struct{} // closed when the program has ended
 	lastInput atomic.Int64  // unix nanoseconds of the last key, mouse or paste input
 
 	termW, termH int // the client's terminal
@@ -436,13 +452,30 @@ type renderNudge struct{}
 // noticeOver ends the notice line.
 type noticeOver struct{}
 
+// after is msg after d, or nothing once the program has ended. (A tea.Tick's
+// goroutine outlives the program until it fires, and holds it: its screen, and the
+// session's channel with whatever input was sent and not read, up to 2 MiB.)
+func (m *wrapper) after(d time.Duration, msg tea.Msg) tea.Cmd {
+	ended := m.ended
+	return func() tea.Msg {
+		t := time.NewTimer(d)
+		defer t.Stop()
+		select {
+		case <-t.C:
+			return msg
+		case <-ended:
+			return nil
+		}
+	}
+}
+
 // noticeFor is how long a notice stays.
 const noticeFor = 5 * time.Second
 
 var _ tea.Model = (*wrapper)(nil)
 
 func newWrapper(inner tea.Model, termW, termH, w, h int, clamped bool, srv *Server, logger *log.Logger) *wrapper {
-	m := &wrapper{inner: inner, srv: srv, logger: logger, failed: make(chan struct{}), termW: termW, termH: termH, w: w, h: h, clamped: clamped,
+	m := &wrapper{inner: inner, srv: srv, logger: logger, failed: make(chan struct{}), ended: make(chan struct{}), termW: termW, termH: termH, w: w, h: h, clamped: clamped,
 		frame: time.Second / time.Duration(max(srv.cfg.FPS, 1))}
 	m.lastInput.Store(time.Now().UnixNano())
 	return m
@@ -495,7 +528,7 @@ func (m *wrapper) update(msg tea.Msg) (_ tea.Model, cmd tea.Cmd) {
 	case inputNoticeMsg:
 		m.notice, m.noticeEnd = msg.text(), time.Now().Add(noticeFor)
 		m.logger.Info("input dropped", "limit", msg.text())
-		return m, tea.Tick(noticeFor, func(time.Time) tea.Msg { return noticeOver{} })
+		return m, m.after(noticeFor, noticeOver{})
 	case noticeOver:
 		if time.Now().After(m.noticeEnd) {
 			m.notice = ""
