@@ -11,6 +11,12 @@
 //     from /proc/PID/stat and /proc/PID/status;
 //  3. paused: one session is started, played, paused, and its output counted.
 //
+// With --hostile N it measures instead how the normal clients fare while N hostile
+// clients (endless pastes, unterminated escape strings, key floods, over-long
+// commands, connections holding many channels, silent and sessionless connections) do
+// their worst: first frames and frame rates alone, then under attack, and the server's
+// peak RSS throughout.
+//
 // The client side runs in this process, on the same machine: its own CPU use is
 // reported too, since on a 2-core machine it competes with the server.
 package main
@@ -50,6 +56,7 @@ type options struct {
 	probes     int
 	pauseKey   string
 	serverArgs string
+	hostile    int
 }
 
 func main() {
@@ -78,6 +85,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&o.pauseKey, "pause-key", " ", "key that pauses playback, for the paused measurement")
 	fs.DurationVar(&o.gap, "gap", 5*time.Millisecond, "quiet time that separates two frames in the output")
 	fs.IntVar(&o.probes, "probes", 20, "sequential single sessions for the first-frame measurement")
+	fs.IntVar(&o.hostile, "hostile", 0, "measure the -n normal sessions alone and then with this many hostile clients at work (see the doc)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -92,7 +100,15 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "tcpwave-load: -n, --duration and --gap must be positive")
 		return 2
 	}
-	if err := measure(o, stdout); err != nil {
+	if o.hostile < 0 || o.hostile > 0 && o.addr != "" {
+		fmt.Fprintln(stderr, "tcpwave-load: --hostile needs a server of its own (no --addr), and a count")
+		return 2
+	}
+	measureFn := measure
+	if o.hostile > 0 {
+		measureFn = measureHostile
+	}
+	if err := measureFn(o, stdout); err != nil {
 		fmt.Fprintf(stderr, "tcpwave-load: %v\n", err)
 		return 1
 	}
@@ -119,6 +135,12 @@ func startServer(o options) (*target, func(), error) {
 	keyPath := filepath.Join(dir, "hostkey")
 	args := []string{"serve", "--listen", "127.0.0.1:0", "--host-key", keyPath,
 		"--max-sessions", strconv.Itoa(o.n + 50), "--max-per-ip", strconv.Itoa(o.n + 50)}
+	if o.hostile > 0 {
+		// Room for every hostile session too (the worst case for memory); the
+		// per-address limit stays the default, as a class's server has it.
+		args = []string{"serve", "--listen", "127.0.0.1:0", "--host-key", keyPath,
+			"--max-sessions", strconv.Itoa(o.n + o.hostile + 50)}
+	}
 	args = append(args, strings.Fields(o.serverArgs)...)
 	cmd := exec.Command(o.server, args...)
 	cmd.Env = append(os.Environ(), "XDG_DATA_HOME="+dir)
@@ -194,7 +216,7 @@ type client struct {
 
 func open(t *target, o options) (*client, error) {
 	c := &client{firstFrame: make(chan time.Duration, 1), dialStart: time.Now()}
-	conn, err := gossh.Dial("tcp", t.addr, t.cfg)
+	conn, err := dialFrom(t, "127.0.0.1")
 	if err != nil {
 		return nil, err
 	}
@@ -359,11 +381,11 @@ func measure(o options, w io.Writer) error {
 	// 2. One animating session, for reference (how often the UI itself changes the
 	// screen), then N at once.
 	if o.n > 1 {
-		if err := load(t, o, 1, base, w); err != nil {
+		if _, err := load(t, o, 1, base, w); err != nil {
 			return err
 		}
 	}
-	if err := load(t, o, o.n, base, w); err != nil {
+	if _, err := load(t, o, o.n, base, w); err != nil {
 		return err
 	}
 
@@ -388,9 +410,12 @@ func measure(o options, w io.Writer) error {
 	return nil
 }
 
+// loadResult is what load measured: frames a second per session.
+type loadResult struct{ min, median, max float64 }
+
 // load opens n sessions at once, starts playback in each and measures what the clients
 // get and what the server spends.
-func load(t *target, o options, n int, base proc, w io.Writer) error {
+func load(t *target, o options, n int, base proc, w io.Writer) (loadResult, error) {
 	clients := make([]*client, n)
 	var wg sync.WaitGroup
 	errs := make(chan error, n)
@@ -422,13 +447,13 @@ func load(t *target, o options, n int, base proc, w io.Writer) error {
 		}
 	}()
 	if err := <-errs; err != nil {
-		return fmt.Errorf("load: %w", err)
+		return loadResult{}, fmt.Errorf("load: %w", err)
 	}
 	fmt.Fprintf(w, "%d sessions open with a first frame after %s\n", n, time.Since(openStart).Round(time.Millisecond))
 	for _, c := range clients {
 		if o.keys != "" {
 			if _, err := io.WriteString(c.stdin, o.keys); err != nil {
-				return err
+				return loadResult{}, err
 			}
 		}
 	}
@@ -465,8 +490,7 @@ func load(t *target, o options, n int, base proc, w io.Writer) error {
 	}
 	selfCPU := float64(self1.cpu-self0.cpu) / float64(self1.at.Sub(self0.at))
 	fmt.Fprintf(w, "load tool itself (the %d clients): CPU %.0f%% of one core\n", n, 100*selfCPU)
-	return nil
-
+	return loadResult{fps[0], fps[len(fps)/2], fps[len(fps)-1]}, nil
 }
 
 func mb(b int64) float64 { return float64(b) / (1 << 20) }
