@@ -1,7 +1,5 @@
 package model
 
-import "fmt"
-
 // arrive delivers a segment to its receiver and runs RFC 9293 §3.10.7 on it.
 func (s *sim) arrive(id int) {
 	seg := s.segs[id]
@@ -14,7 +12,7 @@ func (s *sim) arrive(id int) {
 		if e.Listening {
 			s.listenArrive(side, &seg)
 		} else {
-			s.noTCB(side, &seg, "")
+			s.noTCB(side, &seg, WhyRSTNoConn)
 		}
 	case SynSent:
 		s.synSentArrive(side, &seg)
@@ -30,14 +28,11 @@ func (s *sim) arrive(id int) {
 
 // noTCB answers a segment for which this host has no connection (RFC 9293 §3.10.7.1,
 // §3.5.2 reset generation).
-func (s *sim) noTCB(side Side, seg *Segment, why string) {
+func (s *sim) noTCB(side Side, seg *Segment, why Rule) {
 	if seg.Flags.Has(RST) {
 		return // a RST is never answered
 	}
 	e := &s.ep[side]
-	if why == "" {
-		why = "RST: no connection here"
-	}
 	// The RST is printed relative to the numbers this host last used.
 	s.nextCause = CauseNoTCB
 	if seg.Flags.Has(ACK) {
@@ -48,12 +43,12 @@ func (s *sim) noTCB(side Side, seg *Segment, why string) {
 }
 
 // sendRaw sends a segment that no TCB owns (a host's RST), with explicit relative bases.
-func (s *sim) sendRaw(side Side, flags Flags, seq, ack uint32, seqBase, ackBase uint32, why string) {
+func (s *sim) sendRaw(side Side, flags Flags, seq, ack uint32, seqBase, ackBase uint32, why Rule) {
 	e := &s.ep[side]
 	savedISS, savedIRS := e.ISS, e.IRS
 	e.ISS, e.IRS = seqBase, ackBase
 	ackOwed := e.AckOwed
-	s.sendSegment(side, flags, seq, ack, 0, 0, why)
+	s.sendSegment(side, flags, seq, ack, 0, 0, Note{Rule: why})
 	e.ISS, e.IRS, e.AckOwed = savedISS, savedIRS, ackOwed
 }
 
@@ -63,19 +58,18 @@ func (s *sim) listenArrive(side Side, seg *Segment) {
 	case seg.Flags.Has(RST):
 		return
 	case seg.Flags.Has(ACK):
-		s.noTCB(side, seg, "RST: an ACK reached a listening socket with no connection (RFC 9293 §3.10.7.2)")
+		s.noTCB(side, seg, WhyRSTListenACK)
 	case seg.Flags.Has(SYN):
 		delta := s.sc.Apps[side].NextISNDelta
 		if delta == 0 {
 			delta = 65537
 		}
-		s.openFromSyn(side, seg, s.ep[side].SndNxt+uint32(delta),
-			"The listening socket takes the SYN: a new connection on the same 4-tuple, in SYN_RECEIVED (RFC 9293 §3.10.7.2).")
+		s.openFromSyn(side, seg, s.ep[side].SndNxt+uint32(delta), Note{Rule: RuleListenSyn})
 	}
 }
 
 // openFromSyn starts a passive incarnation from a SYN and answers SYN|ACK.
-func (s *sim) openFromSyn(side Side, seg *Segment, iss uint32, note string) {
+func (s *sim) openFromSyn(side Side, seg *Segment, iss uint32, note Note) {
 	s.newIncarnation(side, iss)
 	e := &s.ep[side]
 	e.IRS = seg.Seq
@@ -84,7 +78,7 @@ func (s *sim) openFromSyn(side Side, seg *Segment, iss uint32, note string) {
 	e.SndNxt = e.ISS + 1
 	s.timeSegment(side, e.ISS)
 	s.startRTO(side)
-	s.sendSegment(side, SYN|ACK, e.ISS, e.RcvNxt, 0, 0, "SYN|ACK")
+	s.sendSegment(side, SYN|ACK, e.ISS, e.RcvNxt, 0, 0, Note{Rule: WhySYNACK})
 }
 
 // synSentArrive is SYN-SENT processing (RFC 9293 §3.10.7.3).
@@ -100,8 +94,7 @@ func (s *sim) synSentArrive(side Side, seg *Segment) {
 					// RST/ACK might be ignored").
 					s.armTimer(side, TimerRetransmit, d)
 				}
-				s.sendRaw(side, RST, seg.Ack, 0, seg.AckBase, e.IRS,
-					"RST: that ACK does not acknowledge our SYN, so it belongs to another connection (RFC 9293 §3.10.7.3)")
+				s.sendRaw(side, RST, seg.Ack, 0, seg.AckBase, e.IRS, WhyRSTBadSynAck)
 			}
 			return
 		}
@@ -110,7 +103,7 @@ func (s *sim) synSentArrive(side Side, seg *Segment) {
 	if seg.Flags.Has(RST) {
 		if ackOK {
 			prev := e.State
-			s.setState(side, Closed, "A valid RST answers the SYN: the connection is refused (RFC 9293 §3.10.7.3).")
+			s.setState(side, Closed, Note{Rule: RuleSynRefused})
 			s.tellReset(side, prev)
 		}
 		return
@@ -124,12 +117,12 @@ func (s *sim) synSentArrive(side Side, seg *Segment) {
 		s.ackAdvance(side, seg.Ack)
 	}
 	if seqGT(e.SndUna, e.ISS) {
-		s.setState(side, Established, "The SYN|ACK acknowledges our SYN: the connection is open (RFC 9293 §3.10.7.3).")
-		s.sendAck(side, "ACK of the SYN|ACK: the handshake's third segment")
+		s.setState(side, Established, Note{Rule: RuleEstablished})
+		s.sendAck(side, Note{Rule: WhyHandshakeACK})
 		return
 	}
-	s.setState(side, SynReceived, "Simultaneous open: a SYN crossed ours (RFC 9293 §3.10.7.3).")
-	s.sendSegment(side, SYN|ACK, e.ISS, e.RcvNxt, 0, 0, "SYN|ACK")
+	s.setState(side, SynReceived, Note{Rule: RuleSimultaneousOpen})
+	s.sendSegment(side, SYN|ACK, e.ISS, e.RcvNxt, 0, 0, Note{Rule: WhySYNACK})
 }
 
 // acceptable is the sequence-number test of RFC 9293 §3.10.7.4 step 1.
@@ -161,7 +154,7 @@ func (s *sim) syncArrive(side Side, seg *Segment) {
 	// Step 1: sequence number check.
 	if !acceptable(e, seg) {
 		if seg.Flags.Has(RST) {
-			s.explain("The RST is outside the receive window, so it is dropped silently (RFC 9293 §3.10.7.4 step 1).")
+			s.explain(Note{Rule: RuleRSTOutOfWindow})
 			return
 		}
 		s.unacceptable(side, seg)
@@ -169,7 +162,7 @@ func (s *sim) syncArrive(side Side, seg *Segment) {
 	}
 	if e.State == TimeWait && p.SynInTimeWait == SynTWLinux && seg.Seq == e.RcvNxt && seg.Len == 0 && !seg.Flags.Has(RST) && !seg.Flags.Has(SYN) {
 		s.armTimer(side, TimerTimeWait, p.TimeWait)
-		s.explain("An in-window bare ACK in TIME_WAIT: Linux re-arms the TIME_WAIT timer (tcp_timewait_state_process).")
+		s.explain(Note{Rule: RuleTimeWaitAckRearm})
 		return
 	}
 
@@ -177,10 +170,10 @@ func (s *sim) syncArrive(side Side, seg *Segment) {
 	if seg.Flags.Has(RST) {
 		if seg.Seq != e.RcvNxt {
 			if e.State == TimeWait && p.SynInTimeWait == SynTWLinux {
-				s.explain("A RST that is not exactly at RCV.NXT is dropped silently in Linux's TIME_WAIT, without a challenge ACK.")
+				s.explain(Note{Rule: RuleTimeWaitRSTInexact})
 				return
 			}
-			s.invalidAck(side, seg, "challenge ACK: the RST is in the window but not exactly at RCV.NXT, so it may be forged (RFC 5961 §3.2)")
+			s.invalidAck(side, seg, WhyChallengeRST)
 			return
 		}
 		s.resetArrives(side)
@@ -189,34 +182,34 @@ func (s *sim) syncArrive(side Side, seg *Segment) {
 
 	// Step 4: a SYN in a synchronized state gets a challenge ACK (RFC 5961 §4).
 	if seg.Flags.Has(SYN) && e.State != SynReceived {
-		s.invalidAck(side, seg, "challenge ACK: a SYN on a synchronized connection is never obeyed (RFC 5961 §4, RFC 9293 §3.10.7.4 step 4)")
+		s.invalidAck(side, seg, WhyChallengeSYN)
 		return
 	}
 
 	// Step 5: the ACK field.
 	if !seg.Flags.Has(ACK) {
-		s.explain("A segment without ACK in a synchronized state is dropped (RFC 9293 §3.10.7.4 step 5).")
+		s.explain(Note{Rule: RuleNoACKBit})
 		return
 	}
 	if e.State == SynReceived {
 		if seqLT(e.SndUna, seg.Ack) && seqLEQ(seg.Ack, e.SndNxt) {
 			s.ackAdvance(side, seg.Ack)
-			s.setState(side, Established, "Our SYN is acknowledged: the new connection is open (RFC 9293 §3.10.7.4 step 5).")
+			s.setState(side, Established, Note{Rule: RuleNewConnectionOpen})
 			if side == B {
-				s.appEvent(side, "accept -> ok", "The server's app accepts the new connection.")
+				s.appEvent(side, "accept -> ok", Note{Rule: RuleAccept})
 			}
 		} else {
-			s.noTCB(side, seg, "RST: that ACK does not fit our SYN|ACK (RFC 9293 §3.10.7.4)")
+			s.noTCB(side, seg, WhyRSTBadAck)
 			return
 		}
 	} else {
 		switch {
 		case seqGT(seg.Ack, e.SndNxt):
 			if p.DropAckOfUnsent {
-				s.explain("This segment acknowledges data we never sent: Linux drops it silently (tcp_ack). The two ends no longer agree on the numbers (RFC 1337 hazard H2).")
+				s.explain(Note{Rule: RuleAckOfUnsentDropped})
 				return
 			}
-			s.invalidAck(side, seg, "ACK: the segment acknowledges something not yet sent, so we restate our numbers (RFC 9293 §3.10.7.4 step 5; RFC 1337 hazard H2)")
+			s.invalidAck(side, seg, WhyAckUnsent)
 			return
 		case seqGT(seg.Ack, e.SndUna):
 			s.ackAdvance(side, seg.Ack)
@@ -225,9 +218,9 @@ func (s *sim) syncArrive(side Side, seg *Segment) {
 	switch e.State {
 	case FinWait1:
 		if e.FinAcked() && (p.TransientFinWait2 || !seg.Flags.Has(FIN)) {
-			note := "The peer acknowledged our FIN: this direction is closed. FIN_WAIT_2 waits for the peer's own FIN, which comes when its app calls close() (RFC 9293 §3.10.7.4 step 5)."
+			note := Note{Rule: RuleFinAcked}
 			if seg.Flags.Has(FIN) {
-				note = "This segment ACKs our FIN and carries the peer's FIN. Linux handles the ACK first, so the socket passes through FIN_WAIT_2 for an instant (tcp_rcv_state_process)."
+				note.Rule = RuleFinAckedWithFin
 			}
 			s.setState(side, FinWait2, note)
 			if e.Orphan && p.FinWait2Timer && !seg.Flags.Has(FIN) {
@@ -236,12 +229,12 @@ func (s *sim) syncArrive(side Side, seg *Segment) {
 		}
 	case Closing:
 		if e.FinAcked() {
-			s.enterTimeWait(side, "Our FIN is acknowledged after a simultaneous close: both FINs are ACKed, and this side waits out 2MSL in TIME_WAIT too (RFC 9293 §3.10.7.4 step 5, Figure 13).")
+			s.enterTimeWait(side, Note{Rule: RuleSimultaneousCloseAcked})
 			return
 		}
 	case LastAck:
 		if e.FinAcked() {
-			s.setState(side, Closed, "The last ACK arrived: our FIN is acknowledged, so the connection is closed and its resources are released at once. The passive closer never enters TIME_WAIT (RFC 9293 §3.10.7.4 step 5).")
+			s.setState(side, Closed, Note{Rule: RuleLastAckArrived})
 			return
 		}
 	}
@@ -252,9 +245,8 @@ func (s *sim) syncArrive(side Side, seg *Segment) {
 		case Established, FinWait1, FinWait2:
 			if p.HalfDuplexClose && e.RcvShut {
 				s.nextCause = CauseDataAfterClose
-				s.sendRaw(side, RST, seg.Ack, 0, e.ISS, e.IRS,
-					"RST: data arrived after close(); nobody can read it (RFC 9293 §3.6.1 SHLD-3; Linux tcp_rcv_state_process, TCPAbortOnData)")
-				s.setState(side, Closed, "Linux resets a connection that receives data after the app called close(): the app can never read it. \"RFC 793 says to queue data in these states, RFC 1122 says we MUST send a reset.\" A true half-close needs shutdown(SHUT_WR).")
+				s.sendRaw(side, RST, seg.Ack, 0, e.ISS, e.IRS, WhyRSTDataAfterClose)
+				s.setState(side, Closed, Note{Rule: RuleDataAfterClose})
 				return
 			}
 			if seg.Seq == e.RcvNxt || seqLT(seg.Seq, e.RcvNxt) {
@@ -263,13 +255,13 @@ func (s *sim) syncArrive(side Side, seg *Segment) {
 				if n > 0 {
 					e.RcvNxt += n
 					e.RcvBuf += int(n)
-					s.ackLater(side, fmt.Sprintf("ACK of %d bytes", n))
+					s.ackLater(side, Note{Rule: WhyAckData, N: int(n)})
 					if seg.Dup {
-						s.explain(fmt.Sprintf("An old duplicate from the previous connection lands inside the new connection's receive window and is accepted as %d bytes of new data: silent corruption. TIME_WAIT exists to prevent exactly this (RFC 9293 §3.6.1, RFC 1337 hazard H1).", n))
+						s.explain(Note{Rule: RuleOldDuplicateAccepted, N: int(n)})
 					}
 				}
 			} else {
-				s.invalidAck(side, seg, "duplicate ACK: a segment beyond RCV.NXT, out of order (RFC 9293 §3.10.7.4 step 7)")
+				s.invalidAck(side, seg, WhyDupAckAhead)
 				return
 			}
 		}
@@ -288,24 +280,24 @@ func (s *sim) finArrives(side Side) {
 	e.FinRcvd = true
 	switch e.State {
 	case SynReceived, Established:
-		s.setState(side, CloseWait, "The peer's FIN arrived. A FIN only means \"I will send no more\": this side may still have data to send, so it ACKs the FIN now and sends its own FIN later, when its app calls close(). That is why the close takes four segments. Until then it waits in CLOSE_WAIT, for as long as its app likes (RFC 9293 §3.10.7.4 step 8).")
+		s.setState(side, CloseWait, Note{Rule: RuleCloseWait})
 		if s.prof.DelayedAck > 0 {
 			e.Pingpong = true
-			s.ackLater(side, "delayed ACK of the peer's FIN")
+			s.ackLater(side, Note{Rule: WhyAckFinDelayed})
 		} else {
-			s.sendAck(side, "ACK of the peer's FIN, sent at once")
+			s.sendAck(side, Note{Rule: WhyAckFinAtOnce})
 		}
 	case FinWait1:
 		if e.FinAcked() {
-			s.sendAck(side, "ACK of the peer's FIN: the last segment of the close")
-			s.enterTimeWait(side, "The peer's FIN arrived, and the same segment ACKs ours: both directions are closed. This side closed first, so it waits 2MSL in TIME_WAIT (RFC 9293 §3.10.7.4 step 8; Figure 5 note 2).")
+			s.sendAck(side, Note{Rule: WhyAckFinLast})
+			s.enterTimeWait(side, Note{Rule: RuleTimeWaitFinAck})
 		} else {
-			s.setState(side, Closing, "The peer's FIN crossed ours: both sides closed at once. CLOSING waits for the ACK of our FIN (RFC 9293 §3.10.7.4 step 8, §3.6 case 3).")
-			s.sendAck(side, "ACK of the peer's FIN (our own FIN is not yet ACKed)")
+			s.setState(side, Closing, Note{Rule: RuleClosing})
+			s.sendAck(side, Note{Rule: WhyAckFinClosing})
 		}
 	case FinWait2:
-		s.sendAck(side, "ACK of the peer's FIN: the last segment of the close")
-		s.enterTimeWait(side, "The peer's FIN arrived and is ACKed: both directions are closed. Only the side that closed first enters TIME_WAIT, for 2MSL, for two reasons: old segments of this connection must die out before a new connection can reuse the same 4-tuple, and if this last ACK is lost, the peer's retransmitted FIN must still find someone to ACK it so it can close properly (RFC 9293 §3.10.7.4 step 8, §3.6.1 MUST-13).")
+		s.sendAck(side, Note{Rule: WhyAckFinLast})
+		s.enterTimeWait(side, Note{Rule: RuleTimeWait})
 	}
 }
 
@@ -316,9 +308,9 @@ func (s *sim) unacceptable(side Side, seg *Segment) {
 	e := &s.ep[side]
 	p := &s.prof
 	if e.State != TimeWait {
-		why := "duplicate ACK: the segment is old (below RCV.NXT), so we restate what we have (RFC 9293 §3.10.7.4 step 1)"
+		why := WhyDupAckOld
 		if seg.Flags.Has(FIN) {
-			why = "ACK of a retransmitted FIN: it was already received, so we acknowledge it again (RFC 9293 §3.10.7.4 step 1)"
+			why = WhyAckRetransFin
 		}
 		s.invalidAck(side, seg, why)
 		return
@@ -331,9 +323,9 @@ func (s *sim) unacceptable(side Side, seg *Segment) {
 	} else if seg.Flags.Has(FIN) {
 		s.armTimer(side, TimerTimeWait, p.TimeWait)
 	}
-	why := "ACK from TIME_WAIT: an old segment arrived, so we restate our numbers (RFC 9293 §3.10.7.4 step 1)"
+	why := WhyTimeWaitAck
 	if seg.Flags.Has(FIN) {
-		why = "ACK of the retransmitted FIN: our last ACK was lost, so TIME_WAIT answers again and restarts 2MSL (RFC 9293 §3.10.7.4 steps 5 and 8)"
+		why = WhyTimeWaitAckFin
 	}
 	s.invalidAck(side, seg, why)
 }
@@ -347,26 +339,22 @@ func (s *sim) resetArrives(side Side) {
 		if s.prof.RFC1337 {
 			// Current Linux ignores it without touching the timer
 			// (tcp_timewait_state_process: the reschedule is for bare ACKs only).
-			s.explain("A RST reached TIME_WAIT and is ignored: tcp_rfc1337=1 follows RFC 1337's fix F1, so TIME_WAIT cannot be assassinated and keeps protecting the 4-tuple.")
+			s.explain(Note{Rule: RuleRFC1337Ignored})
 			return
 		}
-		s.setState(side, Closed, "A RST hit TIME_WAIT and killed it early: TIME_WAIT assassination (RFC 1337). The 4-tuple is free before 2MSL, so old duplicates can reach a new connection. tcp_rfc1337=1 ignores such RSTs.")
+		s.setState(side, Closed, Note{Rule: RuleTimeWaitAssassinated})
 		return
 	case SynReceived:
 		if e.Listening {
-			s.setState(side, Closed, "A RST answers our SYN|ACK: the half-open connection is dropped and the listening socket carries on (RFC 9293 §3.10.7.4 step 2).")
+			s.setState(side, Closed, Note{Rule: RuleRSTSynReceived})
 			return
 		}
 	case Closing, LastAck:
-		s.setState(side, Closed, "A valid RST: the connection is gone (RFC 9293 §3.10.7.4 step 2).")
+		s.setState(side, Closed, Note{Rule: RuleRST})
 		return
 	}
 	e.SndBuf, e.RcvBuf = 0, 0
-	told := "the app is told \"connection reset\", ECONNRESET"
-	if prev == CloseWait {
-		told = "the app, which already read EOF, learns it on its next write: EPIPE (Linux tcp_reset)"
-	}
-	s.setState(side, Closed, fmt.Sprintf("A valid RST (SEG.SEQ = RCV.NXT exactly, RFC 5961 §3.2) ends the connection from %s: queues are flushed and %s (RFC 9293 §3.10.7.4 step 2).", prev, told))
+	s.setState(side, Closed, Note{Rule: RuleRSTExact, State: prev})
 	s.tellReset(side, prev)
 }
 
@@ -381,21 +369,21 @@ func (s *sim) timeWaitSyn(side Side, seg *Segment) bool {
 	if s.prof.SynInTimeWait == SynTWLinux {
 		if newer {
 			iss := e.SndNxt + 65535 + 2
-			s.setState(side, Closed, "A new SYN reached TIME_WAIT with a sequence number after the old connection's: Linux ends TIME_WAIT and opens a new connection on the same 4-tuple (tcp_timewait_state_process; RFC 9293 MAY-2).")
-			s.openFromSyn(side, seg, iss, fmt.Sprintf("The new connection's ISN is the old SND.NXT + 65537 = %d, above anything the old one used, so old segments cannot be mistaken for new (Linux tw_snd_nxt + 65535 + 2).", iss))
+			s.setState(side, Closed, Note{Rule: RuleTimeWaitSynLinux})
+			s.openFromSyn(side, seg, iss, Note{Rule: RuleNewISNLinux, Seq: iss})
 			return true
 		}
 		// Not newer: answered with the old connection's ACK (TCP_TW_ACK), rate-limited.
-		s.invalidAck(side, seg, "ACK with the old connection's numbers: the SYN's sequence number is not after the old RCV.NXT, so TIME_WAIT cannot tell it from an old duplicate (Linux tcp_timewait_state_process; RFC 5961 challenge ACK)")
+		s.invalidAck(side, seg, WhyTimeWaitAckSyn)
 		return true
 	}
 	if newer {
 		iss := e.SndNxt + 65535 + 2
-		s.setState(side, Closed, "A new SYN reached TIME_WAIT with a higher sequence number than the old connection used: RFC 6191 (B.2) and MAY-2 allow a new connection on the same 4-tuple.")
-		s.openFromSyn(side, seg, iss, fmt.Sprintf("The new ISN %d is above anything the old connection used (RFC 9293 §3.6.1 MAY-2).", iss))
+		s.setState(side, Closed, Note{Rule: RuleTimeWaitSynRFC})
+		s.openFromSyn(side, seg, iss, Note{Rule: RuleNewISNRFC, Seq: iss})
 		return true
 	}
-	s.explain("A SYN reached TIME_WAIT with a sequence number not above the old connection's: without timestamps it may be an old duplicate, so RFC 6191 (B.3) drops it silently and TIME_WAIT stays.")
+	s.explain(Note{Rule: RuleTimeWaitSynDropped})
 	return true
 }
 
@@ -420,7 +408,7 @@ func (s *sim) ackAdvance(side Side, ack uint32) {
 }
 
 // explain replaces the note of the segment arrival being processed: what became of it.
-func (s *sim) explain(note string) {
+func (s *sim) explain(note Note) {
 	s.events[s.recvEvent].Note = note
 }
 
@@ -428,56 +416,30 @@ func (s *sim) explain(note string) {
 // with an ACK, unless one was sent less than InvalidRateLimit ago (RFC 5961 §7; Linux
 // tcp_oow_rate_limited). Segments carrying data or FIN are never limited: they are not
 // part of an ACK loop. It reports whether the ACK went out.
-func (s *sim) invalidAck(side Side, seg *Segment, why string) bool {
+func (s *sim) invalidAck(side Side, seg *Segment, why Rule) bool {
 	exempt := seg.SeqSpace() > 0 && !seg.Flags.Has(SYN)
 	if !exempt && s.prof.InvalidRateLimit > 0 {
 		if s.sentOOWAck[side] && s.now-s.lastOOWAck[side] < s.prof.InvalidRateLimit {
-			s.explain(fmt.Sprintf("An invalid segment; the ACK it would draw is suppressed, since one went out less than %s ago (RFC 5961 §7; Linux tcp_invalid_ratelimit). This is what ends ACK wars.", s.prof.InvalidRateLimit))
+			s.explain(Note{Rule: RuleInvalidRateLimited, D: s.prof.InvalidRateLimit})
 			return false
 		}
 		s.sentOOWAck[side], s.lastOOWAck[side] = true, s.now
 	}
-	s.sendAck(side, why)
+	s.sendAck(side, Note{Rule: why})
 	return true
 }
 
-// arrivalNote says what a segment brings, before the receiver acts on it.
-func (s *sim) arrivalNote(side Side, seg *Segment) string {
+// arrivalNote says what a segment brings, before the receiver acts on it; the
+// catalogs say what it is from the segment and the receiver as it was.
+func (s *sim) arrivalNote(side Side, seg *Segment) Note {
 	e := &s.ep[side]
-	who, peer := side.Name(), seg.From.Name()
-	if seg.Dup {
-		return fmt.Sprintf("An old duplicate reaches the %s: a copy of a segment the %s sent long ago, held in the network until now.", who, peer)
+	switch {
+	case seg.Dup:
+		return Note{Rule: RuleArriveDuplicate}
+	case !e.Exists() && e.Listening && seg.Flags == SYN:
+		return Note{Rule: RuleArriveListen}
+	case !e.Exists():
+		return Note{Rule: RuleArriveNoConn}
 	}
-	if !e.Exists() {
-		if e.Listening && seg.Flags == SYN {
-			return fmt.Sprintf("The %s's SYN reaches the %s's listening socket: a new connection on the same 4-tuple.", peer, who)
-		}
-		return fmt.Sprintf("The %s's %s reaches the %s's host, which has no connection for it any more.", peer, seg.Flags, who)
-	}
-	var what string
-	switch f := seg.Flags; {
-	case f.Has(RST):
-		what = "a RST"
-	case f.Has(SYN) && f.Has(ACK):
-		what = "a SYN|ACK"
-	case f.Has(SYN):
-		what = "a SYN for a new connection on the same 4-tuple"
-	case f.Has(FIN) && seg.Retrans > 0:
-		what = fmt.Sprintf("a retransmitted FIN (copy #%d)", seg.Retrans+1)
-	case f.Has(FIN) && seg.Len > 0:
-		what = fmt.Sprintf("%d bytes of data and a FIN", seg.Len)
-	case f.Has(FIN):
-		what = "a FIN"
-	case seg.Len > 0:
-		what = fmt.Sprintf("%d bytes of data", seg.Len)
-	case e.FinSent && seg.Ack == e.FinSeq+1 && !e.FinAcked():
-		what = "the ACK of its FIN"
-	default:
-		what = "an ACK"
-	}
-	note := fmt.Sprintf("The %s, in %s, receives %s from the %s", who, e.State, what, peer)
-	if f := seg.Flags; f.Has(FIN) && f.Has(ACK) && e.FinSent && seg.Ack == e.FinSeq+1 && !e.FinAcked() {
-		note += fmt.Sprintf(", which also ACKs the %s's own FIN", who)
-	}
-	return note + "."
+	return Note{Rule: RuleArrive, State: e.State}
 }

@@ -1,7 +1,5 @@
 package model
 
-import "fmt"
-
 // keepaliveIdle (re)starts the keepalive idle timer after a segment from the peer, when
 // the app turned SO_KEEPALIVE on and the state is one where Linux probes (any but
 // CLOSED, LISTEN, SYN_SENT, and the TIME_WAIT and orphaned FIN_WAIT_2 minisockets).
@@ -41,7 +39,7 @@ func (s *sim) keepaliveFire(side Side) {
 	}
 	if e.KeepaliveProbes >= ka.Probes {
 		prev := e.State
-		s.abort(side, fmt.Sprintf("%d keepalive probes went unanswered: the peer is gone. The connection is reset (Linux tcp_keepalive_timer) and the app told ETIMEDOUT.", e.KeepaliveProbes))
+		s.abort(side, Note{Rule: RuleKeepaliveDead, N: e.KeepaliveProbes})
 		if !e.Orphan || prev == CloseWait {
 			e.Told |= ToldTimedOut
 			s.apps[side].pending = ToldTimedOut
@@ -52,7 +50,6 @@ func (s *sim) keepaliveFire(side Side) {
 	s.nextCause = CauseKeepalive
 	// The probe re-sends the last byte the peer already has: SEG.SEQ = SND.UNA - 1,
 	// which any live peer must answer with an ACK (RFC 9293 §3.8.4).
-	s.sendSegment(side, ACK, e.SndUna-1, e.RcvNxt, 0, 0,
-		fmt.Sprintf("keepalive probe %d of %d: nothing heard from the peer for a while; an old sequence number that any live peer must ACK", e.KeepaliveProbes, ka.Probes))
+	s.sendSegment(side, ACK, e.SndUna-1, e.RcvNxt, 0, 0, Note{Rule: WhyKeepalive, N: e.KeepaliveProbes})
 	s.armTimer(side, TimerKeepalive, ka.Interval)
 }

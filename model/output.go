@@ -1,7 +1,6 @@
 package model
 
 import (
-	"fmt"
 	"time"
 )
 
@@ -9,7 +8,7 @@ import (
 const mss = 1460
 
 // sendSegment puts a segment on the link, applying the scripted faults, and records it.
-func (s *sim) sendSegment(side Side, flags Flags, seq, ack uint32, n, retrans int, why string) *Segment {
+func (s *sim) sendSegment(side Side, flags Flags, seq, ack uint32, n, retrans int, why Note) *Segment {
 	e := &s.ep[side]
 	seg := Segment{
 		ID: len(s.segs), From: side, Flags: flags, Seq: seq, Len: n,
@@ -29,13 +28,13 @@ func (s *sim) sendSegment(side Side, flags Flags, seq, ack uint32, n, retrans in
 	s.place(&seg, delay, fx)
 	s.segs = append(s.segs, seg)
 	id := seg.ID
-	s.record(Event{Kind: EvSend, Side: side, Seg: id, Note: sendNote(&seg)})
+	s.record(Event{Kind: EvSend, Side: side, Seg: id, Note: seg.Why})
 	s.launch(id)
 	if fx.dup {
 		c := seg
 		c.ID, c.CopyOf = len(s.segs), id
 		c.Dup, c.Lost = true, false
-		c.Why = "a copy held in the network: an old duplicate"
+		c.Why = Note{Rule: WhyDuplicateCopy}
 		s.place(&c, delay+fx.dupDelay, s.applyFaults(&c))
 		s.segs = append(s.segs, c)
 		s.launch(c.ID)
@@ -108,16 +107,6 @@ func (s *sim) launch(id int) {
 	s.push(item{at: seg.ArriveAt, kind: itemArrive, side: seg.From.Peer(), seg: id})
 }
 
-func sendNote(seg *Segment) string {
-	if seg.Cause == CauseProbe {
-		return fmt.Sprintf("Tail loss probe (%s sent again): no ACK came within about two round trips, so Linux resends the last segment once, before any timeout and without backing off the RTO, to draw an ACK (RFC 8985 §7; tcp_send_loss_probe).", seg.Why)
-	}
-	if seg.Retrans > 0 {
-		return fmt.Sprintf("Retransmission #%d (%s): the earlier copy was not acknowledged before the RTO expired (RFC 9293 §3.8.1, RFC 6298 5.4-5.5).", seg.Retrans, seg.Why)
-	}
-	return seg.Why
-}
-
 // output sends whatever the endpoint may send now: queued data, then the FIN once the
 // queue is empty (RFC 9293 §3.10.4: "queue until all preceding SENDs have been
 // segmentized, then form a FIN segment").
@@ -133,20 +122,20 @@ func (s *sim) output(side Side) {
 		e.SndNxt += uint32(n)
 		s.timeSegment(side, seq)
 		s.startRTO(side)
-		s.sendSegment(side, PSH|ACK, seq, e.RcvNxt, n, 0, fmt.Sprintf("%d bytes of data", n))
+		s.sendSegment(side, PSH|ACK, seq, e.RcvNxt, n, 0, Note{Rule: WhyData, N: n})
 	}
 	if e.FinQueued && !e.FinSent {
 		e.FinSent = true
 		e.FinSeq = e.SndNxt
 		e.SndNxt++
 		if e.State == Established {
-			s.setState(side, FinWait1, "Our FIN is on its way: FIN_WAIT_1 waits for its ACK, or for the peer's FIN (RFC 9293 §3.10.4).")
+			s.setState(side, FinWait1, Note{Rule: RuleFinWait1})
 		} else {
-			s.setState(side, LastAck, "Both directions are closing: LAST_ACK waits only for the ACK of our FIN (RFC 9293 §3.10.4).")
+			s.setState(side, LastAck, Note{Rule: RuleLastAck})
 		}
-		why := "FIN: this side will send no more data"
+		why := Note{Rule: WhyFIN}
 		if e.AckOwed {
-			why = "FIN, also carrying the ACK that was being delayed"
+			why.Rule = WhyFINPiggyback
 		}
 		s.timeSegment(side, e.FinSeq)
 		s.startRTO(side)
@@ -198,7 +187,7 @@ func (s *sim) armRetransmit(side Side) {
 }
 
 // sendAck sends a bare ACK <SEQ=SND.NXT><ACK=RCV.NXT>.
-func (s *sim) sendAck(side Side, why string) {
+func (s *sim) sendAck(side Side, why Note) {
 	e := &s.ep[side]
 	s.sendSegment(side, ACK, e.SndNxt, e.RcvNxt, 0, 0, why)
 }
@@ -206,7 +195,7 @@ func (s *sim) sendAck(side Side, why string) {
 // ackLater sends an owed ACK at once or, when the profile delays ACKs and the side is
 // in pingpong mode, arms the delayed-ACK timer (RFC 9293 §3.8.6.3; Linux
 // __tcp_ack_snd_check).
-func (s *sim) ackLater(side Side, why string) {
+func (s *sim) ackLater(side Side, why Note) {
 	e := &s.ep[side]
 	if s.prof.DelayedAck == 0 || !e.Pingpong {
 		s.sendAck(side, why)
@@ -225,18 +214,18 @@ func (s *sim) fire(side Side, k TimerKind) {
 	case TimerDelayedAck:
 		if e.AckOwed {
 			s.nextCause = CauseDelayedAck
-			s.sendAck(side, fmt.Sprintf("delayed ACK: nothing came to carry it within %s", durText(s.prof.DelayedAck)))
+			s.sendAck(side, Note{Rule: WhyDelayedAck, D: s.prof.DelayedAck})
 		}
 	case TimerRetransmit:
 		s.retransmit(side)
 	case TimerFinWait2:
-		s.setState(side, Closed, fmt.Sprintf("The orphaned FIN_WAIT_2 timer (tcp_fin_timeout) expired: Linux drops the socket silently, with no segment sent. The peer, if it still exists, does not know (tcp_timer.c; \"a (useful) BSD violating of the RFC\")."))
+		s.setState(side, Closed, Note{Rule: RuleFinWait2Timeout})
 	case TimerKeepalive:
 		s.keepaliveFire(side)
 	case TimerTimeWait:
-		note := "2MSL has passed with no retransmitted FIN: no old segment of this connection can still be in the network, and the peer surely got our last ACK. The connection is closed and its resources are released (RFC 9293 §3.10.8)."
+		note := Note{Rule: RuleTimeWaitOver}
 		if !e.FinSent {
-			note = "2MSL has passed since the RST: no segment of this connection can still be in the network. The TCB is deleted (RFC 9293 §3.10.8)."
+			note.Rule = RuleTimeWaitOverAfterRST
 		}
 		s.setState(side, Closed, note)
 	}
@@ -256,19 +245,14 @@ func (s *sim) retransmit(side Side) {
 	limit := s.prof.retries(e)
 	if e.Backoff >= limit {
 		prev := e.State
-		note := fmt.Sprintf("%d retransmissions went unanswered: the connection gives up (RFC 9293 §3.8.3 R2", e.Backoff)
-		if e.Orphan {
-			note += "; Linux tcp_orphan_retries"
-		}
-		note += "). No RST is sent."
-		s.setState(side, Closed, note)
+		s.setState(side, Closed, Note{Rule: RuleTimedOut, N: e.Backoff, State: prev})
 		if !e.Orphan {
 			e.Told |= ToldTimedOut
 			call := "read -> error ETIMEDOUT"
 			if prev == SynSent {
 				call = "connect -> error ETIMEDOUT"
 			}
-			s.appEvent(side, call, "The app learns that the connection timed out.")
+			s.appEvent(side, call, Note{Rule: RuleTimedOutCall})
 		}
 		return
 	}
@@ -279,9 +263,9 @@ func (s *sim) retransmit(side Side) {
 	s.armTimer(side, TimerRetransmit, e.RTO)
 	switch e.State {
 	case SynSent:
-		s.sendSegment(side, SYN, e.ISS, 0, 0, e.Resent, "SYN")
+		s.sendSegment(side, SYN, e.ISS, 0, 0, e.Resent, Note{Rule: WhySYN})
 	case SynReceived:
-		s.sendSegment(side, SYN|ACK, e.ISS, e.RcvNxt, 0, e.Resent, "SYN|ACK")
+		s.sendSegment(side, SYN|ACK, e.ISS, e.RcvNxt, 0, e.Resent, Note{Rule: WhySYNACK})
 	default:
 		s.resendHead(side)
 	}
@@ -307,11 +291,11 @@ func (s *sim) resendHead(side Side) {
 	e := &s.ep[side]
 	n := int(e.SndNxt - e.SndUna)
 	flags := ACK
-	what := "data"
+	what := Note{Rule: WhyResendData}
 	if e.FinSent && seqGEQ(e.FinSeq, e.SndUna) {
 		n--
 		flags |= FIN
-		what = "FIN"
+		what.Rule = WhyResendFIN
 	}
 	if n > 0 {
 		flags |= PSH
@@ -327,9 +311,10 @@ func (s *sim) armFinWait2(side Side) {
 }
 
 // enterTimeWait moves to TIME_WAIT and starts the 2MSL timer (RFC 9293 §3.10.7.4 step 8).
-func (s *sim) enterTimeWait(side Side, note string) {
+func (s *sim) enterTimeWait(side Side, note Note) {
 	if s.prof.SkipTimeWait {
-		s.setState(side, Closed, note+" But TIME_WAIT is switched off here (skip_time_wait): the TCB is deleted at once, and the 4-tuple is free for reuse.")
+		note.Also = RuleTimeWaitSkipped
+		s.setState(side, Closed, note)
 		return
 	}
 	s.setState(side, TimeWait, note)
@@ -338,21 +323,22 @@ func (s *sim) enterTimeWait(side Side, note string) {
 
 // abort resets the connection from this side (RFC 9293 §3.10.5 ABORT; Linux
 // tcp_send_active_reset / tcp_disconnect).
-func (s *sim) abort(side Side, note string) {
+func (s *sim) abort(side Side, note Note) {
 	e := &s.ep[side]
 	switch e.State {
 	case SynReceived, Established, FinWait1, FinWait2, CloseWait:
 		s.nextCause = CauseAbort
 		if s.prof.AbortRSTHasACK {
-			s.sendSegment(side, RST|ACK, e.SndNxt, e.RcvNxt, 0, 0, "RST: abort")
+			s.sendSegment(side, RST|ACK, e.SndNxt, e.RcvNxt, 0, 0, Note{Rule: WhyRSTAbort})
 		} else {
-			s.sendSegment(side, RST, e.SndNxt, 0, 0, 0, "RST: abort")
+			s.sendSegment(side, RST, e.SndNxt, 0, 0, 0, Note{Rule: WhyRSTAbort})
 		}
 	}
 	e.SndBuf, e.RcvBuf = 0, 0
 	e.Orphan = true
 	if s.prof.RSTSenderTimeWait && !s.prof.SkipTimeWait {
-		s.enterTimeWait(side, note+" The RST's sender enters TIME_WAIT (RFC 9293 §3.5.2, Figure 5 note 3).")
+		note.Also = RuleRSTSenderTimeWait
+		s.enterTimeWait(side, note)
 		return
 	}
 	s.setState(side, Closed, note)

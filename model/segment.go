@@ -36,8 +36,9 @@ type Segment struct {
 	// had it not been lost.
 	Transit time.Duration
 
-	// Why is a short reason the segment was sent ("ACK of FIN", "RST: no TCB").
-	Why string
+	// Why is the rule that sent it (WhyFIN, WhyAckFinLast, …); for a send event it is
+	// the event's note too.
+	Why Note
 }
 
 // Cause names why some segments were sent, for those who explain them.

@@ -111,7 +111,7 @@ func Run(sc *Scenario, p Profile, injected ...Fault) *Timeline {
 		s.apps[side].reading = !sc.Apps[side].NoRead
 		s.shown[side].kind = NumTimers
 	}
-	s.record(Event{Kind: EvStart, Side: A, Note: "Both endpoints are ESTABLISHED: the handshake is done and the apps have exchanged data."})
+	s.record(Event{Kind: EvStart, Side: A, Note: Note{Rule: RuleStart}})
 	for side := A; side <= B; side++ {
 		s.keepaliveIdle(side)
 	}
@@ -175,7 +175,7 @@ func (s *sim) run() *Timeline {
 			s.arrive(it.seg)
 		case itemLost:
 			seg := &s.segs[it.seg]
-			s.record(Event{Kind: EvDrop, Side: seg.From, Seg: it.seg, Note: "The link loses this segment: the receiver never sees it."})
+			s.record(Event{Kind: EvDrop, Side: seg.From, Seg: it.seg, Note: Note{Rule: RuleLinkLoss}})
 		case itemTimer:
 			if s.timerGen[it.side][it.timer] == it.gen && s.ep[it.side].Timers[it.timer].Armed {
 				s.ep[it.side].Timers[it.timer].Armed = false
@@ -269,7 +269,7 @@ func (s *sim) record(ev Event) {
 }
 
 // setState moves an endpoint to a new state and records it.
-func (s *sim) setState(side Side, to State, note string) {
+func (s *sim) setState(side Side, to State, note Note) {
 	e := &s.ep[side]
 	from := e.State
 	if from == to {

@@ -42,9 +42,9 @@ type Event struct {
 	Remaining time.Duration
 	Retrans   int
 
-	// Note says why, with the RFC section or kernel rule; the trace prints it as an
-	// annotation and the UI as narration.
-	Note string
+	// Note says why: the rule that fired and its numbers. The trace prints it as an
+	// annotation and the UI as narration, in words from the view's catalogs.
+	Note Note
 
 	Snap [2]Endpoint
 }

@@ -6,14 +6,18 @@ import (
 )
 
 // Trace renders the timeline in the format of trace-format.md: a header of comments,
-// then one event per line, "<t_ms> <kind> <fields>", each with its annotation.
-func (tl *Timeline) Trace() string { return tl.trace(false) }
+// then one event per line, "<t_ms> <kind> <fields>", each annotated with the key of
+// the rule that fired (the model has no words: TraceWith takes them).
+func (tl *Timeline) Trace() string { return tl.TraceWith(false, nil) }
 
-// TraceAbsolute is Trace with absolute sequence numbers instead of relative ones (a
-// departure from trace-format.md, for comparing with RFC figures or raw captures).
-func (tl *Timeline) TraceAbsolute() string { return tl.trace(true) }
-
-func (tl *Timeline) trace(absolute bool) string {
+// TraceWith is Trace with each event annotated by annotate ("" for none; nil for the
+// rule's key), and with absolute sequence numbers instead of relative ones when
+// absolute is set (a departure from trace-format.md, for comparing with RFC figures
+// or raw captures).
+func (tl *Timeline) TraceWith(absolute bool, annotate func(*Event) string) string {
+	if annotate == nil {
+		annotate = ruleKey
+	}
 	var b strings.Builder
 	b.Grow(128 * len(tl.Events))
 	sc := tl.Scenario
@@ -66,24 +70,41 @@ func (tl *Timeline) trace(absolute bool) string {
 		if ev.Kind == EvStart {
 			continue
 		}
-		line := ev.TraceLine(tl)
+		line := ev.TraceBody(tl)
 		if absolute && ev.Seg >= 0 {
 			seg := &tl.Segments[ev.Seg]
 			line = strings.Replace(line, seg.Label(), seg.LabelAbsolute(), 1)
 		}
 		b.WriteString(line)
+		if note := annotate(ev); note != "" {
+			b.WriteString("  # ")
+			b.WriteString(note)
+		}
 		b.WriteByte('\n')
 	}
 	return b.String()
 }
 
-// TraceLine is one event in the trace grammar, with its annotation.
+// TraceLine is one event in the trace grammar, annotated with its rule's key.
 func (ev *Event) TraceLine(tl *Timeline) string {
 	body := ev.TraceBody(tl)
-	if ev.Note == "" {
-		return body
+	if key := ruleKey(ev); key != "" {
+		return body + "  # " + key
 	}
-	return body + "  # " + ev.Note
+	return body
+}
+
+// ruleKey is an event's rule as the trace names it without words: "close-wait", or
+// "close-wait + time-wait-skipped" when a second rule fired with it.
+func ruleKey(ev *Event) string {
+	n := ev.Note
+	switch {
+	case n.Rule == RuleNone:
+		return ""
+	case n.Also != RuleNone:
+		return n.Rule.String() + " + " + n.Also.String()
+	}
+	return n.Rule.String()
 }
 
 // TraceBody is one event in the trace grammar, without the annotation.

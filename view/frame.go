@@ -478,11 +478,13 @@ func (m *Model) drawNarration(g *grid, x, y, w, h int) {
 	if m.flash != "" {
 		put(m.flash, stWarn)
 	}
-	put(eventSummary(m.tl, ev), stStrong)
-	put(eventNote(m.tl, ev), stPlain)
+	put(eventSummary(m.lang, m.tl, ev), stStrong)
+	ls := eventNote(m.lang, m.tl, ev)
+	put(ls.why, stPlain)
 	if m.otherOK {
-		put(remark(m.tl, &m.other, ev), stRetrans)
+		put(remark(m.lang, m.tl, &m.other, ev), stRetrans)
 	}
+	put(ls.src, stDim)
 }
 
 // wrap breaks s into lines of at most w cells at spaces, as [start, end) byte offsets

@@ -29,6 +29,9 @@ type Options struct {
 	// Delay is the one-way link delay for every scenario shown, including those chosen
 	// in the picker (--delay); 0 keeps each scenario's own.
 	Delay time.Duration
+	// Lang is the language of every word on screen (En by default); the language key
+	// switches it at the same point of the story.
+	Lang Lang
 }
 
 // flashHold is how long a message (drop, undo, profile) stays while playing.
@@ -63,6 +66,7 @@ type Model struct {
 	opts    Options
 	sc      *model.Scenario
 	profile string
+	lang    Lang
 
 	// stack holds the timeline and, above it, one fork per injected fault; undo pops.
 	stack   []*model.Timeline
@@ -125,6 +129,7 @@ func New(opts Options) (*Model, error) {
 	}
 	m := &Model{
 		opts:   opts,
+		lang:   opts.Lang.valid(),
 		speed:  defaultSpeed,
 		isDark: true,
 		colors: colorprofile.ANSI256,

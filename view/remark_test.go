@@ -27,7 +27,7 @@ func TestProfileRemarks(t *testing.T) {
 	}
 	for _, c := range []want{
 		{"client-close", "linux", isTimer(model.B, model.TimerDelayedAck), "delays this ACK up to 0.04 s"},
-		{"client-close", "rfc9293", isSend(model.B, model.ACK), "Linux would not send this ACK at once"},
+		{"client-close", "rfc9293", isSend(model.B, model.ACK), "Linux would hold it up to 0.04 s"},
 		{"client-close", "linux", state(model.A, model.TimeWait), "fixed 60 s"},
 		{"client-close", "rfc9293", state(model.A, model.TimeWait), "240 s"},
 		{"client-close", "linux", isTimer(model.A, model.TimerRetransmit), "RTO = SRTT + max(4·RTTVAR, 0.2 s)"},
@@ -50,7 +50,7 @@ func TestProfileRemarks(t *testing.T) {
 				continue
 			}
 			found = true
-			if r := remark(tl, &m.other, ev); !strings.Contains(r, c.says) {
+			if r := remark(En, tl, &m.other, ev); !strings.Contains(r, c.says) {
 				t.Errorf("%s/%s at %s: remark %q, want %q", c.id, c.prof, ev.TraceBody(tl), r, c.says)
 			}
 		}
@@ -66,7 +66,7 @@ func TestProfileRemarks(t *testing.T) {
 			for i := 0; i < tl.Len(); i++ {
 				ev := tl.At(i)
 				if ev.Kind == model.EvRecv || ev.Kind == model.EvDrop || ev.Kind == model.EvStart {
-					if r := remark(tl, &m.other, ev); r != "" {
+					if r := remark(En, tl, &m.other, ev); r != "" {
 						t.Errorf("%s/%s at %s: unexpected remark %q", id, prof, ev.TraceBody(tl), r)
 					}
 				}
@@ -87,10 +87,10 @@ func TestEndingNarration(t *testing.T) {
 	} {
 		m := sized(t, c.id, c.prof, 80, 24)
 		tl := m.Timeline()
-		if got := eventNote(tl, tl.At(tl.Len()-1)); !strings.Contains(got, c.says) {
+		if got := eventNote(En, tl, tl.At(tl.Len()-1)).why; !strings.Contains(got, c.says) {
 			t.Errorf("%s/%s: ending %q, want %q", c.id, c.prof, got, c.says)
 		}
-		if got := eventNote(tl, tl.At(tl.Len()-2)); strings.Contains(got, "The end") {
+		if got := eventNote(En, tl, tl.At(tl.Len()-2)).why; strings.Contains(got, "The end") {
 			t.Errorf("%s/%s: the ending shows before the last event", c.id, c.prof)
 		}
 	}
@@ -108,7 +108,7 @@ func TestTimerSummarySaysWhatIsLeft(t *testing.T) {
 		if ev.Kind != model.EvTimer || ev.Timer >= model.NumTimers {
 			continue
 		}
-		s := eventSummary(tl, ev)
+		s := eventSummary(En, tl, ev)
 		length := ev.Snap[ev.Side].Timers[ev.Timer].Length
 		switch {
 		case ev.Remaining == length && strings.Contains(s, " arms its "):
@@ -132,7 +132,7 @@ func TestStoppedTimerNarration(t *testing.T) {
 	for i := range tl.Len() {
 		ev := tl.At(i)
 		if ev.Kind == model.EvTimer && ev.Side == model.A && ev.Timer >= model.NumTimers {
-			s, n := eventSummary(tl, ev), eventNote(tl, ev)
+			s, n := eventSummary(En, tl, ev), eventNote(En, tl, ev).why
 			if !strings.Contains(s, "Client's retransmission timer stops") || !strings.Contains(n, "acknowledged") {
 				t.Errorf("at %s: %q / %q", ev.TraceBody(tl), s, n)
 			}

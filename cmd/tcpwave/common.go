@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -81,6 +82,7 @@ type runFlags struct {
 	sets    setFlags
 	drops   faultFlags
 	delay   string
+	lang    string
 }
 
 func (r *runFlags) register(fs *flag.FlagSet) {
@@ -88,6 +90,19 @@ func (r *runFlags) register(fs *flag.FlagSet) {
 	fs.Var(&r.sets, "set", "override a profile knob, knob=value (repeatable; see 'tcpwave knobs')")
 	fs.Var(&r.drops, "drop", "lose the Nth segment a side sends, SIDE:N, e.g. client:2 (repeatable)")
 	fs.StringVar(&r.delay, "delay", "", "one-way link delay for both directions, e.g. 0.05ms to compare with loopback (default: the scenario's)")
+	fs.StringVar(&r.lang, "lang", "", "language of the narration and the screen: en or zh (default: from LC_ALL, LC_MESSAGES or LANG)")
+}
+
+// language is --lang, or the locale's language when it is not given.
+func (r *runFlags) language() (view.Lang, error) {
+	if r.lang == "" {
+		return view.LangFromEnv(os.Getenv), nil
+	}
+	l, err := view.ParseLang(r.lang)
+	if err != nil {
+		return l, fmt.Errorf("--lang: %w", err)
+	}
+	return l, nil
 }
 
 // load resolves the scenario argument and the profile.
@@ -98,6 +113,9 @@ func (r *runFlags) load(arg string) (*model.Scenario, model.Profile, error) {
 	}
 	d, err := r.linkDelay()
 	if err != nil {
+		return nil, model.Profile{}, err
+	}
+	if _, err := r.language(); err != nil {
 		return nil, model.Profile{}, err
 	}
 	if d > 0 {
@@ -161,7 +179,8 @@ func (r *runFlags) linkDelay() (time.Duration, error) {
 // the flags already).
 func (r *runFlags) viewOptions(sc *model.Scenario) view.Options {
 	d, _ := r.linkDelay()
-	return view.Options{Scenario: sc, Profile: r.profile, Overrides: r.sets, Faults: r.drops, Delay: d}
+	l, _ := r.language()
+	return view.Options{Scenario: sc, Profile: r.profile, Overrides: r.sets, Faults: r.drops, Delay: d, Lang: l}
 }
 
 // flagSet is a command's flags and its synopsis, for the help.

@@ -8,6 +8,7 @@ import (
 
 	"github.com/tcpwave/tcpwave/model"
 	"github.com/tcpwave/tcpwave/scenarios"
+	"github.com/tcpwave/tcpwave/view"
 )
 
 func runList(args []string, stdout, stderr io.Writer) int {
@@ -53,11 +54,8 @@ func runTrace(args []string, stdout, stderr io.Writer) int {
 		return reportLoadError(stderr, "trace", err)
 	}
 	warnIfCut(stderr, "trace", tl)
-	if *absolute {
-		io.WriteString(stdout, tl.TraceAbsolute())
-		return 0
-	}
-	io.WriteString(stdout, tl.Trace())
+	l, _ := rf.language()
+	io.WriteString(stdout, view.TraceText(l, tl, *absolute))
 	return 0
 }
 

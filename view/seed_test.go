@@ -1,23 +1,24 @@
-package scenarios
+package view
 
 import (
 	"strings"
 	"testing"
 
 	"github.com/tcpwave/tcpwave/model"
+	"github.com/tcpwave/tcpwave/scenarios"
 )
 
 // The source article (shared/seed/) makes these claims; the catalog's explanations and
 // narrations must teach each of them, in our own words.
 func TestNarrationCoversTheSourceArticle(t *testing.T) {
 	var all strings.Builder
-	for _, sc := range Catalog() {
+	for _, sc := range scenarios.Catalog() {
 		all.WriteString(sc.Explanation + "\n")
 		for _, name := range model.ProfileNames {
 			p, _ := sc.ProfileFor(name)
 			tl := model.Run(sc, p)
 			for i := range tl.Len() {
-				all.WriteString(tl.At(i).Note + "\n")
+				all.WriteString(eventNote(En, tl, tl.At(i)).why + "\n")
 			}
 		}
 	}
@@ -36,9 +37,9 @@ func TestNarrationCoversTheSourceArticle(t *testing.T) {
 		{"4. only the active closer has TIME_WAIT", "Only the side that closed first enters TIME_WAIT"},
 		{"4. the passive closer never does", "The passive closer never enters TIME_WAIT"},
 		{"5. a FIN only means no more data from that side", `A FIN only means \"I will send no more\"`},
-		{"5. the receiver may still have data, so ACK now, FIN later", "ACKs the FIN now and sends its own FIN later"},
+		{"5. the receiver may still have data, so ACK now, FIN later", "ACKs the FIN at once and sends its own FIN later"},
 		{"6a. TIME_WAIT keeps old segments from a later connection", "old segments of this connection must die out before a new connection can reuse the same 4-tuple"},
-		{"6b. TIME_WAIT lets the passive closer close properly", "must still find someone to ACK it so it can close properly"},
+		{"6b. TIME_WAIT lets the passive closer close properly", "must still find someone to ACK it, so that the peer can close properly"},
 	}
 	for _, c := range claims {
 		phrase := strings.ReplaceAll(c.phrase, `\"`, `"`)

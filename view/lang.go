@@ -1,0 +1,90 @@
+package view
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Lang is a language tcpwave speaks. Every string a user reads comes from its text
+// catalog: plain Go tables of format strings, keyed by name (catalog_en.go,
+// catalog_zh.go), which a test keeps complete and in step.
+type Lang uint8
+
+// The languages.
+const (
+	En Lang = iota
+	Zh
+	numLangs
+)
+
+var langNames = [numLangs]string{En: "en", Zh: "zh"}
+
+// String is the language's code: "en", "zh".
+func (l Lang) String() string {
+	if l < numLangs {
+		return langNames[l]
+	}
+	return "en"
+}
+
+// ParseLang reads a language code: "en" or "zh" (and their locale forms, "zh_CN").
+func ParseLang(s string) (Lang, error) {
+	if l, ok := langOfLocale(s); ok {
+		return l, nil
+	}
+	return En, fmt.Errorf("unknown language %q (want en or zh)", s)
+}
+
+// LangFromEnv picks the language from the locale variables, in POSIX order:
+// LC_ALL, then LC_MESSAGES, then LANG; the first that is set decides ("zh_CN.UTF-8"
+// is zh); anything else, or nothing, is English.
+func LangFromEnv(getenv func(string) string) Lang {
+	for _, name := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
+		if v := getenv(name); v != "" {
+			l, _ := langOfLocale(v)
+			return l
+		}
+	}
+	return En
+}
+
+// langOfLocale reads a language from a locale name ("zh_TW.UTF-8", "en", "C").
+func langOfLocale(s string) (Lang, bool) {
+	s = strings.ToLower(strings.TrimSpace(s))
+	code, _, _ := strings.Cut(s, ".")
+	code, _, _ = strings.Cut(code, "@")
+	code, _, _ = strings.Cut(code, "_")
+	code, _, _ = strings.Cut(code, "-")
+	switch code {
+	case "zh":
+		return Zh, true
+	case "en", "c", "posix":
+		return En, true
+	}
+	return En, false
+}
+
+// catalogs holds every language's texts.
+var catalogs = [numLangs]map[string]string{En: enTexts, Zh: zhTexts}
+
+// t is the text for key in l, formatted with args. A key missing in l falls back to
+// English, and one missing in English too shows as [key] (a test finds both).
+func (l Lang) t(key string, args ...any) string {
+	f, ok := catalogs[l.valid()][key]
+	if !ok {
+		if f, ok = enTexts[key]; !ok {
+			return "[" + key + "]"
+		}
+	}
+	if len(args) == 0 {
+		return f
+	}
+	return fmt.Sprintf(f, args...)
+}
+
+func (l Lang) valid() Lang {
+	if l < numLangs {
+		return l
+	}
+	return En
+}
