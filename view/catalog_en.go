@@ -42,12 +42,12 @@ var enTexts = map[string]string{
 	"end.state":       "The %s is %s.",
 
 	// Timers, when they are armed or stop.
-	"timer-note.probe":              "Linux first arms the tail loss probe: PTO = 2·SRTT + %s s, capped by the RTO (%s s here). If no ACK comes by then, it sends the last segment once more, before any real timeout. RFC 9293 has no probe, only the RTO.",
+	"timer-note.probe":              "Linux first arms the tail loss probe: PTO = 2·SRTT + %s s, capped by the RTO; %s s here. If no ACK comes by then, it sends the last segment once more, before any real timeout. RFC 9293 has no probe, only the RTO.",
 	"timer-note.backoff":            "The RTO doubled after retransmission %d (exponential backoff): the next try waits %s s.",
 	"timer-note.retransmit":         "The retransmission timer guards the unacknowledged segment: if no ACK comes within the RTO, it is sent again.",
 	"timer-note.delayed-ack":        "The ACK waits up to %s s for data or a FIN to ride on (delayed ACK).",
 	"timer-note.fin-wait-2":         "No process holds this socket any more, so it will not wait in FIN_WAIT_2 for ever: after tcp_fin_timeout (%s s) it is destroyed.",
-	"timer-note.keepalive":          "SO_KEEPALIVE: after a quiet spell the socket probes the peer with a segment any live peer must ACK; a dead peer's host answers RST.",
+	"timer-note.keepalive":          "SO_KEEPALIVE: after a quiet spell the socket probes the peer with a segment any live peer must ACK; a host that lost the connection (a reboot) answers RST, and one that is down answers nothing.",
 	"timer-note.time-wait.restarts": "The 2MSL timer restarts: TIME_WAIT answered a segment of the old connection and starts its wait again.",
 	"timer-note.time-wait":          "TIME_WAIT lasts 2MSL (%s s here) before the TCB is deleted.",
 	"timer-note.acked":              "Everything this side sent has been acknowledged, so its retransmission timer stops.",

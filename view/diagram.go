@@ -24,6 +24,7 @@ const breakGap = 500 * time.Millisecond
 // newDiagram for the phases). Drawing a frame only decides which of them are visible
 // at the cursor and how far the segments in flight have gone.
 type diagram struct {
+	lang  Lang // of the words drawn in place of a diagram too big to draw
 	tl    *model.Timeline
 	width int
 	cols  columns

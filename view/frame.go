@@ -16,7 +16,7 @@ import (
 func (m *Model) View() tea.View {
 	var v tea.View
 	v.AltScreen = true
-	v.WindowTitle = "tcpwave · " + m.sc.Title
+	v.WindowTitle = "tcpwave · " + scenarioTitle(m.lang, m.sc)
 	v.SetContent(m.frame())
 	return v
 }
@@ -110,6 +110,7 @@ func (m *Model) frame() string {
 		if m.diag.tooBig == nil {
 			m.drawNames(g, 1)
 		}
+		m.diag.lang = m.lang
 		m.diag.draw(g, 0, s.diagY, s.diagH, m.cursor, m.now, true)
 		if m.cursor == 0 && m.now == 0 && m.diag.tooBig == nil {
 			m.drawAbout(g, s.diagY+2, s.diagH-2, w)
@@ -118,7 +119,7 @@ func (m *Model) frame() string {
 
 	// Pane titles.
 	g.hline(0, w, s.sepY, '─', stDim)
-	g.text(1, s.sepY, " Endpoints ", stStrong, w)
+	g.text(1, s.sepY, " "+m.lang.t("ui.endpoints")+" ", stStrong, w)
 	if s.wide {
 		g.set(s.tmX-1, s.sepY, '┬', stDim)
 		g.text(s.tmX+1, s.sepY, " Timers ", stStrong, w)
@@ -132,7 +133,7 @@ func (m *Model) frame() string {
 	if s.wide {
 		g.set(s.tmX-1, s.narSepY, '┴', stDim)
 	}
-	g.text(1, s.narSepY, " What happened ", stStrong, w)
+	g.text(1, s.narSepY, " "+m.lang.t("ui.what-happened")+" ", stStrong, w)
 	m.drawNarration(g, 1, s.narY, w-2, s.narH)
 
 	b := g.appendTo(m.buf[:0], &m.styles)
@@ -150,7 +151,7 @@ func (m *Model) drawAbout(g *grid, y, h, w int) {
 	}
 	// Nothing is drawn below the first row yet: the whole width is free.
 	x0, width := 2, min(w-4, 100)
-	text := m.sc.Explanation
+	text := scenarioExplanation(m.lang, m.sc)
 	lines := wrap(text, width, nil)
 	room := h - 1
 	for i, l := range lines {
@@ -163,7 +164,7 @@ func (m *Model) drawAbout(g *grid, y, h, w int) {
 		}
 		g.text(x0, y+i, s, stDim, x0+width)
 	}
-	g.text(x0, y+min(len(lines), room), "space plays · → steps · d drops a segment", stStrong, x0+width)
+	g.text(x0, y+min(len(lines), room), m.lang.t("ui.about.start"), stStrong, x0+width)
 }
 
 // helpView renders the help from the live bindings, cut to the width (bubbles/help
@@ -244,8 +245,7 @@ func (m *Model) renderHelp(w int, all bool) string {
 
 // tooSmall says plainly what size is needed, in whatever room there is.
 func (m *Model) tooSmall() string {
-	msg := fmt.Sprintf("tcpwave needs a terminal of at least %dx%d; this one is %dx%d. Enlarge it, or press ctrl+c to quit.",
-		MinWidth, MinHeight, m.width, m.height)
+	msg := m.lang.t("ui.too-small", MinWidth, MinHeight, m.width, m.height)
 	w, h := max(m.width, 1), max(m.height, 1)
 	lines := wrap(msg, w, nil)
 	var b strings.Builder
@@ -264,29 +264,37 @@ func (m *Model) tooSmall() string {
 func (m *Model) drawHeader(g *grid, w int) {
 	x := g.text(1, 0, "tcpwave", stTitle, w)
 	x = g.text(x, 0, " · ", stDim, w)
-	state := "⏸ paused"
-	if m.playing {
-		state = "▶ playing"
+	header := func(short bool) string {
+		symbol, word := "⏸", m.lang.t("ui.paused")
+		if m.playing {
+			symbol, word = "▶", m.lang.t("ui.playing")
+		}
+		if !short {
+			symbol += " " + word
+		}
+		right := fmt.Sprintf(" · %s · t=%s s · %s · %s× · %d/%d", m.profile, secs(m.now), symbol,
+			fmtSpeed(speeds[m.speed]), m.cursor+1, m.tl.Len())
+		if n := len(m.stack) - 1; n > 0 {
+			if short {
+				right += fmt.Sprintf(" · %d✕", n)
+			} else {
+				right += " · " + m.lang.t("ui.dropped", n)
+			}
+		}
+		return right
 	}
-	right := fmt.Sprintf(" · %s · t=%s s · %s · %s× · %d/%d", m.profile, secs(m.now), state,
-		fmtSpeed(speeds[m.speed]), m.cursor+1, m.tl.Len())
-	if n := len(m.stack) - 1; n > 0 {
-		right += fmt.Sprintf(" · %d dropped", n)
-	}
-	title := m.sc.Title
+	title := scenarioTitle(m.lang, m.sc)
+	right := header(false)
 	if w-x-textWidth(right)-1 < textWidth(title) {
 		// Short form: the symbol alone says playing or paused.
-		right = strings.Replace(right, " paused", "", 1)
-		right = strings.Replace(right, " playing", "", 1)
-		right = strings.Replace(right, " dropped", "✕", 1)
+		right = header(true)
 	}
 	room := w - x - textWidth(right) - 1
 	if room < textWidth(title) {
 		if room < 4 {
 			title = ""
 		} else {
-			r := []rune(title)
-			title = string(r[:min(len(r), room-1)]) + "…"
+			title = fitText(title, room)
 		}
 	}
 	x = g.text(x, 0, title, stStrong, w)
@@ -307,8 +315,8 @@ func secs(d time.Duration) string {
 
 func (m *Model) drawNames(g *grid, y int) {
 	d := m.diag
-	cn := "Client " + clientAddr
-	sn := "Server " + serverAddr
+	cn := m.lang.t("Client") + " " + clientAddr
+	sn := m.lang.t("Server") + " " + serverAddr
 	x := max(d.cols.timeW+1, d.cols.xl-textWidth(cn)/2)
 	if x+textWidth(cn) > d.cols.xr-1 {
 		x = max(0, d.cols.xl-textWidth(cn)+1)
@@ -324,7 +332,7 @@ func (m *Model) drawNames(g *grid, y int) {
 func (m *Model) drawEndpoints(g *grid, x, y, w int) {
 	ev := m.tl.At(m.cursor)
 	cols := [...]int{0, 8, 20, 28, 36, 44, 52}
-	heads := [...]string{"", "STATE", "SND.UNA", "SND.NXT", "RCV.NXT", "UNREAD", "APP TOLD"}
+	heads := [...]string{"", m.lang.t("ui.col.state"), "SND.UNA", "SND.NXT", "RCV.NXT", m.lang.t("ui.col.unread"), m.lang.t("ui.col.told")}
 	for i, hd := range heads {
 		g.text(x+1+cols[i], y, hd, stDim, x+w)
 	}
@@ -332,9 +340,9 @@ func (m *Model) drawEndpoints(g *grid, x, y, w int) {
 		e := &ev.Snap[s]
 		yy := y + 1 + int(s)
 		st := stClient
-		name := "Client"
+		name := m.lang.t("Client")
 		if s == model.B {
-			st, name = stServer, "Server"
+			st, name = stServer, m.lang.t("Server")
 		}
 		g.text(x+1, yy, name, st, x+w)
 		g.text(x+1+cols[1], yy, e.State.String(), stStrong, x+w)
@@ -361,15 +369,15 @@ func (m *Model) drawEndpoints(g *grid, x, y, w int) {
 }
 
 // timerName is how the timers pane names a timer.
-func timerName(k model.TimerKind, e *model.Endpoint) string {
+func timerName(l Lang, k model.TimerKind, e *model.Endpoint) string {
 	switch k {
 	case model.TimerRetransmit:
 		if e.ProbeArmed {
-			return "loss probe" // RFC 8985 tail loss probe timeout, before the RTO
+			return l.t("ui.timer.probe") // RFC 8985 tail loss probe timeout, before the RTO
 		}
-		return fmt.Sprintf("RTO backoff %d", e.Backoff)
+		return l.t("ui.timer.rto", e.Backoff)
 	case model.TimerDelayedAck:
-		return "delayed ACK"
+		return l.t("ui.timer.delayed-ack")
 	case model.TimerFinWait2:
 		return "FIN_WAIT_2"
 	case model.TimerTimeWait:
@@ -384,8 +392,7 @@ func (m *Model) drawTimers(g *grid, x, y, w, h int, titled bool) {
 	row := 0
 	lx := x + 1
 	if titled {
-		g.text(lx, y, "Timers", stDim, x+w)
-		lx += 7
+		lx = g.text(lx, y, m.lang.t("ui.timers"), stDim, x+w) + 1
 	}
 	total := 0
 	for s := model.A; s <= model.B; s++ {
@@ -396,7 +403,7 @@ func (m *Model) drawTimers(g *grid, x, y, w, h int, titled bool) {
 		}
 	}
 	if total == 0 {
-		g.text(lx, y, "no timer armed", stDim, x+w)
+		g.text(lx, y, m.lang.t("ui.no-timer"), stDim, x+w)
 		return
 	}
 	for s := model.A; s <= model.B; s++ {
@@ -407,17 +414,17 @@ func (m *Model) drawTimers(g *grid, x, y, w, h int, titled bool) {
 				continue
 			}
 			if row == h-1 && total > h {
-				g.text(lx, y+row, fmt.Sprintf("… and %d more", total-row), stDim, x+w)
+				g.text(lx, y+row, m.lang.t("ui.more-timers", total-row), stDim, x+w)
 				return
 			}
 			st, bar := stClient, stBarA
-			name := "Client "
+			name := m.lang.t("Client") + " "
 			if s == model.B {
-				st, bar, name = stServer, stBarB, "Server "
+				st, bar, name = stServer, stBarB, m.lang.t("Server")+" "
 			}
 			yy := y + row
 			xx := g.text(lx, yy, name, st, x+w)
-			g.text(xx, yy, timerName(k, e), stStrong, x+w)
+			g.text(xx, yy, timerName(m.lang, k, e), stStrong, x+w)
 			xx = lx + 7 + 14
 			rem := t.Remaining(m.now)
 			txt := fmt.Sprintf(" %8s s / %s s", secs(rem), secs(t.Length))
@@ -449,30 +456,28 @@ func trimSecs(d time.Duration) string {
 
 // drawNarration writes what just happened and why, then where the other profile
 // differs.
+//
+// When it does not fit, it is read in pages: the last row says so, and the more key
+// turns the page (back to the first after the last). No line is ever out of reach.
 func (m *Model) drawNarration(g *grid, x, y, w, h int) {
+	if h <= 0 {
+		return
+	}
 	ev := m.tl.At(m.cursor)
-	row := 0
-	put := func(s string, st styleID) {
-		if s == "" {
-			return
+	if m.playing {
+		// Timer bookkeeping passes quickly and leaves the lesson before it in view.
+		for i := m.cursor; i > 0 && bookkeeping(ev); i-- {
+			ev = m.tl.At(i - 1)
 		}
-		var lines [][2]int
-		lines = wrap(s, w, lines)
-		for i, l := range lines {
-			if row >= h {
-				return
-			}
-			text := s[l[0]:l[1]]
-			if row == h-1 && i < len(lines)-1 {
-				// Out of room: mark the cut.
-				r := []rune(text)
-				if len(r) >= w {
-					r = r[:w-1]
-				}
-				text = string(r) + "…"
-			}
-			g.text(x, y+row, text, st, x+w)
-			row++
+	}
+	type line struct {
+		text string
+		st   styleID
+	}
+	var lines []line
+	put := func(s string, st styleID) {
+		for _, l := range wrap(s, w, nil) {
+			lines = append(lines, line{s[l[0]:l[1]], st})
 		}
 	}
 	if m.flash != "" {
@@ -485,6 +490,28 @@ func (m *Model) drawNarration(g *grid, x, y, w, h int) {
 		put(remark(m.lang, m.tl, &m.other, ev), stRetrans)
 	}
 	put(ls.src, stDim)
+	page, pages := 0, 1
+	rows := h
+	if len(lines) > h && h >= 2 {
+		rows = h - 1 // the last row says that there is more
+		pages = (len(lines) + rows - 1) / rows
+		if m.narAt == m.cursor && ev.Index == m.cursor {
+			page = m.narPage % pages
+		}
+	}
+	m.narPages = pages
+	for i := 0; i < rows && page*rows+i < len(lines); i++ {
+		l := lines[page*rows+i]
+		g.text(x, y+i, l.text, l.st, x+w)
+	}
+	if pages > 1 {
+		g.text(x, y+rows, fitText(m.lang.t("ui.more", page+1, pages), w), stDim, x+w)
+	}
+}
+
+// closingPunct reports whether r is punctuation a Chinese line never begins with.
+func closingPunct(r rune) bool {
+	return strings.ContainsRune("，。、：；！？）」』》〉】…—", r)
 }
 
 // wrap breaks s into lines of at most w cells at spaces, as [start, end) byte offsets
@@ -500,7 +527,9 @@ func wrap(s string, w int, lines [][2]int) [][2]int {
 		if start >= len(s) {
 			break
 		}
-		cells, lastSpace, i := 0, -1, start
+		// A line breaks at a space, or between two wide (CJK) characters, where
+		// Chinese breaks; never before closing punctuation (，。：；）」).
+		cells, lastSpace, lastWide, i := 0, -1, -1, start
 		for i < len(s) {
 			r, size := rune(s[i]), 1
 			if r >= 0x80 {
@@ -512,9 +541,15 @@ func wrap(s string, w int, lines [][2]int) [][2]int {
 			if r == ' ' {
 				lastSpace = i
 			}
-			cw := textWidth(string(r))
+			cw := 1
+			if r >= 0x80 {
+				cw = textWidth(string(r))
+			}
 			if cells+cw > w && i > start {
 				break // a rune wider than the whole line still goes on a line of its own
+			}
+			if cw == 2 && i > start && !closingPunct(r) {
+				lastWide = i // a break may come before this character
 			}
 			cells += cw
 			i += size
@@ -525,8 +560,13 @@ func wrap(s string, w int, lines [][2]int) [][2]int {
 			lines = append(lines, [2]int{start, end})
 			start = i + 1
 			continue
-		case i < len(s) && lastSpace > start:
+		case i < len(s) && lastSpace > start && lastSpace >= lastWide:
 			end = lastSpace
+		case i < len(s) && lastWide > start:
+			if r, _ := decodeRune(s[i:]); textWidth(string(r)) == 2 && !closingPunct(r) {
+				break // the next character may begin the next line: break here
+			}
+			end = lastWide
 		}
 		lines = append(lines, [2]int{start, end})
 		start = end

@@ -20,6 +20,8 @@ type KeyMap struct {
 	Profile key.Binding
 	Pick    key.Binding
 	Help    key.Binding
+	Lang    key.Binding
+	More    key.Binding
 	Quit    key.Binding
 
 	// Picker keys, live only while the scenario picker is open.
@@ -27,71 +29,110 @@ type KeyMap struct {
 	PickDown   key.Binding
 	PickChoose key.Binding
 	PickCancel key.Binding
+
+	lang Lang // of the help's words
 }
 
-// DefaultKeyMap returns the keys of design.md. Each call returns a fresh value: a
-// keymap is per session, never shared.
-func DefaultKeyMap() KeyMap {
-	return KeyMap{
-		Play:    key.NewBinding(key.WithKeys("space"), key.WithHelp("space", "play/pause")),
-		Next:    key.NewBinding(key.WithKeys("right", "l", "n"), key.WithHelp("→", "next")),
-		Prev:    key.NewBinding(key.WithKeys("left", "h", "b"), key.WithHelp("←", "back")),
-		First:   key.NewBinding(key.WithKeys("home", "g"), key.WithHelp("g", "first")),
-		Last:    key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("G", "last")),
-		Faster:  key.NewBinding(key.WithKeys("+"), key.WithHelp("+", "faster")),
-		Slower:  key.NewBinding(key.WithKeys("-"), key.WithHelp("-", "slower")),
-		Drop:    key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "drop")),
-		Undo:    key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "undo")),
-		Profile: key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "profile")),
-		Pick:    key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "scenario")),
-		Help:    key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
-		Quit:    key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
+// DefaultKeyMap returns the keys of design.md, with English help. Each call returns a
+// fresh value: a keymap is per session, never shared.
+func DefaultKeyMap() KeyMap { return keyMapIn(En) }
 
-		PickUp:     key.NewBinding(key.WithKeys("up", "ctrl+p"), key.WithHelp("↑", "up"), key.WithDisabled()),
-		PickDown:   key.NewBinding(key.WithKeys("down", "ctrl+n"), key.WithHelp("↓", "down"), key.WithDisabled()),
-		PickChoose: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open"), key.WithDisabled()),
-		PickCancel: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel"), key.WithDisabled()),
+// keyMapIn is DefaultKeyMap with its help in l.
+func keyMapIn(l Lang) KeyMap {
+	b := func(help string, keys ...string) key.Binding {
+		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(shortKey(keys[0]), l.t("key."+help)))
 	}
+	off := func(k key.Binding) key.Binding { k.SetEnabled(false); return k }
+	return KeyMap{
+		Play:    b("play", "space"),
+		Next:    b("next", "right", "l", "n"),
+		Prev:    b("back", "left", "h", "b"),
+		First:   b("first", "home", "g"),
+		Last:    b("last", "end", "G"),
+		Faster:  b("faster", "+"),
+		Slower:  b("slower", "-"),
+		Drop:    b("drop", "d"),
+		Undo:    b("undo", "u"),
+		Profile: b("profile", "p"),
+		Pick:    b("scenario", "s"),
+		Help:    b("help", "?"),
+		Lang:    b("lang", "L"),
+		More:    b("more", "m"),
+		Quit:    b("quit", "q", "ctrl+c"),
+
+		PickUp:     off(b("up", "up", "ctrl+p")),
+		PickDown:   off(b("down", "down", "ctrl+n")),
+		PickChoose: off(b("open", "enter")),
+		PickCancel: off(b("cancel", "esc")),
+
+		lang: l,
+	}
+}
+
+// shortKey is how the short help writes a key.
+func shortKey(k string) string {
+	switch k {
+	case "right":
+		return "→"
+	case "left":
+		return "←"
+	case "home":
+		return "g"
+	case "end":
+		return "G"
+	case "up":
+		return "↑"
+	case "down":
+		return "↓"
+	}
+	return k
 }
 
 // ShortHelp implements help.KeyMap: the one-line help.
 func (k KeyMap) ShortHelp() []key.Binding {
 	return []key.Binding{
 		k.PickUp, k.PickDown, k.PickChoose, k.PickCancel,
-		k.Play, k.Next, k.Prev, k.Drop, k.Undo, k.Profile, k.Pick, k.Help, k.Quit,
+		k.Play, k.Next, k.Prev, k.Drop, k.Undo, k.Profile, k.Pick, k.Lang, k.Help, k.Quit,
 	}
 }
 
 // shortDrop lists the bindings of ShortHelp, by index, that the short help leaves out
-// in this order when it is too wide: scenario, profile, undo, back, then the picker's
-// moves, drop, next, play. Help and quit always stay.
-var shortDrop = [...]int{10, 9, 8, 6, 0, 1, 7, 5, 4, 3, 2}
+// in this order when it is too wide: language, scenario, profile, undo, back, then the
+// picker's moves, drop, next, play. Help and quit always stay.
+var shortDrop = [...]int{11, 10, 9, 8, 6, 0, 1, 7, 5, 4, 3, 2}
 
 // FullHelp implements help.KeyMap: the help shown by ?, with every key of each
 // binding and longer descriptions.
 func (k KeyMap) FullHelp() [][]key.Binding {
+	l := k.lang
 	long := func(b key.Binding, keys, desc string) key.Binding {
-		b.SetHelp(keys, desc)
+		b.SetHelp(keys, l.t("key.long."+desc))
+		return b
+	}
+	keep := func(b key.Binding, keys string) key.Binding {
+		b.SetHelp(keys, b.Help().Desc)
 		return b
 	}
 	return [][]key.Binding{
 		{
-			long(k.Play, k.Play.Help().Key, k.Play.Help().Desc),
-			long(k.Next, "→ l n", "next event"),
-			long(k.Prev, "← h b", "previous event"),
-			long(k.First, "home g", "first event"),
-			long(k.Last, "end G", "last event"),
+			keep(k.Play, k.Play.Help().Key),
+			long(k.Next, "→ l n", "next"),
+			long(k.Prev, "← h b", "back"),
+			long(k.First, "home g", "first"),
+			long(k.Last, "end G", "last"),
 		},
 		{
 			long(k.Faster, "+", "faster"),
 			long(k.Slower, "-", "slower"),
-			long(k.Drop, "d", "drop a segment"),
-			long(k.Undo, "u", "undo the last drop"),
+			long(k.Drop, "d", "drop"),
+			long(k.Undo, "u", "undo"),
+			long(k.More, "m", "more"),
 		},
 		{
-			long(k.Profile, "p", "switch profile"),
-			long(k.Pick, "s", "choose a scenario"),
-			long(k.Help, "?", "close help"),
+			long(k.Profile, "p", "profile"),
+			long(k.Pick, "s", "scenario"),
+			long(k.Lang, "L", "lang"),
+			long(k.Help, "?", "help"),
 			long(k.Quit, k.Quit.Help().Key, "quit"),
 		},
 		{k.PickUp, k.PickDown, k.PickChoose, k.PickCancel},
@@ -101,7 +142,7 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 // pickerMode switches between the diagram's keys and the picker's keys.
 func (k *KeyMap) pickerMode(on bool) {
 	for _, b := range []*key.Binding{&k.Play, &k.Next, &k.Prev, &k.First, &k.Last, &k.Faster,
-		&k.Slower, &k.Drop, &k.Undo, &k.Profile, &k.Pick, &k.Help} {
+		&k.Slower, &k.Drop, &k.Undo, &k.Profile, &k.Pick, &k.Lang, &k.More, &k.Help} {
 		b.SetEnabled(!on)
 	}
 	for _, b := range []*key.Binding{&k.PickUp, &k.PickDown, &k.PickChoose, &k.PickCancel} {
@@ -110,16 +151,16 @@ func (k *KeyMap) pickerMode(on bool) {
 	// In the picker, q types a q: only ctrl+c quits.
 	if on {
 		k.Quit.SetKeys("ctrl+c")
-		k.Quit.SetHelp("ctrl+c", "quit")
+		k.Quit.SetHelp("ctrl+c", k.lang.t("key.quit"))
 	} else {
 		k.Quit.SetKeys("q", "ctrl+c")
-		k.Quit.SetHelp("q", "quit")
+		k.Quit.SetHelp("q", k.lang.t("key.quit"))
 	}
 }
 
 // all lists every binding, in a fixed order.
-func (k *KeyMap) all() [17]*key.Binding {
-	return [17]*key.Binding{&k.Play, &k.Next, &k.Prev, &k.First, &k.Last, &k.Faster, &k.Slower,
-		&k.Drop, &k.Undo, &k.Profile, &k.Pick, &k.Help, &k.Quit,
+func (k *KeyMap) all() [19]*key.Binding {
+	return [19]*key.Binding{&k.Play, &k.Next, &k.Prev, &k.First, &k.Last, &k.Faster, &k.Slower,
+		&k.Drop, &k.Undo, &k.Profile, &k.Pick, &k.Lang, &k.More, &k.Help, &k.Quit,
 		&k.PickUp, &k.PickDown, &k.PickChoose, &k.PickCancel}
 }

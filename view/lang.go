@@ -82,6 +82,14 @@ func (l Lang) t(key string, args ...any) string {
 	return fmt.Sprintf(f, args...)
 }
 
+// other is the language the language key switches to.
+func (l Lang) other() Lang {
+	if l == Zh {
+		return En
+	}
+	return Zh
+}
+
 func (l Lang) valid() Lang {
 	if l < numLangs {
 		return l

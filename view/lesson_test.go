@@ -221,3 +221,43 @@ func TestNarrationIsComplete(t *testing.T) {
 		})
 	}
 }
+
+// No explanation is ever out of reach: at 80×24, in every language, at every event of
+// every catalog run, the narration's pages (the more key) show its last words and its
+// source.
+func TestNarrationPagesReachEverything(t *testing.T) {
+	for l := Lang(0); l < numLangs; l++ {
+		for _, sc := range scenarios.Catalog() {
+			for _, prof := range model.ProfileNames {
+				m := sized(t, sc.ID, prof, 80, 24)
+				m.SetLang(l)
+				m.flash = ""
+				for {
+					ev := m.tl.At(m.cursor)
+					ls := eventNote(l, m.tl, ev)
+					var seen strings.Builder
+					screenText(m)
+					for range m.narPages {
+						seen.WriteString(strings.ReplaceAll(screenText(m), "\n", ""))
+						press(m, "m")
+					}
+					all := strings.ReplaceAll(seen.String(), " ", "")
+					for _, want := range []string{lastRunes(ls.why, 6), lastRunes(ls.src, 6)} {
+						if !strings.Contains(all, strings.ReplaceAll(want, " ", "")) {
+							t.Fatalf("%s %s/%s event %d: %q is on no page of the narration", l, sc.ID, prof, m.cursor, want)
+						}
+					}
+					if m.cursor == m.tl.Len()-1 {
+						break
+					}
+					press(m, "l")
+				}
+			}
+		}
+	}
+}
+
+func lastRunes(s string, n int) string {
+	r := []rune(s)
+	return string(r[max(0, len(r)-n):])
+}

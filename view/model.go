@@ -92,6 +92,9 @@ type Model struct {
 
 	picker *picker
 	flash  string
+	// narPage is the page of the narration shown for the event narAt (the more key
+	// turns it); narPages is how many the last frame had.
+	narAt, narPage, narPages int
 	// swapped is the last profile switch, to undo it at once.
 	swapped *profileSwap
 	// back is the point between two events that stepping forward left, for stepping
@@ -133,7 +136,7 @@ func New(opts Options) (*Model, error) {
 		speed:  defaultSpeed,
 		isDark: true,
 		colors: colorprofile.ANSI256,
-		keys:   DefaultKeyMap(),
+		keys:   keyMapIn(opts.Lang.valid()),
 		help:   newHelp(),
 		width:  80,
 		height: 24,
@@ -375,13 +378,40 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		m.switchProfile()
 	case key.Matches(msg, k.Pick):
 		m.stop()
-		m.picker = newPicker(m.sc.ID)
+		m.picker = newPicker(m.sc.ID, m.lang)
 		m.keys.pickerMode(true)
 	case key.Matches(msg, k.Help):
 		m.help.ShowAll = !m.help.ShowAll
+	case key.Matches(msg, k.Lang):
+		m.SetLang(m.lang.other())
+	case key.Matches(msg, k.More):
+		if m.narAt != m.cursor {
+			m.narAt, m.narPage = m.cursor, 0
+		}
+		m.narPage = (m.narPage + 1) % max(m.narPages, 1)
 	}
 	return nil
 }
+
+// SetLang switches every word on screen to l, at the same point of the story.
+func (m *Model) SetLang(l Lang) {
+	l = l.valid()
+	if l == m.lang {
+		return
+	}
+	m.lang = l
+	picking := m.picker != nil
+	m.keys = keyMapIn(l)
+	m.keys.pickerMode(picking)
+	if picking {
+		m.picker.lang = l
+	}
+	m.updateKeys()
+	m.setFlash(l.t("flash.lang"))
+}
+
+// Lang is the language on screen.
+func (m *Model) Lang() Lang { return m.lang }
 
 // updateKeys enables exactly the bindings that can act now.
 func (m *Model) updateKeys() {
@@ -401,9 +431,9 @@ func (m *Model) updateKeys() {
 	k.Drop.SetEnabled(ok)
 	k.Undo.SetEnabled(len(m.stack) > 1)
 	if m.playing {
-		k.Play.SetHelp("space", "pause")
+		k.Play.SetHelp("space", m.lang.t("key.pause"))
 	} else {
-		k.Play.SetHelp("space", "play")
+		k.Play.SetHelp("space", m.lang.t("key.play"))
 	}
 }
 
@@ -418,24 +448,24 @@ func (m *Model) drop() {
 	tl := old.Fork(c.Fault)
 	m.stack = append(m.stack, tl)
 	m.adopt(old, tl)
-	m.setFlash(dropFlash(c))
+	m.setFlash(dropFlash(m.lang, c))
 }
 
 // dropFlash says what a drop lost, and what another d would take.
-func dropFlash(c model.DropChoice) string {
-	what := "the " + c.Seg.From.Name() + "'s " + c.Seg.Label()
+func dropFlash(l Lang, c model.DropChoice) string {
+	what := l.t("flash.drop.what", l.side(c.Seg.From), c.Seg.Label())
 	if c.Seg.Dup {
-		what = "the link's old copy of the " + c.Seg.From.Name() + "'s " + c.Seg.Label()
+		what = l.t("flash.drop.what-dup", l.side(c.Seg.From), c.Seg.Label())
 	}
 	switch {
 	case !c.InFlight:
-		return "Nothing is in flight: dropped the next segment to be sent, " + what + ". The future is recomputed (u undoes)."
+		return l.t("flash.drop.next", what)
 	case c.Others == 1:
-		return "Dropped " + what + ", the one of the two in flight nearer its arrival (d again drops the other). The future is recomputed (u undoes)."
+		return l.t("flash.drop.nearer", what)
 	case c.Others > 1:
-		return fmt.Sprintf("Dropped %s, the one of the %d in flight nearest its arrival (d again drops the next). The future is recomputed (u undoes).", what, c.Others+1)
+		return l.t("flash.drop.nearest", what, c.Others+1)
 	}
-	return "Dropped " + what + ": the future is recomputed (u undoes)."
+	return l.t("flash.drop", what)
 }
 
 // undo removes the last injected fault.
@@ -446,7 +476,7 @@ func (m *Model) undo() {
 	old := m.tl
 	m.stack = m.stack[:len(m.stack)-1]
 	m.adopt(old, m.stack[len(m.stack)-1])
-	m.setFlash("Undone: the last dropped segment goes through again.")
+	m.setFlash(m.lang.t("flash.undo"))
 }
 
 // adopt switches from timeline old to tl, a fork of the same story, keeping the cursor
@@ -488,7 +518,7 @@ func (m *Model) switchProfile() {
 		m.stack, m.profile, missed = sw.from, other, sw.missed
 	} else {
 		if err := m.load(m.sc, other, nil); err != nil {
-			m.setFlash("Cannot switch profile: " + err.Error())
+			m.setFlash(m.lang.t("flash.profile.error", err.Error()))
 			return
 		}
 		// Lose the same segments as before: each drop is carried over to the segment
@@ -511,9 +541,9 @@ func (m *Model) switchProfile() {
 	m.cursor = c
 	m.now = m.tl.At(c).T
 	m.pos = m.pace.position(m.tl, c, m.now)
-	m.setFlash(fmt.Sprintf("Profile %s: the same story under %s rules.", m.profile, profileTitle(m.profile)))
+	m.setFlash(m.lang.t("flash.profile", m.profile, profileTitle(m.profile)))
 	if missed > 0 {
-		m.setFlash(m.flash + fmt.Sprintf(" %d drop(s) had no matching segment here and were left out.", missed))
+		m.setFlash(joinSentences(m.lang, m.flash, m.lang.t("flash.profile.missed", missed)))
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"math"
 	"sort"
 	"time"
+	"unicode/utf8"
 
 	"github.com/tcpwave/tcpwave/model"
 )
@@ -15,9 +16,10 @@ import (
 // TIME_WAIT 60 s or 240 s. No single speed factor shows all of these, so playback runs
 // on a "story clock" (wall time at speed 1×) that is mapped piecewise onto virtual time:
 //
-//   - Each event is held for a short dwell (dwellEvent, or dwellTimer for timer
-//     bookkeeping) so that a burst of events at one instant can be read one by one;
-//     virtual time stands still during a dwell.
+//   - Each event is held for a dwell long enough to read its lesson: readPerRune for
+//     every character of it, at least dwellEvent and at most dwellRead (timer
+//     bookkeeping passes in dwellTimer, and while playing does not replace the lesson
+//     on screen); virtual time stands still during a dwell.
 //   - The gap g between an event and the next is played in gapWall(g) of story time,
 //     linearly inside the gap, so a segment in flight moves at constant speed and a
 //     timer bar runs down smoothly. Up to 10 ms the mapping is linear (10 ms of virtual
@@ -28,11 +30,13 @@ import (
 //
 // The speed factor (+/-) multiplies the rate at which the story clock advances.
 const (
-	dwellEvent = 220 * time.Millisecond
-	dwellTimer = 60 * time.Millisecond
-	linearGap  = 10 * time.Millisecond
-	linearWall = 600 * time.Millisecond
-	logWall    = 500 * time.Millisecond
+	dwellEvent  = 220 * time.Millisecond
+	dwellTimer  = 60 * time.Millisecond
+	dwellRead   = 3 * time.Second
+	readPerRune = 12 * time.Millisecond // 80 characters a second: a first reading at 1×
+	linearGap   = 10 * time.Millisecond
+	linearWall  = 600 * time.Millisecond
+	logWall     = 500 * time.Millisecond
 )
 
 // gapWall is the story time in which a virtual gap g is played.
@@ -61,10 +65,7 @@ func newPacing(tl *model.Timeline) pacing {
 	for i := range n {
 		ev := tl.At(i)
 		p.start[i] = pos
-		p.dwell[i] = dwellEvent
-		if ev.Kind == model.EvTimer {
-			p.dwell[i] = dwellTimer
-		}
+		p.dwell[i] = readingTime(tl, ev)
 		pos += p.dwell[i]
 		if i+1 < n {
 			pos += gapWall(tl.At(i+1).T - ev.T)
@@ -73,6 +74,24 @@ func newPacing(tl *model.Timeline) pacing {
 	p.total = pos
 	return p
 }
+
+// readingTime is how long event ev is held while playing: long enough to read its
+// lesson (in English; a Chinese lesson has fewer characters for more to read, and
+// takes about as long), or the blink of bookkeeping for a timer.
+func readingTime(tl *model.Timeline, ev *model.Event) time.Duration {
+	switch {
+	case bookkeeping(ev):
+		return dwellTimer
+	case ev.Kind == model.EvStart:
+		return dwellEvent // its story was on screen before play began
+	}
+	n := utf8.RuneCountInString(eventNote(En, tl, ev).why)
+	return min(dwellRead, max(dwellEvent, time.Duration(n)*readPerRune))
+}
+
+// bookkeeping reports whether an event only reports a timer: while playing, it passes
+// quickly and leaves the lesson before it on screen.
+func bookkeeping(ev *model.Event) bool { return ev.Kind == model.EvTimer && ev.Index > 0 }
 
 // locate returns the current event and the virtual time at story position pos.
 func (p *pacing) locate(tl *model.Timeline, pos time.Duration) (int, time.Duration) {

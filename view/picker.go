@@ -13,10 +13,11 @@ type picker struct {
 	all     []*model.Scenario
 	matches []*model.Scenario
 	sel     int
+	lang    Lang
 }
 
-func newPicker(current string) *picker {
-	p := &picker{all: scenarios.Catalog()}
+func newPicker(current string, l Lang) *picker {
+	p := &picker{all: scenarios.Catalog(), lang: l}
 	p.refilter()
 	for i, sc := range p.matches {
 		if sc.ID == current {
@@ -31,7 +32,7 @@ func (p *picker) refilter() {
 	words := strings.Fields(strings.ToLower(p.filter))
 	p.matches = p.matches[:0]
 	for _, sc := range p.all {
-		hay := strings.ToLower(sc.ID + " " + sc.Title)
+		hay := strings.ToLower(sc.ID + " " + sc.Title + " " + scenarioTitle(p.lang, sc))
 		ok := true
 		for _, w := range words {
 			if !strings.Contains(hay, w) {
@@ -86,16 +87,16 @@ func (p *picker) draw(g *grid, x, y, w, h int) {
 	if h <= 0 {
 		return
 	}
-	g.text(x, y, "Choose a scenario: type to filter, ↑/↓ to move, enter to open, esc to cancel", stStrong, x+w)
+	g.text(x, y, p.lang.t("ui.picker.title"), stStrong, x+w)
 	if h < 2 {
 		return
 	}
-	end := g.text(x, y+1, "filter: "+p.filter, stPlain, x+w)
+	end := g.text(x, y+1, p.lang.t("ui.picker.filter")+p.filter, stPlain, x+w)
 	g.set(end, y+1, '▏', stDim)
 	rows := h - 2
 	if len(p.matches) == 0 {
 		if rows > 0 {
-			g.text(x, y+2, "no scenario matches", stDim, x+w)
+			g.text(x, y+2, p.lang.t("ui.picker.none"), stDim, x+w)
 		}
 		return
 	}
@@ -116,6 +117,6 @@ func (p *picker) draw(g *grid, x, y, w, h int) {
 		yy := y + 2 + i
 		g.text(x, yy, mark, stStrong, x+w)
 		e := g.text(x+2, yy, sc.ID, st, x+w)
-		g.text(max(e+2, x+2+idW+2), yy, sc.Title, st, x+w)
+		g.text(max(e+2, x+2+idW+2), yy, scenarioTitle(p.lang, sc), st, x+w)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/tcpwave/tcpwave/model"
+	"github.com/tcpwave/tcpwave/scenarios"
 )
 
 // The narration. The model says which rule fired at each event, with its numbers
@@ -85,7 +86,7 @@ func eventSummary(l Lang, tl *model.Timeline, ev *model.Event) string {
 		name := l.timerName(ev.Timer)
 		length := ev.Snap[ev.Side].Timers[ev.Timer].Length
 		extra := ""
-		if ev.Timer == model.TimerRetransmit {
+		if ev.Timer == model.TimerRetransmit && ev.Retrans > 0 {
 			extra = l.t("sum.timer.backoff", ev.Retrans)
 		}
 		// A timer line reports the side's next timer: armed just now, or one already
@@ -103,7 +104,7 @@ func eventSummary(l Lang, tl *model.Timeline, ev *model.Event) string {
 
 // scenarioTitle is a scenario's title in l: the catalog's, or the file's own.
 func scenarioTitle(l Lang, sc *model.Scenario) string {
-	if s, ok := catalogs[l.valid()]["scenario."+sc.ID+".title"]; ok && l != En {
+	if s, ok := catalogs[l.valid()]["scenario."+sc.ID+".title"]; ok && l != En && fromCatalog(sc) {
 		return s
 	}
 	return sc.Title
@@ -391,4 +392,19 @@ func TraceText(l Lang, tl *model.Timeline, absolute bool) string {
 		}
 		return ownNote(l, tl, ev).text()
 	})
+}
+
+// scenarioExplanation is a scenario's explanation in l: the catalog's, or the file's own.
+func scenarioExplanation(l Lang, sc *model.Scenario) string {
+	if s, ok := catalogs[l.valid()]["scenario."+sc.ID+".explanation"]; ok && l != En && fromCatalog(sc) {
+		return s
+	}
+	return sc.Explanation
+}
+
+// fromCatalog reports whether sc is the catalog's scenario of its id (a user's file
+// may take a catalog id and say something else).
+func fromCatalog(sc *model.Scenario) bool {
+	cat, ok := scenarios.Lookup(sc.ID)
+	return ok && cat.Title == sc.Title && cat.Explanation == sc.Explanation
 }

@@ -45,7 +45,7 @@ func CheckDrawable(tl *model.Timeline) error {
 
 // drawTooBig writes, in place of a diagram, why there is none.
 func (d *diagram) drawTooBig(g *grid, x0, y0, h int) {
-	msg := "No diagram: " + d.tooBig.Error() + ". The panes below still follow every step."
+	msg := d.lang.t("ui.no-diagram", d.tooBig.Error())
 	w := max(d.width-2, 1)
 	for i, l := range wrap(msg, w, nil) {
 		if i >= h {

@@ -83,15 +83,16 @@ func TestUpdateKeys(t *testing.T) {
 		}
 		gen := m.gen
 		start := time.Unix(1000, 0)
-		// Feed ticks as the runtime would: 30 per second of wall time.
-		for i := 0; i < 60; i++ {
+		// Feed ticks as the runtime would: 30 per second of wall time, for 6 s (the
+		// first events are held long enough to read them).
+		for i := 0; i < 180; i++ {
 			_, cmd = m.Update(tickMsg{gen: gen, at: start.Add(time.Duration(i) * frameInterval)})
 			if cmd == nil {
 				t.Fatalf("tick %d was not re-armed", i)
 			}
 		}
 		if m.cursor == 0 || m.now == 0 {
-			t.Fatalf("two seconds of play left cursor %d now %v", m.cursor, m.now)
+			t.Fatalf("six seconds of play left cursor %d now %v", m.cursor, m.now)
 		}
 		cur, now := m.cursor, m.now
 		press(m, "space")
@@ -114,8 +115,8 @@ func TestUpdateKeys(t *testing.T) {
 		if m.playing || m.cursor != m.tl.Len()-1 {
 			t.Fatalf("still playing after %d ticks (cursor %d)", ticks, m.cursor)
 		}
-		if secs := float64(ticks) / 30; secs >= 30 {
-			t.Errorf("client-close took %.1f s of wall time at 1×, want < 30", secs)
+		if secs := float64(ticks) / 30; secs >= 60 {
+			t.Errorf("client-close took %.1f s of wall time at 1×, want < 60 (time to read each lesson)", secs)
 		}
 	})
 	t.Run("speed", func(t *testing.T) {
@@ -568,5 +569,46 @@ func TestProfileBackIsFree(t *testing.T) {
 	press(m, "p", "u", "p")
 	if m.tl == before || m.Injected() != 0 {
 		t.Error("p u p went back to the timeline with the drop")
+	}
+}
+
+// While playing, a timer's bookkeeping passes quickly and leaves the lesson before it
+// on screen; each lesson is held in proportion to its length.
+func TestPlayingKeepsTheLesson(t *testing.T) {
+	m := sized(t, "client-close", "linux", 120, 40)
+	press(m, "space")
+	start := time.Unix(1000, 0)
+	sawTimer := false
+	for i := 0; i < 30*60 && m.playing; i++ {
+		m.Update(tickMsg{gen: m.gen, at: start.Add(time.Duration(i) * frameInterval)})
+		ev := m.tl.At(m.cursor)
+		if !m.playing || !bookkeeping(ev) {
+			continue
+		}
+		sawTimer = true
+		prev := m.cursor - 1
+		for bookkeeping(m.tl.At(prev)) {
+			prev--
+		}
+		want := eventSummary(En, m.tl, m.tl.At(prev))
+		if s := screenText(m); !strings.Contains(s, want) || strings.Contains(s, eventSummary(En, m.tl, ev)) {
+			t.Fatalf("at timer event %d the narration is not the lesson of event %d (%q)", m.cursor, prev, want)
+		}
+	}
+	if !sawTimer {
+		t.Fatal("playback never rested on a timer event")
+	}
+	p := &m.pace
+	long, short := -1, -1
+	for i := 1; i < m.tl.Len(); i++ {
+		switch n := len(eventNote(En, m.tl, m.tl.At(i)).why); {
+		case n > 300 && long < 0:
+			long = i
+		case n > 0 && n < 60 && short < 0:
+			short = i
+		}
+	}
+	if long < 0 || short < 0 || p.dwell[long] <= p.dwell[short] {
+		t.Errorf("a long lesson (event %d) is not held longer than a short one (event %d)", long, short)
 	}
 }

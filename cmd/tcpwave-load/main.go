@@ -81,7 +81,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&size, "size", size, "terminal size WxH")
 	fs.StringVar(&o.term, "term", "xterm-256color", "TERM of the clients")
 	fs.StringVar(&o.cmd, "cmd", "", "command (scenario id) each session asks for; empty for the default")
-	fs.StringVar(&o.keys, "keys", " ", "keys typed after the first frame to start animating (space plays)")
+	fs.StringVar(&o.keys, "keys", "+++ ", "keys typed after the first frame to start animating (+++ is 8×, space plays: at 1× each lesson is held long enough to read it, and the screen is still)")
 	fs.StringVar(&o.pauseKey, "pause-key", " ", "key that pauses playback, for the paused measurement")
 	fs.DurationVar(&o.gap, "gap", 5*time.Millisecond, "quiet time that separates two frames in the output")
 	fs.IntVar(&o.probes, "probes", 20, "sequential single sessions for the first-frame measurement")

@@ -199,6 +199,11 @@ func defaultScenario() *model.Scenario {
 // client asked for.
 func sessionModel(rf runFlags) server.Factory {
 	return func(sess ssh.Session, arg string) (tea.Model, error) {
+		fallback, _ := rf.language()
+		lang, arg, err := sshLang(arg, sess.Environ(), fallback)
+		if err != nil {
+			return nil, err
+		}
 		sc, err := sshScenario(arg, sess.User())
 		if err != nil {
 			return nil, err
@@ -208,8 +213,43 @@ func sessionModel(rf runFlags) server.Factory {
 		if sc, _, err = rf.load(sc.ID); err != nil {
 			return nil, err
 		}
-		return view.New(rf.viewOptions(sc))
+		opts := rf.viewOptions(sc)
+		opts.Lang = lang
+		return view.New(opts)
 	}
+}
+
+// sshLang is the language a remote user asked for: a word of the command ("zh",
+// "en", "lang=zh"; ssh -t host half-close zh), else the client's locale (LC_ALL,
+// LC_MESSAGES, LANG, which OpenSSH sends on most systems), else fallback (the
+// server's --lang or locale). It returns the command without that word.
+func sshLang(arg string, environ []string, fallback view.Lang) (view.Lang, string, error) {
+	var rest []string
+	var lang view.Lang
+	chosen := false
+	for _, w := range strings.Fields(arg) {
+		code, isLang := strings.CutPrefix(strings.TrimLeft(w, "-"), "lang=")
+		if l, err := view.ParseLang(code); err == nil && (isLang || code == "zh" || code == "en") {
+			lang, chosen = l, true
+			continue
+		} else if isLang {
+			return 0, "", fmt.Errorf("%s: want lang=en or lang=zh", w)
+		}
+		rest = append(rest, w)
+	}
+	if !chosen {
+		env := map[string]string{}
+		for _, kv := range environ {
+			if k, v, ok := strings.Cut(kv, "="); ok && v != "" {
+				env[k] = v
+			}
+		}
+		lang = fallback
+		if env["LC_ALL"] != "" || env["LC_MESSAGES"] != "" || env["LANG"] != "" {
+			lang = view.LangFromEnv(func(k string) string { return env[k] })
+		}
+	}
+	return lang, strings.Join(rest, " "), nil
 }
 
 // sshScenario resolves the scenario a remote user asked for: the command

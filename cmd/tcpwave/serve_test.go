@@ -209,9 +209,12 @@ func TestServeRealUINoLeaks(t *testing.T) {
 type userSession struct {
 	ssh.Session
 	user string
+	env  []string
 }
 
 func (u userSession) User() string { return u.user }
+
+func (u userSession) Environ() []string { return u.env }
 
 // TestSessionModelUsesServerFlags: the server's --profile, --set and --delay reach
 // every session's model.
@@ -239,5 +242,56 @@ func TestSessionModelUsesServerFlags(t *testing.T) {
 	}
 	if _, err := sessionModel(rf)(userSession{user: "student"}, "nope"); err == nil {
 		t.Errorf("unknown scenario accepted")
+	}
+}
+
+func TestSSHLang(t *testing.T) {
+	for _, c := range []struct {
+		arg     string
+		env     []string
+		want    view.Lang
+		rest    string
+		wantErr bool
+	}{
+		{"", nil, view.En, "", false},
+		{"", []string{"LANG=zh_CN.UTF-8"}, view.Zh, "", false},
+		{"half-close", []string{"LC_ALL=zh_TW.UTF-8"}, view.Zh, "half-close", false},
+		{"half-close zh", nil, view.Zh, "half-close", false},
+		{"zh", nil, view.Zh, "", false},
+		{"lang=en half-close", []string{"LANG=zh_CN.UTF-8"}, view.En, "half-close", false},
+		{"--lang=zh", nil, view.Zh, "", false},
+		{"lang=fr", nil, view.En, "", true},
+		{"list", nil, view.En, "list", false},
+	} {
+		l, rest, err := sshLang(c.arg, c.env, view.En)
+		if (err != nil) != c.wantErr || err == nil && (l != c.want || rest != c.rest) {
+			t.Errorf("sshLang(%q, %v) = %s %q %v, want %s %q (error %v)", c.arg, c.env, l, rest, err, c.want, c.rest, c.wantErr)
+		}
+	}
+	// No locale from the client: the server's own.
+	if l, _, _ := sshLang("", []string{"TERM=xterm"}, view.Zh); l != view.Zh {
+		t.Errorf("no client locale: %s, want the server's zh", l)
+	}
+}
+
+// A student's locale, or a word of the command, picks the session's language.
+func TestSessionModelSpeaksTheClientsLanguage(t *testing.T) {
+	for _, c := range []struct {
+		env  []string
+		arg  string
+		want view.Lang
+	}{
+		{nil, "", view.En},
+		{[]string{"LANG=zh_CN.UTF-8"}, "", view.Zh},
+		{nil, "half-close zh", view.Zh},
+		{[]string{"LANG=zh_CN.UTF-8"}, "lang=en", view.En},
+	} {
+		m, err := sessionModel(runFlags{profile: "linux"})(userSession{user: "student", env: c.env}, c.arg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if l := m.(*view.Model).Lang(); l != c.want {
+			t.Errorf("env %v, command %q: %s, want %s", c.env, c.arg, l, c.want)
+		}
 	}
 }

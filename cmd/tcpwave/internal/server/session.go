@@ -43,7 +43,7 @@ const maxCommand = 1 << 10
 // and locale, nothing else. Nothing comes from the server's own environment.
 var clientEnv = map[string]bool{
 	"COLORTERM": true, "NO_COLOR": true, "CLICOLOR": true, "CLICOLOR_FORCE": true,
-	"LANG": true, "LC_ALL": true, "LC_CTYPE": true, "TERM_PROGRAM": true,
+	"LANG": true, "LC_ALL": true, "LC_CTYPE": true, "LC_MESSAGES": true, "TERM_PROGRAM": true,
 }
 
 var termName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$`)
