@@ -11,6 +11,9 @@ type Scenario struct {
 	ID          string
 	Title       string
 	Explanation string
+	// Moral is what a run of the scenario shows, for its last step (data from the
+	// scenario's file, like the title).
+	Moral string
 
 	// Exchanged is the number of bytes each app wrote (and the other read) before time
 	// zero, after the handshake: [A→B, B→A]. The TCBs start ESTABLISHED with the

@@ -48,6 +48,9 @@ func TestCatalogHasEveryScenario(t *testing.T) {
 		if sc.Title == "" || len(sc.Explanation) < 100 {
 			t.Errorf("%s: needs a title and a real explanation", id)
 		}
+		if len(sc.Moral) < 60 {
+			t.Errorf("%s: needs a moral, what its run shows, for its last step", id)
+		}
 	}
 }
 

@@ -32,6 +32,7 @@ type file struct {
 	ID          string              `yaml:"id"`
 	Title       string              `yaml:"title"`
 	Explanation string              `yaml:"explanation"`
+	Moral       string              `yaml:"moral"`
 	Order       int                 `yaml:"order"` // accepted and ignored: the catalog is in file-name order
 	Exchanged   *wholeNumber        `yaml:"exchanged"`
 	ISN         *sides[wholeNumber] `yaml:"isn"`
@@ -222,7 +223,7 @@ const (
 var idRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`)
 
 func (v *validator) scenario(f *file) *model.Scenario {
-	sc := &model.Scenario{ID: f.ID, Title: f.Title, Explanation: strings.TrimSpace(f.Explanation)}
+	sc := &model.Scenario{ID: f.ID, Title: f.Title, Explanation: strings.TrimSpace(f.Explanation), Moral: strings.TrimSpace(f.Moral)}
 	if f.ID == "" {
 		v.fail("id", "missing: every scenario needs an id")
 	} else if !idRE.MatchString(f.ID) {
@@ -231,7 +232,7 @@ func (v *validator) scenario(f *file) *model.Scenario {
 	if f.Title == "" {
 		v.fail("title", "missing: every scenario needs a title")
 	}
-	for _, t := range []struct{ field, text string }{{"title", f.Title}, {"explanation", f.Explanation}} {
+	for _, t := range []struct{ field, text string }{{"title", f.Title}, {"explanation", f.Explanation}, {"moral", f.Moral}} {
 		if r, ok := controlIn(t.text); ok {
 			v.fail(t.field, "holds the control character %U, which would reach the terminal", r)
 		}

@@ -49,7 +49,7 @@ func TestCatalogsAreComplete(t *testing.T) {
 	}
 }
 
-var scenarioKey = regexp.MustCompile(`^scenario\.[a-z0-9-]+\.(title|explanation)$`)
+var scenarioKey = regexp.MustCompile(`^scenario\.[a-z0-9-]+\.(title|explanation|moral)$`)
 
 func isScenarioKey(k string) bool { return scenarioKey.MatchString(k) }
 

@@ -166,6 +166,11 @@ func ending(l Lang, tl *model.Timeline) string {
 	if tl.Stopped {
 		return l.t("end.stopped", secs(tl.Scenario.Until))
 	}
+	return joinSentences(l, where(l, tl), scenarioMoral(l, tl.Scenario))
+}
+
+// where says in which state the run left both sides.
+func where(l Lang, tl *model.Timeline) string {
 	snap := tl.At(tl.Len() - 1).Snap
 	a, b := snap[model.A].State, snap[model.B].State
 	if a == model.Closed && b == model.Closed {
@@ -402,9 +407,17 @@ func scenarioExplanation(l Lang, sc *model.Scenario) string {
 	return sc.Explanation
 }
 
+// scenarioMoral is what a run of the scenario shows, in l.
+func scenarioMoral(l Lang, sc *model.Scenario) string {
+	if s, ok := catalogs[l.valid()]["scenario."+sc.ID+".moral"]; ok && l != En && fromCatalog(sc) {
+		return s
+	}
+	return sc.Moral
+}
+
 // fromCatalog reports whether sc is the catalog's scenario of its id (a user's file
 // may take a catalog id and say something else).
 func fromCatalog(sc *model.Scenario) bool {
 	cat, ok := scenarios.Lookup(sc.ID)
-	return ok && cat.Title == sc.Title && cat.Explanation == sc.Explanation
+	return ok && cat.Title == sc.Title && cat.Explanation == sc.Explanation && cat.Moral == sc.Moral
 }
