@@ -1,0 +1,74 @@
+package view
+
+// zhScenarioTexts are the catalog scenarios' titles and explanations in Chinese, by
+// scenario.<id>.title and scenario.<id>.explanation.
+var zhScenarioTexts = map[string]string{
+	"scenario.client-close.title":       "正常关闭：客户端先关",
+	"scenario.client-close.explanation": "RFC 9293 Figure 12 中的四次挥手。客户端的应用调用 close()：它发出的 FIN 表示「我不会再发数据了」。服务端回 ACK，并通知自己的应用（read() 返回 0）；但服务端可能还有数据要发，所以它自己的 FIN 要晚些才发，等它的应用调用 close() 时才发出。客户端对这个 FIN 回 ACK，而且因为是它先关闭的，要在 TIME_WAIT 中等满 2MSL。每个方向各需要一个 FIN 和一个 ACK：共四个报文段。rfc9293 配置立即发送服务端的 ACK；Linux 则把它延迟 40 ms，等数据来捎带，但应用要 200 ms 后才关闭，所以最后只能单独发出。Linux 的 TIME_WAIT 持续 60 s，而不是 240 s。",
+
+	"scenario.server-close.title":       "正常关闭：服务端先关",
+	"scenario.server-close.explanation": "哪一方都可以先关闭。这里是镜像情形：服务端先关闭（不启用 keep-alive 的 HTTP 服务器每发完一个响应都会这样做）。现在服务端是主动关闭方，所以由服务端承担 TIME_WAIT，它以四元组为键。先关闭连接的繁忙服务器会积攒成千上万个 TIME_WAIT socket；它们占用内存，但真正受影响的，只有随后很快又复用同一个源端口的客户端。",
+
+	"scenario.simultaneous-close.title":       "同时关闭",
+	"scenario.simultaneous-close.explanation": "双方应用在同一时刻调用 close()，两个 FIN 在时延 50 ms 的链路上交错而过（RFC 9293 Figure 13）。每一方收到的 FIN 都没有确认自己发出的 FIN，于是各自进入 CLOSING，并对对方的 FIN 回 ACK；这两个 ACK 到达后，双方都进入 TIME_WAIT。这里双方都要等 2MSL：谁都不是被动关闭方。",
+
+	"scenario.fin-ack-merged.title":       "FIN 与 ACK 合并（三次挥手）",
+	"scenario.fin-ack-merged.explanation": "服务端的应用在 read() 返回 EOF 后立即调用 close()。在 Linux 下，对客户端 FIN 的 ACK 会被延迟（约 40 ms，pingpong 模式），于是服务端的 FIN 把它捎带上：FIN|ACK，关闭只用三个报文段。客户端收到的 FIN 同时确认了自己的 FIN，于是从 FIN_WAIT_1 直接进入 TIME_WAIT。rfc9293 配置每个 ACK 都立即发送（这是本配置的选择：RFC 9293 建议使用延迟确认），于是又变回四个报文段。「四次」是协议的最坏情况，不是铁律。",
+
+	"scenario.half-close.title":       "用 shutdown(SHUT_WR) 半关闭",
+	"scenario.half-close.explanation": "客户端调用 shutdown(SHUT_WR)：「我不会再发数据了，但你可以接着说」。服务端读到 EOF 之后，仍然发送了 5 块各 100 字节的数据，每块间隔 200 ms；这期间服务端停在 CLOSE_WAIT，客户端在 FIN_WAIT_2 中读取这些数据。挥手之所以要四个报文段，原因就在这里：一个 FIN 只关闭一个方向。只有等服务端也关闭，第二个 FIN 才会发出。",
+
+	"scenario.unread-data-rst.title":       "带着未读数据 close()：发送 RST",
+	"scenario.unread-data-rst.explanation": "服务端发来 100 字节，客户端的应用始终没有读，随后客户端调用 close()。Linux 不发 FIN：有数据丢失了，而对端以为它们已经送达，所以它用 RST 重置连接（RFC 9293 §3.6.1 SHLD-3，RFC 2525 §2.17）。客户端直接进入 CLOSED，不经过 TIME_WAIT；服务端的应用收到 ECONNRESET。在 rfc9293 配置下，close() 只关闭发送方向：发出一个 FIN，连接有序关闭。",
+
+	"scenario.linger-abort.title":       "SO_LINGER {1, 0}：用 RST 中止连接",
+	"scenario.linger-abort.explanation": "客户端设置超时为 0 的 SO_LINGER，然后调用 close()。这就是中止连接（abort，RFC 9293 §3.10.5）：用 RST 代替 FIN，未发送的数据被丢弃。Linux 立即释放端口，不经过 TIME_WAIT，压测工具正是因此才这样做；服务端的应用收到 ECONNRESET。RFC 9293 在这一点上自相矛盾：§3.5.2 和 Figure 5 的 note 3 说，RST 的发送方自己应当进入 TIME_WAIT（rfc9293 配置就是这样做的）；而 §3.10.5 ABORT 却说「进入 CLOSED」（想按这种理解来，可设置 rst_sender_time_wait=0）。",
+
+	"scenario.fin-wait-2-timeout.title":       "FIN_WAIT_2 超时（tcp_fin_timeout）",
+	"scenario.fin-wait-2-timeout.explanation": "这里 tcp_fin_timeout 设为 5 s。客户端关闭；服务端读到 EOF，但它的应用 8 s 后才调用 close()。RFC 在 FIN_WAIT_2 中没有定时器，Linux 却为应用已经放手的 socket（孤儿连接）设了一个：经过 tcp_fin_timeout 后，客户端的 socket 悄无声息地消失。等服务端的 FIN 终于到来，客户端主机上已经没有这个连接，于是回一个 RST。",
+
+	"scenario.peer-never-closes.title":       "对端始终不关闭（CLOSE_WAIT 泄漏）",
+	"scenario.peer-never-closes.explanation": "客户端关闭；服务端的应用读到 EOF 后却始终不调用 close()，这是个 bug。服务端永远停在 CLOSE_WAIT：无论 RFC 还是 Linux，都没有定时器能结束它。一台主机上的 CLOSE_WAIT socket 越积越多，说明是它自己的应用忘了关闭。客户端则在 FIN_WAIT_2 中等待：按 RFC 是永远等下去，在 Linux 下等 tcp_fin_timeout（60 s），之后悄然消失，服务端面对的已是一个不存在的对端。",
+
+	"scenario.close-wait-keepalive.title":       "保活结束 CLOSE_WAIT 泄漏",
+	"scenario.close-wait-keepalive.explanation": "和 peer-never-closes 一样，服务端的应用始终不调用 close()，但这次它设置了 SO_KEEPALIVE（空闲 90 s 后开始探测，每 10 s 一次）。在 Linux 下，客户端那个孤儿 FIN_WAIT_2 socket 在 tcp_fin_timeout（60 s）后已经消失；服务端的第一个探测带着一个旧序号，任何存活的对端都必须对它回 ACK，可它到达的是一台已没有该连接的主机，于是引出一个 RST，CLOSE_WAIT socket 终于被释放。在 rfc9293 配置下，客户端永远停在 FIN_WAIT_2，对每个探测都回 ACK，双方都卡住不动：这里展示 10 分钟。",
+
+	"scenario.lost-first-fin.title":       "第一个 FIN 丢失",
+	"scenario.lost-first-fin.explanation": "客户端的 FIN 丢了。服务端一无所知，仍处于 ESTABLISHED。客户端在 FIN_WAIT_1 中等待，直到重传定时器到期，再次发送同一个 FIN，序号不变；这一次它到达了。服务端读到 EOF 后立即调用 close()。",
+
+	"scenario.lost-fin-twice.title":       "第一个 FIN 连丢两次",
+	"scenario.lost-fin-twice.explanation": "客户端的 FIN 和它的第一次重传都丢了。在 rfc9293 配置下，每次超时重传都让 RTO 翻倍（指数退避，RFC 6298 5.5）：第三个副本在 RTO + 2·RTO 之后发出。Linux 则先发一个尾部丢包探测（RFC 8985）：第二个副本大约在两个往返时间后发出，不做退避；之后才是真正的超时和退避。对于已被 close() 的 socket，Linux 在 tcp_orphan_retries（8）次超时后放弃重传它的 FIN。",
+
+	"scenario.lost-ack-of-fin.title":       "对第一个 FIN 的 ACK 丢失",
+	"scenario.lost-ack-of-fin.explanation": "服务端对客户端的 FIN 回了 ACK，但这个 ACK 丢了。服务端处于 CLOSE_WAIT，它的应用 2 s 后才会关闭；客户端卡在 FIN_WAIT_1。客户端的 RTO 到期后重发 FIN；服务端发现这是重复的 FIN，再回一次 ACK，仍停在 CLOSE_WAIT；客户端随之进入 FIN_WAIT_2。",
+
+	"scenario.lost-server-fin.title":       "服务端的 FIN 丢失",
+	"scenario.lost-server-fin.explanation": "第三个报文段丢了。服务端在 LAST_ACK 中等一个永远不会来的 ACK；客户端在 FIN_WAIT_2 中等一个它从未见到的 FIN。服务端的 RTO 到期后重发 FIN；客户端回 ACK，进入 TIME_WAIT。",
+
+	"scenario.lost-final-ack.title":       "最后一个 ACK 丢失",
+	"scenario.lost-final-ack.explanation": "客户端的最后一个 ACK 丢了：客户端已经进入 TIME_WAIT，服务端仍在 LAST_ACK。服务端的 RTO 到期后重发 FIN；仍处于 TIME_WAIT 的客户端再回一次 ACK，并重新开始 2MSL 计时。这就是需要 TIME_WAIT 的第二个原因：假如客户端已经忘掉了这个连接，重发的 FIN 就会引出一个 RST，服务端看到的将是一个错误，而不是正常关闭。",
+
+	"scenario.data-after-close-rst.title":       "close() 之后收到数据：回 RST",
+	"scenario.data-after-close-rst.explanation": "客户端调用的是 close()，不是 shutdown()：它再也不会读了。服务端读到 EOF 后仍然写了 10 字节。Linux 无法把这些数据交给任何人，于是客户端回一个 RST 并丢弃连接（RFC 9293 §3.6.1 SHLD-3）。服务端的下一次写会以 EPIPE 失败。真正的半关闭要用 shutdown(SHUT_WR)。在 rfc9293 配置下，close() 只关闭发送方向：这些数据被接收，并得到 ACK。",
+
+	"scenario.old-duplicate.title":       "旧的重复报文段遇上 TIME_WAIT",
+	"scenario.old-duplicate.explanation": "服务端写入 10 字节；链路把它的一个副本扣留 2 s。连接关闭，客户端停在 TIME_WAIT。1 s 时客户端试图从同一个端口重新连接：失败了，因为 TIME_WAIT 还占着这个四元组。2 s 时旧副本到达，TIME_WAIT 回一个 ACK 并将其丢弃：无害。这就是需要 TIME_WAIT 的第一个原因。（这里开启了 tcp_rfc1337，这样那个 ACK 引出的 RST 就不会结束 TIME_WAIT；见 rst-in-time-wait。）可与 old-duplicate-no-time-wait 对照。",
+
+	"scenario.old-duplicate-no-time-wait.title":       "没有 TIME_WAIT：旧的重复报文段破坏新连接",
+	"scenario.old-duplicate-no-time-wait.explanation": "同样的过程，只是关掉了 TIME_WAIT（SO_LINGER 0、TIME_WAIT 表已满，或者旧版的 tcp_tw_recycle，都会造成这种效果）。客户端在 1 s 时在同一个四元组上重新连接，服务端选的 ISN 恰好让那些旧字节落在新连接的接收窗口内（这里用 next_isn 强制如此；真实协议栈的 ISN 时钟以及 PAWS 时间戳，让这种情况在慢速链路上不太可能发生，但快速的连接可能跑得比 ISN 时钟还快，RFC 9293 §3.4.3）。2 s 时旧副本到达，被当作新数据接收：应用读到了 10 字节，而服务端从未在这个连接上发送过它们。这就是 TIME_WAIT 存在的原因。",
+
+	"scenario.syn-in-time-wait.title":       "新 SYN 到达 TIME_WAIT（被接受）",
+	"scenario.syn-in-time-wait.explanation": "服务端先关闭，停在 TIME_WAIT。客户端从同一个端口再次连接，ISN 高于旧连接的序号。TIME_WAIT 能判断出这是新连接，而不是旧的重复报文段，于是放新连接进来（RFC 9293 MAY-2，RFC 6191）；Linux 为服务端这一侧选的新 ISN 是旧的 SND.NXT + 65537。",
+
+	"scenario.syn-in-time-wait-rejected.title":       "新 SYN 到达 TIME_WAIT（被拒绝）",
+	"scenario.syn-in-time-wait-rejected.explanation": "和上例一样，但客户端新的 ISN 低于旧连接的序号，也没有时间戳能证明这个 SYN 是新的。Linux 的 TIME_WAIT 用旧连接的 ACK 回应；处于 SYN_SENT 的客户端看到这个 ACK 确认的是自己从未发送过的东西，于是回 RST。tcp_rfc1337 = 0 时，这个 RST 杀掉了 TIME_WAIT，客户端的下一个 SYN 就能进来；tcp_rfc1337 = 1 时，客户端只能不断重试，直到 TIME_WAIT 结束。RFC 6191 的做法则是静默丢弃这个 SYN。",
+
+	"scenario.rst-in-time-wait.title":       "RST 到达 TIME_WAIT（TIME_WAIT 暗杀）",
+	"scenario.rst-in-time-wait.explanation": "RFC 1337 Figure 1。正常关闭之后，客户端停在 TIME_WAIT。一个旧的重复报文段到达；TIME_WAIT 回一个 ACK。服务端主机上已经没有这个连接，便用 RST 回应这个 ACK；这个 RST 的序号恰好等于 RCV.NXT，让 TIME_WAIT 提前结束：这就是 TIME_WAIT 暗杀。开启 tcp_rfc1337 = 1（RFC 1337 的修复 F1）后，这个 RST 会被忽略，TIME_WAIT 继续保护该四元组。",
+}
+
+func init() {
+	for k, v := range zhScenarioTexts {
+		zhTexts[k] = v
+	}
+}
