@@ -13,7 +13,7 @@ var zhScenarioTexts = map[string]string{
 	"scenario.simultaneous-close.explanation": "双方应用在同一时刻调用 close()，两个 FIN 在时延 50 ms 的链路上交错而过（RFC 9293 Figure 13）。每一方收到的 FIN 都没有确认自己发出的 FIN，于是各自进入 CLOSING，并对对方的 FIN 回 ACK；这两个 ACK 到达后，双方都进入 TIME_WAIT。这里双方都要等 2MSL：谁都不是被动关闭方。",
 
 	"scenario.fin-ack-merged.title":       "FIN 与 ACK 合并（三次挥手）",
-	"scenario.fin-ack-merged.explanation": "服务端的应用在 read() 返回 EOF 后立即调用 close()。在 Linux 下，对客户端 FIN 的 ACK 会被延迟（约 40 ms，pingpong 模式），于是服务端的 FIN 把它捎带上：FIN|ACK，关闭只用三个报文段。客户端收到的 FIN 同时确认了自己的 FIN，于是从 FIN_WAIT_1 直接进入 TIME_WAIT。rfc9293 配置每个 ACK 都立即发送（这是本配置的选择：RFC 9293 建议使用延迟确认），于是又变回四个报文段。「四次」是协议的最坏情况，不是铁律。",
+	"scenario.fin-ack-merged.explanation": "服务端的应用在 read() 返回 EOF 后立即调用 close()。在 Linux 下，对客户端 FIN 的 ACK 会被延迟（约 40 ms，pingpong 模式），于是服务端的 FIN 把它捎带上：FIN|ACK，关闭只用三个报文段。客户端收到的 FIN 同时确认了自己的 FIN，于是从 FIN_WAIT_1 直接进入 TIME_WAIT。rfc9293 配置每个 ACK 都立即发送（这是本配置的选择：RFC 9293 建议使用延迟确认），于是又变回四个报文段。「四次」是没有丢包时挥手最多需要的次数，不是铁律。",
 
 	"scenario.half-close.title":       "用 shutdown(SHUT_WR) 半关闭",
 	"scenario.half-close.explanation": "客户端调用 shutdown(SHUT_WR)：「我不会再发数据了，但你可以接着说」。服务端读到 EOF 之后，仍然发送了 5 块各 100 字节的数据，每块间隔 200 ms；这期间服务端停在 CLOSE_WAIT，客户端在 FIN_WAIT_2 中读取这些数据。挥手之所以要四个报文段，原因就在这里：一个 FIN 只关闭一个方向。只有等服务端也关闭，第二个 FIN 才会发出。",
@@ -37,7 +37,7 @@ var zhScenarioTexts = map[string]string{
 	"scenario.lost-first-fin.explanation": "客户端的 FIN 丢了。服务端一无所知，仍处于 ESTABLISHED。客户端在 FIN_WAIT_1 中等待，直到重传定时器到期，再次发送同一个 FIN，序号不变；这一次它到达了。服务端读到 EOF 后立即调用 close()。",
 
 	"scenario.lost-fin-twice.title":       "第一个 FIN 连丢两次",
-	"scenario.lost-fin-twice.explanation": "客户端的 FIN 和它的第一次重传都丢了。在 rfc9293 配置下，每次超时重传都让 RTO 翻倍（指数退避，RFC 6298 5.5）：第三个副本在 RTO + 2·RTO 之后发出。Linux 则先发一个尾部丢包探测（RFC 8985）：第二个副本大约在两个往返时间后发出，不做退避；之后才是真正的超时和退避。对于已被 close() 的 socket，Linux 在 tcp_orphan_retries（8）次超时后放弃重传它的 FIN。",
+	"scenario.lost-fin-twice.explanation": "客户端的 FIN 和它的第一次重传都丢了。在 rfc9293 配置下，每次超时重传都让 RTO 翻倍（指数退避，RFC 6298 5.5）：第三个副本在 RTO + 2·RTO 之后发出。Linux 则先发一个尾部丢包探测（RFC 8985）：第二个副本在探测超时（2·SRTT + rto_min，且不超过 RTO）到期时发出，不做退避；之后才是真正的超时和退避。对于已被 close() 的 socket，Linux 在 tcp_orphan_retries（8）次超时后放弃重传它的 FIN。",
 
 	"scenario.lost-ack-of-fin.title":       "对第一个 FIN 的 ACK 丢失",
 	"scenario.lost-ack-of-fin.explanation": "服务端对客户端的 FIN 回了 ACK，但这个 ACK 丢了。服务端处于 CLOSE_WAIT，它的应用 2 s 后才会关闭；客户端卡在 FIN_WAIT_1。客户端的 RTO 到期后重发 FIN；服务端发现这是重复的 FIN，再回一次 ACK，仍停在 CLOSE_WAIT；客户端随之进入 FIN_WAIT_2。",
@@ -52,7 +52,7 @@ var zhScenarioTexts = map[string]string{
 	"scenario.data-after-close-rst.explanation": "客户端调用的是 close()，不是 shutdown()：它再也不会读了。服务端读到 EOF 后仍然写了 10 字节。Linux 无法把这些数据交给任何人，于是客户端回一个 RST 并丢弃连接（RFC 9293 §3.6.1 SHLD-3）。服务端的下一次写会以 EPIPE 失败。真正的半关闭要用 shutdown(SHUT_WR)。在 rfc9293 配置下，close() 只关闭发送方向：这些数据被接收，并得到 ACK。",
 
 	"scenario.old-duplicate.title":       "旧的重复报文段遇上 TIME_WAIT",
-	"scenario.old-duplicate.explanation": "服务端写入 10 字节；链路把它的一个副本扣留 2 s。连接关闭，客户端停在 TIME_WAIT。1 s 时客户端试图从同一个端口重新连接：失败了，因为 TIME_WAIT 还占着这个四元组。2 s 时旧副本到达，TIME_WAIT 回一个 ACK 并将其丢弃：无害。这就是需要 TIME_WAIT 的第一个原因。（这里开启了 tcp_rfc1337，这样那个 ACK 引出的 RST 就不会结束 TIME_WAIT；见 rst-in-time-wait。）可与 old-duplicate-no-time-wait 对照。",
+	"scenario.old-duplicate.explanation": "服务端写入 10 字节；链路把它的一个副本扣留 2 s。连接关闭，客户端停在 TIME_WAIT。1 s 时客户端试图从同一个端口重新连接：connect() 失败（EADDRNOTAVAIL），因为 TIME_WAIT 还占着这个四元组。2 s 时旧副本到达，TIME_WAIT 回一个 ACK 并将其丢弃：无害。这就是需要 TIME_WAIT 的第一个原因。（这里开启了 tcp_rfc1337，这样那个 ACK 引出的 RST 就不会结束 TIME_WAIT；见 rst-in-time-wait。）可与 old-duplicate-no-time-wait 对照。",
 
 	"scenario.old-duplicate-no-time-wait.title":       "没有 TIME_WAIT：旧的重复报文段破坏新连接",
 	"scenario.old-duplicate-no-time-wait.explanation": "同样的过程，只是关掉了 TIME_WAIT（SO_LINGER 0、TIME_WAIT 表已满，或者旧版的 tcp_tw_recycle，都会造成这种效果）。客户端在 1 s 时在同一个四元组上重新连接，服务端选的 ISN 恰好让那些旧字节落在新连接的接收窗口内（这里用 next_isn 强制如此；真实协议栈的 ISN 时钟以及 PAWS 时间戳，让这种情况在慢速链路上不太可能发生，但快速的连接可能跑得比 ISN 时钟还快，RFC 9293 §3.4.3）。2 s 时旧副本到达，被当作新数据接收：应用读到了 10 字节，而服务端从未在这个连接上发送过它们。这就是 TIME_WAIT 存在的原因。",
