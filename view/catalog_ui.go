@@ -4,6 +4,10 @@ package view
 // key; they join the narration's catalogs (catalog_en.go, catalog_zh.go) at start.
 var uiTexts = [numLangs]map[string]string{
 	En: {
+		"render.title":         "%s · %s · %s profile",
+		"render.absolute":      "absolute sequence numbers",
+		"mermaid.title":        "%s · %s profile",
+		"mermaid.later":        "%s later (t=%s s)",
 		"ui.about.start":       "space plays · → steps · d drops a segment",
 		"ui.too-small":         "tcpwave needs a terminal of at least %dx%d; this one is %dx%d. Enlarge it, or press ctrl+c to quit.",
 		"ui.paused":            "paused",
@@ -75,6 +79,10 @@ var uiTexts = [numLangs]map[string]string{
 		"flash.lang":           "English. L: 中文",
 	},
 	Zh: {
+		"render.title":         "%s · %s · %s 配置",
+		"render.absolute":      "绝对序号",
+		"mermaid.title":        "%s · %s 配置",
+		"mermaid.later":        "%s 之后（t=%s s）",
 		"ui.about.start":       "空格 播放 · → 单步 · d 丢弃一个报文段",
 		"ui.too-small":         "tcpwave 需要至少 %dx%d 的终端，当前为 %dx%d。请放大窗口，或按 ctrl+c 退出。",
 		"ui.paused":            "已暂停",

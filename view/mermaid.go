@@ -16,16 +16,18 @@ const mermaidGap = 500 * time.Millisecond
 // was lost), each app call and state change a note beside its side, and each long quiet
 // stretch a note across both.
 // With absolute, segments carry their absolute sequence numbers.
-func RenderMermaid(tl *model.Timeline, absolute bool) string {
+// Its words are in l.
+func RenderMermaid(tl *model.Timeline, absolute bool, l Lang) string {
+	l = l.valid()
 	var b strings.Builder
 	b.WriteString("sequenceDiagram\n")
-	b.WriteString("    participant A as Client\n")
-	b.WriteString("    participant B as Server\n")
+	fmt.Fprintf(&b, "    participant A as %s\n", l.t("Client"))
+	fmt.Fprintf(&b, "    participant B as %s\n", l.t("Server"))
 	numbers := ""
 	if absolute {
-		numbers = " · absolute sequence numbers"
+		numbers = " · " + l.t("render.absolute")
 	}
-	fmt.Fprintf(&b, "    Note over A,B: %s · %s profile%s\n", mermaidText(tl.Scenario.Title), tl.Profile.Name, numbers)
+	fmt.Fprintf(&b, "    Note over A,B: %s%s\n", mermaidText(l.t("mermaid.title", scenarioTitle(l, tl.Scenario), tl.Profile.Name)), numbers)
 	start := tl.At(0).Snap
 	fmt.Fprintf(&b, "    Note left of A: %s\n", start[model.A].State)
 	fmt.Fprintf(&b, "    Note right of B: %s\n", start[model.B].State)
@@ -36,7 +38,7 @@ func RenderMermaid(tl *model.Timeline, absolute bool) string {
 			continue
 		}
 		if gap := ev.T - last; gap >= mermaidGap {
-			fmt.Fprintf(&b, "    Note over A,B: %s later (t=%.3f s)\n", gapText(gap), ev.T.Seconds())
+			fmt.Fprintf(&b, "    Note over A,B: %s\n", l.t("mermaid.later", gapText(gap), secs(ev.T)))
 		}
 		last = ev.T
 		side := "left of A"

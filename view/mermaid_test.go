@@ -10,7 +10,7 @@ import (
 
 func TestRenderMermaid(t *testing.T) {
 	sc, _ := scenarios.Lookup("lost-final-ack")
-	out := RenderMermaid(model.Run(sc, model.Linux()), false)
+	out := RenderMermaid(model.Run(sc, model.Linux()), false, En)
 	lines := strings.Split(strings.TrimSpace(out), "\n")
 	if lines[0] != "sequenceDiagram" {
 		t.Fatalf("first line %q", lines[0])

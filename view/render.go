@@ -1,8 +1,6 @@
 package view
 
 import (
-	"fmt"
-
 	"github.com/tcpwave/tcpwave/model"
 )
 
@@ -19,6 +17,8 @@ type RenderOptions struct {
 	// Absolute labels segments with their absolute sequence numbers rather than
 	// numbers relative to the ISNs.
 	Absolute bool
+	// Lang is the language of the title and names.
+	Lang Lang
 }
 
 // Render draws the finished diagram of tl with the same renderer as the UI: a title
@@ -32,13 +32,15 @@ func Render(tl *model.Timeline, o RenderOptions) string {
 	}
 	var g grid
 	g.reset(width, rows+3)
-	title := fmt.Sprintf("%s · %s · %s profile", tl.Scenario.ID, tl.Scenario.Title, tl.Profile.Name)
+	l := o.Lang.valid()
+	d.lang = l
+	title := l.t("render.title", tl.Scenario.ID, scenarioTitle(l, tl.Scenario), tl.Profile.Name)
 	if o.Absolute {
-		title += " · absolute sequence numbers"
+		title += " · " + l.t("render.absolute")
 	}
 	g.text(0, 0, fitText(title, width), stTitle, width)
 	if d.tooBig == nil {
-		nm := Model{diag: d}
+		nm := Model{diag: d, lang: l}
 		nm.drawNames(&g, 2)
 	}
 	d.draw(&g, 0, 3, rows, tl.Len()-1, tl.End(), false)

@@ -86,19 +86,20 @@ func runRender(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	warnIfCut(stderr, "render", tl)
+	lang, _ := rf.language()
 	if *format == "mermaid" {
-		io.WriteString(stdout, view.RenderMermaid(tl, *absolute))
+		io.WriteString(stdout, view.RenderMermaid(tl, *absolute, lang))
 		return 0
 	}
 	prof := colorprofile.Detect(stdout, os.Environ())
 	if prof <= colorprofile.Ascii {
-		io.WriteString(stdout, view.Render(tl, view.RenderOptions{Width: *width, Absolute: *absolute}))
+		io.WriteString(stdout, view.Render(tl, view.RenderOptions{Width: *width, Absolute: *absolute, Lang: lang}))
 		return 0
 	}
 	// A terminal: colour, downsampled to what it supports (dark background assumed:
 	// render does not query the terminal).
 	st := view.NewStyles(true, prof)
 	w := &colorprofile.Writer{Forward: stdout, Profile: prof}
-	io.WriteString(w, view.Render(tl, view.RenderOptions{Width: *width, Styles: &st, Absolute: *absolute}))
+	io.WriteString(w, view.Render(tl, view.RenderOptions{Width: *width, Styles: &st, Absolute: *absolute, Lang: lang}))
 	return 0
 }
