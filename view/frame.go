@@ -470,26 +470,7 @@ func (m *Model) drawNarration(g *grid, x, y, w, h int) {
 			ev = m.tl.At(i - 1)
 		}
 	}
-	type line struct {
-		text string
-		st   styleID
-	}
-	var lines []line
-	put := func(s string, st styleID) {
-		for _, l := range wrap(s, w, nil) {
-			lines = append(lines, line{s[l[0]:l[1]], st})
-		}
-	}
-	if m.flash != "" {
-		put(m.flash, stWarn)
-	}
-	put(eventSummary(m.lang, m.tl, ev), stStrong)
-	ls := eventNote(m.lang, m.tl, ev)
-	put(ls.why, stPlain)
-	if m.otherOK {
-		put(remark(m.lang, m.tl, &m.other, ev), stRetrans)
-	}
-	put(ls.src, stDim)
+	lines := m.narrationLines(ev, w)
 	page, pages := 0, 1
 	rows := h
 	if len(lines) > h && h >= 2 {
@@ -512,6 +493,49 @@ func (m *Model) drawNarration(g *grid, x, y, w, h int) {
 // closingPunct reports whether r is punctuation a Chinese line never begins with.
 func closingPunct(r rune) bool {
 	return strings.ContainsRune("，。、：；！？）」』》〉】…—", r)
+}
+
+// narLine is one wrapped line of the narration, with its style.
+type narLine struct {
+	text string
+	st   styleID
+}
+
+// narCache keeps the narration's wrapped lines for one event, language, width and
+// flash: a frame while playing (30 a second) redraws the same words.
+type narCache struct {
+	tl    *model.Timeline
+	ev    int
+	lang  Lang
+	w     int
+	flash string
+	lines []narLine
+}
+
+// narrationLines is what the narration pane says at event ev, wrapped to w.
+func (m *Model) narrationLines(ev *model.Event, w int) []narLine {
+	c := &m.narCache
+	if c.tl == m.tl && c.ev == ev.Index && c.lang == m.lang && c.w == w && c.flash == m.flash && c.lines != nil {
+		return c.lines
+	}
+	lines := c.lines[:0]
+	put := func(s string, st styleID) {
+		for _, l := range wrap(s, w, nil) {
+			lines = append(lines, narLine{s[l[0]:l[1]], st})
+		}
+	}
+	if m.flash != "" {
+		put(m.flash, stWarn)
+	}
+	put(eventSummary(m.lang, m.tl, ev), stStrong)
+	ls := eventNote(m.lang, m.tl, ev)
+	put(ls.why, stPlain)
+	if m.otherOK {
+		put(remark(m.lang, m.tl, &m.other, ev), stRetrans)
+	}
+	put(ls.src, stDim)
+	*c = narCache{tl: m.tl, ev: ev.Index, lang: m.lang, w: w, flash: m.flash, lines: lines}
+	return lines
 }
 
 // wrap breaks s into lines of at most w cells at spaces, as [start, end) byte offsets

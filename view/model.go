@@ -95,6 +95,7 @@ type Model struct {
 	// narPage is the page of the narration shown for the event narAt (the more key
 	// turns it); narPages is how many the last frame had.
 	narAt, narPage, narPages int
+	narCache                 narCache
 	// swapped is the last profile switch, to undo it at once.
 	swapped *profileSwap
 	// back is the point between two events that stepping forward left, for stepping
