@@ -171,7 +171,7 @@ func (m *Model) drawAbout(g *grid, y, h, w int) {
 // can overrun its width by one item when there is no room for its ellipsis).
 func (m *Model) helpView(w int, all bool) string {
 	// The help changes only with the width, the live bindings and the styles: cache it.
-	k := helpKey{width: w, all: all, styles: m.styleGen, play: m.playing}
+	k := helpKey{width: w, all: all, styles: m.styleGen, play: m.playing, lang: m.lang}
 	for i, b := range m.keys.all() {
 		if b.Enabled() {
 			k.enabled |= 1 << i
@@ -190,6 +190,7 @@ type helpKey struct {
 	all     bool
 	styles  int
 	play    bool
+	lang    Lang
 	enabled uint32
 }
 

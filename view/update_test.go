@@ -612,3 +612,33 @@ func TestPlayingKeepsTheLesson(t *testing.T) {
 		t.Errorf("a long lesson (event %d) is not held longer than a short one (event %d)", long, short)
 	}
 }
+
+// L switches every word at the same point of the story, the help line included, and
+// back again.
+func TestLanguageKey(t *testing.T) {
+	m := sized(t, "client-close", "linux", 100, 30)
+	press(m, "l", "l", "l")
+	cursor := m.cursor
+	en := screenText(m)
+	press(m, "L")
+	zh := screenText(m)
+	if m.Lang() != Zh || m.cursor != cursor {
+		t.Fatalf("after L: %s at event %d, want zh at %d", m.Lang(), m.cursor, cursor)
+	}
+	for _, want := range []string{"两端状态", "发生了什么", "下一步", "帮助", "客户端"} {
+		if !strings.Contains(zh, want) {
+			t.Errorf("the Chinese screen lacks %q", want)
+		}
+	}
+	press(m, "L")
+	back := screenText(m)
+	for _, want := range []string{"Endpoints", "What happened", "next", "help", "Client"} {
+		if !strings.Contains(back, want) {
+			t.Errorf("back in English, the screen lacks %q", want)
+		}
+	}
+	if strings.Contains(back, "帮助") || strings.Contains(back, "下一步") {
+		t.Errorf("back in English, Chinese is left on screen:\n%s", back)
+	}
+	_ = en
+}

@@ -549,13 +549,14 @@ func TestScenarioArgument(t *testing.T) {
 		t.Errorf("bad scenario: output %q", errOut.String()+out2.String())
 	}
 
-	// Two words are refused.
-	_, _, errOut3, done3 := ptySession(t, c, "xterm", 80, 24, "half-close rm", nil)
+	// Three words are refused before the factory; two (a scenario and a language)
+	// reach it.
+	_, _, errOut3, done3 := ptySession(t, c, "xterm", 80, 24, "half-close zh rm", nil)
 	if st := exitStatus(waitDone(t, done3, 5*time.Second)); st != 1 {
-		t.Errorf("two args: exit status %d, want 1", st)
+		t.Errorf("three args: exit status %d, want 1", st)
 	}
-	if !strings.Contains(errOut3.String(), "at most one argument") {
-		t.Errorf("two args: stderr %q", errOut3.String())
+	if !strings.Contains(errOut3.String(), "expected a scenario id and a language") {
+		t.Errorf("three args: stderr %q", errOut3.String())
 	}
 }
 

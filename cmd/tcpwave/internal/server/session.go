@@ -139,13 +139,13 @@ func (s *Server) handle(sess ssh.Session) {
 	arg := ""
 	if raw := strings.TrimSpace(sess.RawCommand()); raw != "" {
 		args := sess.Command()
-		if len(args) != 1 {
-			fmt.Fprintf(sess.Stderr(), "tcpwave: expected at most one argument (a scenario id), got %q\n", raw)
+		if len(args) < 1 || len(args) > 2 {
+			fmt.Fprintf(sess.Stderr(), "tcpwave: expected a scenario id and a language (zh or en), or one of them, got %q\n", raw)
 			_ = sess.Exit(exitError)
 			logger.Info("session refused", "reason", ReasonBadArg, "cmd", esc(raw))
 			return
 		}
-		arg = args[0]
+		arg = strings.Join(args, " ") // the factory reads the words
 	}
 
 	inner, err := s.build(sess, arg)
