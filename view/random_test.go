@@ -21,7 +21,7 @@ import (
 // few it does not.
 var driverKeys = []string{
 	"space", "right", "l", "n", "left", "h", "b", "home", "g", "end", "G", "+", "-",
-	"d", "d", "d", "u", "p", "s", "?", "q", "ctrl+c", "esc", "enter", "up", "down",
+	"d", "d", "d", "u", "p", "s", "?", "q", "ctrl+c", "esc", "enter", "up", "down", "L", "m",
 	"backspace", "x", "漢",
 }
 
