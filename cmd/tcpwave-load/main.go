@@ -47,6 +47,7 @@ type options struct {
 	n          int
 	duration   time.Duration
 	warmup     time.Duration
+	replay     time.Duration
 	width      int
 	height     int
 	term       string
@@ -78,6 +79,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&o.n, "n", 100, "concurrent sessions in the load phase")
 	fs.DurationVar(&o.duration, "duration", 10*time.Second, "measurement window of the load phase")
 	fs.DurationVar(&o.warmup, "warmup", time.Second, "time after starting playback before measuring")
+	fs.DurationVar(&o.replay, "replay", 4*time.Second, "while measuring, start playback again from the first event this often (g, then space), so that the sessions keep animating (0: never)")
 	fs.StringVar(&size, "size", size, "terminal size WxH")
 	fs.StringVar(&o.term, "term", "xterm-256color", "TERM of the clients")
 	fs.StringVar(&o.cmd, "cmd", "", "command (scenario id) each session asks for; empty for the default")
@@ -463,7 +465,9 @@ func load(t *target, o options, n int, base proc, w io.Writer) (loadResult, erro
 	}
 	s0, _ := sample(t.pid)
 	self0, _ := sample(0)
+	stopReplay := replay(clients, o.replay)
 	time.Sleep(o.duration)
+	stopReplay()
 	s1, _ := sample(t.pid)
 	self1, _ := sample(0)
 	var fps []float64
@@ -491,6 +495,32 @@ func load(t *target, o options, n int, base proc, w io.Writer) (loadResult, erro
 	selfCPU := float64(self1.cpu-self0.cpu) / float64(self1.at.Sub(self0.at))
 	fmt.Fprintf(w, "load tool itself (the %d clients): CPU %.0f%% of one core\n", n, 100*selfCPU)
 	return loadResult{fps[0], fps[len(fps)/2], fps[len(fps)-1]}, nil
+}
+
+// replay starts playback again from the first event every d (a run at 8× ends in a
+// few seconds and then nothing moves), until the returned function is called.
+func replay(clients []*client, d time.Duration) (stop func()) {
+	if d <= 0 {
+		return func() {}
+	}
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		t := time.NewTicker(d)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+				for _, c := range clients {
+					io.WriteString(c.stdin, "g ")
+				}
+			}
+		}
+	}()
+	return func() { close(done); <-finished }
 }
 
 func mb(b int64) float64 { return float64(b) / (1 << 20) }

@@ -9,6 +9,7 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	runtimedebug "runtime/debug"
 	"strings"
 	"syscall"
 	"time"
@@ -34,6 +35,10 @@ Serves the UI over SSH: every 'ssh -p 2222 HOST' gets its own tcpwave.
 const serveStop = 9 * time.Second
 
 // runServe serves the UI over SSH until SIGINT or SIGTERM.
+// serveMemoryLimit is the server's soft memory limit (runtime/debug.SetMemoryLimit):
+// room for the default 200 sessions at about 1 MB each, and the server's own.
+const serveMemoryLimit = 256 << 20
+
 func runServe(args []string, stdout, stderr io.Writer) int {
 	var (
 		rf      runFlags
@@ -60,6 +65,12 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	if len(pos) > 0 {
 		fmt.Fprintf(stderr, "tcpwave serve: unexpected argument %q (clients choose the scenario: ssh -t -p PORT HOST SCENARIO)\n", pos[0])
 		return 2
+	}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		// A flood is decrypted into garbage faster than the collector's default pace
+		// (GOGC) returns it: a soft limit makes it collect sooner rather than let the
+		// heap double. GOMEMLIMIT overrides it.
+		runtimedebug.SetMemoryLimit(serveMemoryLimit)
 	}
 	for _, c := range []struct {
 		name string
