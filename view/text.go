@@ -110,6 +110,10 @@ func scenarioTitle(l Lang, sc *model.Scenario) string {
 	return sc.Title
 }
 
+// ScenarioTitle is a scenario's title in l: the catalog's translation, or the
+// scenario file's own.
+func ScenarioTitle(l Lang, sc *model.Scenario) string { return scenarioTitle(l, sc) }
+
 // stoppedTimer finds the timer that a "no timer" event reports as stopped: armed on
 // that side earlier in the same instant (the model reports timers once a step is
 // done), and not any more.

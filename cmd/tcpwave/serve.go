@@ -124,7 +124,11 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	cfg.Logger = logger
 	cfg.HostKey = signer
 	cfg.NewModel = sessionModel(rf)
-	cfg.Commands = map[string]func(io.Writer){"list": writeCatalog}
+	cfg.Commands = map[string]func(io.Writer){
+		"list":    func(w io.Writer) { writeCatalog(w, view.En) },
+		"list zh": func(w io.Writer) { writeCatalog(w, view.Zh) },
+		"list en": func(w io.Writer) { writeCatalog(w, view.En) },
+	}
 
 	srv, err := server.New(cfg)
 	if err != nil {

@@ -12,7 +12,9 @@ import (
 )
 
 func runList(args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("list", "tcpwave list", stderr)
+	fs := newFlagSet("list", "tcpwave list [--lang en|zh]", stderr)
+	var rf runFlags
+	fs.StringVar(&rf.lang, "lang", "", "language of the titles: en or zh (default: from LC_ALL, LC_MESSAGES or LANG)")
 	pos, err := fs.parse(args)
 	if err != nil {
 		return exitFor(err)
@@ -21,18 +23,23 @@ func runList(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "tcpwave list: takes no arguments, got %q\n", pos[0])
 		return 2
 	}
-	writeCatalog(stdout)
+	l, err := rf.language()
+	if err != nil {
+		fmt.Fprintf(stderr, "tcpwave list: %v\n", err)
+		return 2
+	}
+	writeCatalog(stdout, l)
 	return 0
 }
 
-// writeCatalog lists the catalog's scenarios, one per line: id and title.
-func writeCatalog(w io.Writer) {
+// writeCatalog lists the catalog's scenarios, one per line: id and title in l.
+func writeCatalog(w io.Writer, l view.Lang) {
 	n := 0
 	for _, sc := range scenarios.Catalog() {
 		n = max(n, len(sc.ID))
 	}
 	for _, sc := range scenarios.Catalog() {
-		fmt.Fprintf(w, "%-*s  %s\n", n, sc.ID, sc.Title)
+		fmt.Fprintf(w, "%-*s  %s\n", n, sc.ID, view.ScenarioTitle(l, sc))
 	}
 }
 
