@@ -173,13 +173,12 @@ func ProfileByName(name string) (Profile, error) {
 // Knob describes one settable field of a Profile.
 type Knob struct {
 	Name string
-	Doc  string
 	get  func(*Profile) string
 	set  func(*Profile, string) error
 }
 
-func durKnob(name, doc string, f func(*Profile) *time.Duration) Knob {
-	return Knob{Name: name, Doc: doc,
+func durKnob(name string, f func(*Profile) *time.Duration) Knob {
+	return Knob{Name: name,
 		get: func(p *Profile) string { return FormatDuration(*f(p)) },
 		set: func(p *Profile, v string) error {
 			d, err := ParseDuration(v)
@@ -194,8 +193,8 @@ func durKnob(name, doc string, f func(*Profile) *time.Duration) Knob {
 		}}
 }
 
-func boolKnob(name, doc string, f func(*Profile) *bool) Knob {
-	return Knob{Name: name, Doc: doc,
+func boolKnob(name string, f func(*Profile) *bool) Knob {
+	return Knob{Name: name,
 		get: func(p *Profile) string {
 			if *f(p) {
 				return "1"
@@ -215,8 +214,8 @@ func boolKnob(name, doc string, f func(*Profile) *bool) Knob {
 		}}
 }
 
-func intKnob(name, doc string, f func(*Profile) *int) Knob {
-	return Knob{Name: name, Doc: doc,
+func intKnob(name string, f func(*Profile) *int) Knob {
+	return Knob{Name: name,
 		get: func(p *Profile) string { return strconv.Itoa(*f(p)) },
 		set: func(p *Profile, v string) error {
 			n, err := strconv.Atoi(v)
@@ -230,27 +229,27 @@ func intKnob(name, doc string, f func(*Profile) *int) Knob {
 
 // Knobs are the profile fields a scenario file or --set may change, by name.
 var Knobs = []Knob{
-	durKnob("time_wait", "TIME_WAIT length (2MSL)", func(p *Profile) *time.Duration { return &p.TimeWait }),
-	durKnob("rto_initial", "RTO before any RTT sample", func(p *Profile) *time.Duration { return &p.RTOInitial }),
-	durKnob("rto_min", "RTO floor", func(p *Profile) *time.Duration { return &p.RTOMin }),
-	durKnob("rto_max", "RTO ceiling", func(p *Profile) *time.Duration { return &p.RTOMax }),
-	durKnob("delayed_ack", "delay of the ACK of a FIN or data (0: at once)", func(p *Profile) *time.Duration { return &p.DelayedAck }),
-	boolKnob("fin_wait_2_timer", "arm the orphaned FIN_WAIT_2 timer", func(p *Profile) *bool { return &p.FinWait2Timer }),
-	durKnob("tcp_fin_timeout", "orphaned FIN_WAIT_2 lifetime", func(p *Profile) *time.Duration { return &p.FinTimeout }),
-	intKnob("tcp_orphan_retries", "retransmissions of a closed socket's FIN (0 means 8)", func(p *Profile) *int { return &p.OrphanRetries }),
-	intKnob("tcp_retries2", "retransmissions before a held socket gives up", func(p *Profile) *int { return &p.Retries2 }),
-	intKnob("tcp_syn_retries", "SYN retransmissions before connect() gives up", func(p *Profile) *int { return &p.SynRetries }),
-	boolKnob("tcp_rfc1337", "ignore RST in TIME_WAIT (RFC 1337 F1)", func(p *Profile) *bool { return &p.RFC1337 }),
-	boolKnob("rst_sender_time_wait", "the sender of an abort RST enters TIME_WAIT", func(p *Profile) *bool { return &p.RSTSenderTimeWait }),
-	boolKnob("abort_rst_ack", "an abort sends RST|ACK rather than a bare RST", func(p *Profile) *bool { return &p.AbortRSTHasACK }),
-	boolKnob("half_duplex_close", "close() with unread data, or data after close(), sends RST", func(p *Profile) *bool { return &p.HalfDuplexClose }),
-	boolKnob("transient_fin_wait_2", "FIN_WAIT_1 passes through FIN_WAIT_2 on a FIN that ACKs our FIN", func(p *Profile) *bool { return &p.TransientFinWait2 }),
-	durKnob("tcp_invalid_ratelimit", "least time between ACKs to invalid segments (0: off)", func(p *Profile) *time.Duration { return &p.InvalidRateLimit }),
-	boolKnob("drop_ack_of_unsent", "drop an ACK of unsent data silently instead of ACKing it", func(p *Profile) *bool { return &p.DropAckOfUnsent }),
-	boolKnob("tail_loss_probe", "probe with the last segment before the first RTO (RFC 8985 TLP)", func(p *Profile) *bool { return &p.TailLossProbe }),
-	durKnob("syn_sent_quick_retry", "resend the SYN this soon after answering a stray ACK with RST (0: wait for the RTO)", func(p *Profile) *time.Duration { return &p.SynSentQuickRetry }),
-	boolKnob("skip_time_wait", "no TIME_WAIT at all (what TIME_WAIT protects against)", func(p *Profile) *bool { return &p.SkipTimeWait }),
-	{Name: "syn_in_time_wait", Doc: "how TIME_WAIT judges a new SYN: linux or rfc6191",
+	durKnob("time_wait", func(p *Profile) *time.Duration { return &p.TimeWait }),
+	durKnob("rto_initial", func(p *Profile) *time.Duration { return &p.RTOInitial }),
+	durKnob("rto_min", func(p *Profile) *time.Duration { return &p.RTOMin }),
+	durKnob("rto_max", func(p *Profile) *time.Duration { return &p.RTOMax }),
+	durKnob("delayed_ack", func(p *Profile) *time.Duration { return &p.DelayedAck }),
+	boolKnob("fin_wait_2_timer", func(p *Profile) *bool { return &p.FinWait2Timer }),
+	durKnob("tcp_fin_timeout", func(p *Profile) *time.Duration { return &p.FinTimeout }),
+	intKnob("tcp_orphan_retries", func(p *Profile) *int { return &p.OrphanRetries }),
+	intKnob("tcp_retries2", func(p *Profile) *int { return &p.Retries2 }),
+	intKnob("tcp_syn_retries", func(p *Profile) *int { return &p.SynRetries }),
+	boolKnob("tcp_rfc1337", func(p *Profile) *bool { return &p.RFC1337 }),
+	boolKnob("rst_sender_time_wait", func(p *Profile) *bool { return &p.RSTSenderTimeWait }),
+	boolKnob("abort_rst_ack", func(p *Profile) *bool { return &p.AbortRSTHasACK }),
+	boolKnob("half_duplex_close", func(p *Profile) *bool { return &p.HalfDuplexClose }),
+	boolKnob("transient_fin_wait_2", func(p *Profile) *bool { return &p.TransientFinWait2 }),
+	durKnob("tcp_invalid_ratelimit", func(p *Profile) *time.Duration { return &p.InvalidRateLimit }),
+	boolKnob("drop_ack_of_unsent", func(p *Profile) *bool { return &p.DropAckOfUnsent }),
+	boolKnob("tail_loss_probe", func(p *Profile) *bool { return &p.TailLossProbe }),
+	durKnob("syn_sent_quick_retry", func(p *Profile) *time.Duration { return &p.SynSentQuickRetry }),
+	boolKnob("skip_time_wait", func(p *Profile) *bool { return &p.SkipTimeWait }),
+	{Name: "syn_in_time_wait",
 		get: func(p *Profile) string {
 			if p.SynInTimeWait == SynTWLinux {
 				return "linux"

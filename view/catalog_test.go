@@ -4,6 +4,8 @@ import (
 	"regexp"
 	"slices"
 	"testing"
+
+	"github.com/tcpwave/tcpwave/model"
 )
 
 // verbs are the fmt verbs of a format string, in the order of their arguments.
@@ -77,5 +79,16 @@ func TestLangFromEnv(t *testing.T) {
 	}
 	if _, err := ParseLang("fr"); err == nil {
 		t.Error("ParseLang(fr) accepted")
+	}
+}
+
+// Every profile knob is described in every language.
+func TestKnobsAreDescribed(t *testing.T) {
+	for l := Lang(0); l < numLangs; l++ {
+		for _, name := range model.KnobNames() {
+			if _, ok := catalogs[l]["knob."+name]; !ok {
+				t.Errorf("%s: knob %s has no description", l, name)
+			}
+		}
 	}
 }

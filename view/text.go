@@ -110,6 +110,9 @@ func scenarioTitle(l Lang, sc *model.Scenario) string {
 	return sc.Title
 }
 
+// KnobDoc says what a profile knob does, in l.
+func KnobDoc(l Lang, knob string) string { return l.t("knob." + knob) }
+
 // ScenarioTitle is a scenario's title in l: the catalog's translation, or the
 // scenario file's own.
 func ScenarioTitle(l Lang, sc *model.Scenario) string { return scenarioTitle(l, sc) }

@@ -90,11 +90,16 @@ func runKnobs(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "tcpwave knobs: %v\n", err)
 		return 2
 	}
+	l, err := rf.language()
+	if err != nil {
+		fmt.Fprintf(stderr, "tcpwave knobs: %v\n", err)
+		return 2
+	}
 	fmt.Fprintf(stdout, "# profile %s; --set knob=value takes the values as written here:\n", p.Name)
 	fmt.Fprintf(stdout, "# durations with their unit (60s, 200ms, 1.5s), switches 0 or 1, counts as whole numbers\n")
 	for _, k := range model.Knobs {
 		v, _ := p.Get(k.Name)
-		fmt.Fprintf(stdout, "%-22s %-8s %s\n", k.Name, v, k.Doc)
+		fmt.Fprintf(stdout, "%-22s %-8s %s\n", k.Name, v, view.KnobDoc(l, k.Name))
 	}
 	return 0
 }
