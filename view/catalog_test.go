@@ -92,3 +92,17 @@ func TestKnobsAreDescribed(t *testing.T) {
 		}
 	}
 }
+
+func TestSpaceMixed(t *testing.T) {
+	for in, want := range map[string]string{
+		"客户端重启2MSL 定时器":   "客户端重启 2MSL 定时器",
+		"重发FIN）":          "重发 FIN）",
+		"FIN：本端":          "FIN：本端",
+		"t=0.440 s · 客户端": "t=0.440 s · 客户端",
+		"收到 ACK，确认":       "收到 ACK，确认",
+	} {
+		if got := spaceMixed(in); got != want {
+			t.Errorf("spaceMixed(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -76,10 +76,42 @@ func (l Lang) t(key string, args ...any) string {
 			return "[" + key + "]"
 		}
 	}
-	if len(args) == 0 {
-		return f
+	if len(args) > 0 {
+		f = fmt.Sprintf(f, args...)
 	}
-	return fmt.Sprintf(f, args...)
+	if l == Zh {
+		f = spaceMixed(f)
+	}
+	return f
+}
+
+// spaceMixed puts a space between a Chinese character and a Latin letter or digit
+// that touch, as Chinese technical writing does ("启动 2MSL 定时器"): a catalog's
+// words are joined with names and numbers that may begin or end either way.
+func spaceMixed(s string) string {
+	var b strings.Builder
+	prev := rune(0)
+	changed := false
+	for _, r := range s {
+		if prev != 0 && (isHan(prev) && isLatin(r) || isLatin(prev) && isHan(r)) {
+			if !changed {
+				b.Grow(len(s) + 8)
+				changed = true
+			}
+			b.WriteByte(' ')
+		}
+		b.WriteRune(r)
+		prev = r
+	}
+	if !changed {
+		return s
+	}
+	return b.String()
+}
+
+func isHan(r rune) bool { return r >= 0x4e00 && r <= 0x9fff }
+func isLatin(r rune) bool {
+	return r < 0x80 && (r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9')
 }
 
 // other is the language the language key switches to.
