@@ -4,6 +4,8 @@ package view
 // key; they join the narration's catalogs (catalog_en.go, catalog_zh.go) at start.
 var uiTexts = [numLangs]map[string]string{
 	En: {
+		"toobig.events":              "the run has %d events, more than a diagram draws (%d)",
+		"toobig.flight":              "the run keeps too many segments in flight at once to draw: added up, they are in flight across %d events, and a diagram draws at most %d",
 		"knob.syn_in_time_wait":      "how TIME_WAIT judges a new SYN: linux or rfc6191",
 		"knob.time_wait":             "TIME_WAIT length (2MSL)",
 		"knob.rto_initial":           "RTO before any RTT sample",
@@ -100,6 +102,8 @@ var uiTexts = [numLangs]map[string]string{
 		"flash.lang":           "English. L: 中文",
 	},
 	Zh: {
+		"toobig.events":              "这次运行有 %d 个事件，超过了时序图能画的上限（%d）",
+		"toobig.flight":              "这次运行同时在途的报文段太多，画不下：累计起来它们横跨 %d 个事件，而时序图最多画 %d 个",
 		"knob.syn_in_time_wait":      "TIME_WAIT 如何判断新的 SYN：linux 或 rfc6191",
 		"knob.time_wait":             "TIME_WAIT 的时长（2MSL）",
 		"knob.rto_initial":           "还没有 RTT 样本时的 RTO",

@@ -1,8 +1,6 @@
 package view
 
 import (
-	"fmt"
-
 	"github.com/tcpwave/tcpwave/model"
 )
 
@@ -23,11 +21,14 @@ type TooBigError struct {
 	Flight int // the events its segments are in flight across, added up
 }
 
-func (e *TooBigError) Error() string {
+func (e *TooBigError) Error() string { return e.text(En) }
+
+// text is the error in l.
+func (e *TooBigError) text(l Lang) string {
 	if e.Events > MaxDrawnEvents {
-		return fmt.Sprintf("the run has %d events, more than a diagram draws (%d)", e.Events, MaxDrawnEvents)
+		return l.t("toobig.events", e.Events, MaxDrawnEvents)
 	}
-	return fmt.Sprintf("the run keeps too many segments in flight at once to draw: added up, they are in flight across %d events, and a diagram draws at most %d", e.Flight, MaxDrawnFlight)
+	return l.t("toobig.flight", e.Flight, MaxDrawnFlight)
 }
 
 // CheckDrawable returns a *TooBigError when tl is more than a diagram draws, nil when
@@ -45,7 +46,11 @@ func CheckDrawable(tl *model.Timeline) error {
 
 // drawTooBig writes, in place of a diagram, why there is none.
 func (d *diagram) drawTooBig(g *grid, x0, y0, h int) {
-	msg := d.lang.t("ui.no-diagram", d.tooBig.Error())
+	why := d.tooBig.Error()
+	if e, ok := d.tooBig.(*TooBigError); ok {
+		why = e.text(d.lang)
+	}
+	msg := d.lang.t("ui.no-diagram", why)
 	w := max(d.width-2, 1)
 	for i, l := range wrap(msg, w, nil) {
 		if i >= h {
