@@ -128,3 +128,34 @@ func (l Lang) valid() Lang {
 	}
 	return En
 }
+
+// SessionLang is the language a remote user asked for: a word of the command ("zh",
+// "en", "lang=zh"; ssh -t host half-close zh), else the client's locale (LC_ALL,
+// LC_MESSAGES, LANG, which OpenSSH sends on most systems), else fallback. It returns
+// the command without that word.
+func SessionLang(command string, environ []string, fallback Lang) (Lang, string, error) {
+	var rest []string
+	lang, chosen := fallback, false
+	for _, w := range strings.Fields(command) {
+		code, isLang := strings.CutPrefix(strings.TrimLeft(w, "-"), "lang=")
+		if l, err := ParseLang(code); err == nil && (isLang || code == "zh" || code == "en") {
+			lang, chosen = l, true
+			continue
+		} else if isLang {
+			return fallback, "", fmt.Errorf("%s: want lang=en or lang=zh", w)
+		}
+		rest = append(rest, w)
+	}
+	if !chosen {
+		env := map[string]string{}
+		for _, kv := range environ {
+			if k, v, ok := strings.Cut(kv, "="); ok && v != "" {
+				env[k] = v
+			}
+		}
+		if env["LC_ALL"] != "" || env["LC_MESSAGES"] != "" || env["LANG"] != "" {
+			lang = LangFromEnv(func(k string) string { return env[k] })
+		}
+	}
+	return lang, strings.Join(rest, " "), nil
+}

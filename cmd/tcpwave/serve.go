@@ -124,6 +124,10 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	cfg.Logger = logger
 	cfg.HostKey = signer
 	cfg.NewModel = sessionModel(rf)
+	if cfg.Lang, err = rf.language(); err != nil {
+		fmt.Fprintf(stderr, "tcpwave serve: %v\n", err)
+		return 2
+	}
 	cfg.Commands = map[string]func(io.Writer){
 		"list":    func(w io.Writer) { writeCatalog(w, view.En) },
 		"list zh": func(w io.Writer) { writeCatalog(w, view.Zh) },
@@ -234,37 +238,10 @@ func sessionModel(rf runFlags) server.Factory {
 	}
 }
 
-// sshLang is the language a remote user asked for: a word of the command ("zh",
-// "en", "lang=zh"; ssh -t host half-close zh), else the client's locale (LC_ALL,
-// LC_MESSAGES, LANG, which OpenSSH sends on most systems), else fallback (the
-// server's --lang or locale). It returns the command without that word.
+// sshLang is the language a remote user asked for (view.SessionLang), and the
+// command without the word that asked.
 func sshLang(arg string, environ []string, fallback view.Lang) (view.Lang, string, error) {
-	var rest []string
-	var lang view.Lang
-	chosen := false
-	for _, w := range strings.Fields(arg) {
-		code, isLang := strings.CutPrefix(strings.TrimLeft(w, "-"), "lang=")
-		if l, err := view.ParseLang(code); err == nil && (isLang || code == "zh" || code == "en") {
-			lang, chosen = l, true
-			continue
-		} else if isLang {
-			return 0, "", fmt.Errorf("%s: want lang=en or lang=zh", w)
-		}
-		rest = append(rest, w)
-	}
-	if !chosen {
-		env := map[string]string{}
-		for _, kv := range environ {
-			if k, v, ok := strings.Cut(kv, "="); ok && v != "" {
-				env[k] = v
-			}
-		}
-		lang = fallback
-		if env["LC_ALL"] != "" || env["LC_MESSAGES"] != "" || env["LANG"] != "" {
-			lang = view.LangFromEnv(func(k string) string { return env[k] })
-		}
-	}
-	return lang, strings.Join(rest, " "), nil
+	return view.SessionLang(arg, environ, fallback)
 }
 
 // sshScenario resolves the scenario a remote user asked for: the command

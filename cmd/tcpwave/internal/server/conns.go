@@ -1,7 +1,6 @@
 package server
 
 import (
-	"fmt"
 	"net"
 	"sync"
 	"sync/atomic"
@@ -144,7 +143,7 @@ func (s *Server) openSession(ctx ssh.Context) (info *connInfo, refusal string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if info.sessions >= s.cfg.MaxSessionsPerConn {
-		return nil, fmt.Sprintf("tcpwave allows %d sessions on one connection; open another connection", s.cfg.MaxSessionsPerConn)
+		return nil, sayBoth("refuse.per-conn", s.cfg.MaxSessionsPerConn)
 	}
 	info.sessions++
 	if !info.used {

@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"errors"
+	"github.com/tcpwave/tcpwave/view"
 	"io"
 	"time"
 
@@ -59,9 +60,9 @@ const inputBacklog = 16 << 10
 type inputNoticeMsg struct{ limit guardLimit }
 
 // text is what the user is told.
-func (m inputNoticeMsg) text() string {
+func (m inputNoticeMsg) text(l view.Lang) string {
 	if m.limit == limitPaste {
-		return "tcpwave: pasted text is cut to its first KiB; the rest was dropped"
+		return say(l, "paste-cut")
 	}
-	return "tcpwave: input is coming faster than anyone types; some of it was dropped"
+	return say(l, "input-fast")
 }

@@ -22,6 +22,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/tcpwave/tcpwave/view"
 	"io"
 	"net"
 	"os"
@@ -86,6 +87,10 @@ type Config struct {
 	// fast, and reading it costs the server its decryption.
 	InputRate, InputBurst, MaxPaste int
 	MaxDroppedInput                 int
+
+	// Lang is the language of the server's own lines to a client that asks for none
+	// (no locale, no language word in its command): En by default.
+	Lang view.Lang
 
 	// ConnRate and ConnBurst bound how fast one address may open connections (a
 	// second, and at once): past them its connections are refused as they come. A
@@ -355,14 +360,14 @@ func (s *Server) acquire(ip string) (refusal string) {
 	defer s.mu.Unlock()
 	select {
 	case <-s.closing:
-		return "tcpwave is shutting down; goodbye"
+		return sayBoth("refuse.shutdown")
 	default:
 	}
 	if s.total >= s.cfg.MaxSessions {
-		return fmt.Sprintf("tcpwave is full (all %d sessions in use); please try again in a few minutes", s.cfg.MaxSessions)
+		return sayBoth("refuse.full", s.cfg.MaxSessions)
 	}
 	if s.perIP[ip] >= s.cfg.MaxPerIP {
-		return fmt.Sprintf("tcpwave is full for your address (all %d sessions in use); please close one or try again later", s.cfg.MaxPerIP)
+		return sayBoth("refuse.full-ip", s.cfg.MaxPerIP)
 	}
 	s.total++
 	s.perIP[ip]++

@@ -1119,3 +1119,26 @@ func TestShutdownBeforeServe(t *testing.T) {
 		}
 	}
 }
+
+// The server's own lines speak the session's language: the client's locale, or a
+// word of its command.
+func TestServerLinesInTheClientsLanguage(t *testing.T) {
+	ts := startServer(t, func(c *Config) { c.IdleTimeout = 300 * time.Millisecond })
+	for _, c := range []struct {
+		cmd  string
+		env  map[string]string
+		want string
+	}{
+		{"", map[string]string{"LANG": "zh_CN.UTF-8"}, "内没有按键，本次会话已结束"},
+		{"", nil, "no key pressed for"},
+	} {
+		client := ts.dial(t, "student")
+		_, out, _, done := ptySession(t, client, "xterm", 80, 24, c.cmd, c.env)
+		waitDone(t, done, 10*time.Second)
+		out.waitText(t, 5*time.Second, c.want)
+	}
+	// Before a session exists nobody's language is known: a refusal says it in both.
+	if s := sayBoth("refuse.full", 200); !strings.Contains(s, "tcpwave is full") || !strings.Contains(s, "tcpwave 已满") {
+		t.Errorf("refusal %q is not in both languages", s)
+	}
+}

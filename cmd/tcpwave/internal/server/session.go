@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/tcpwave/tcpwave/view"
 	"io"
 	"net"
 	"regexp"
@@ -133,6 +134,7 @@ func (s *Server) handle(sess ssh.Session) {
 
 	env, term := sessionEnv(pty.Term, sess.Environ())
 	w, h, clamped := s.clamp(pty.Window.Width, pty.Window.Height)
+	lang, _, _ := view.SessionLang(sess.RawCommand(), sess.Environ(), s.cfg.Lang)
 	logger = logger.With("term", esc(pty.Term))
 	size := fmt.Sprintf("%dx%d", pty.Window.Width, pty.Window.Height)
 
@@ -161,6 +163,7 @@ func (s *Server) handle(sess ssh.Session) {
 	ctx, cancel := context.WithCancel(sess.Context())
 	defer cancel()
 	wm := newWrapper(inner, pty.Window.Width, pty.Window.Height, w, h, clamped, s, logger)
+	wm.lang = lang
 	profile := colorprofile.Env(env)
 	var out io.Writer = sess
 	if s.output != nil {
@@ -227,16 +230,16 @@ func (s *Server) handle(sess ssh.Session) {
 	var bye string
 	switch reason {
 	case ReasonIdle:
-		bye = fmt.Sprintf("tcpwave: no key pressed for %s, so this session has ended. Goodbye!", s.cfg.IdleTimeout)
+		bye = say(lang, "bye.idle", s.cfg.IdleTimeout)
 	case ReasonMaxTime:
-		bye = fmt.Sprintf("tcpwave: sessions last at most %s; this one has ended. Goodbye!", s.cfg.MaxSessionTime)
+		bye = say(lang, "bye.maxtime", s.cfg.MaxSessionTime)
 	case ReasonShutdown:
-		bye = "tcpwave: the server is shutting down. Goodbye!"
+		bye = say(lang, "bye.shutdown")
 	case ReasonFlood:
-		bye = "tcpwave: input came far faster than anyone types, and was dropped; so this session has ended."
+		bye = say(lang, "bye.flood")
 		code = exitError
 	case ReasonPanic, ReasonError:
-		bye = "tcpwave: an internal error ended this session (it has been logged). Sorry!"
+		bye = say(lang, "bye.error")
 		code = exitError
 	}
 	kv := []any{"size", finalSize, "duration", time.Since(start).Round(time.Millisecond).String(), "reason", reason}
@@ -424,8 +427,9 @@ type wrapper struct {
 	ended     chan struct{} // closed when the program has ended
 	lastInput atomic.Int64  // unix nanoseconds of the last key, mouse or paste input
 
-	termW, termH int // the client's terminal
-	w, h         int // the program's screen (clamped)
+	lang         view.Lang // of the server's own lines
+	termW, termH int       // the client's terminal
+	w, h         int       // the program's screen (clamped)
 	clamped      bool
 	reason       Reason
 	panicked     bool
@@ -526,8 +530,8 @@ func (m *wrapper) update(msg tea.Msg) (_ tea.Model, cmd tea.Cmd) {
 		m.nudging = false
 		return m, nil
 	case inputNoticeMsg:
-		m.notice, m.noticeEnd = msg.text(), time.Now().Add(noticeFor)
-		m.logger.Info("input dropped", "limit", msg.text())
+		m.notice, m.noticeEnd = msg.text(m.lang), time.Now().Add(noticeFor)
+		m.logger.Info("input dropped", "limit", msg.text(view.En))
 		return m, m.after(noticeFor, noticeOver{})
 	case noticeOver:
 		if time.Now().After(m.noticeEnd) {
@@ -585,7 +589,7 @@ func (m *wrapper) view() (v tea.View) {
 	}()
 	v = m.inner.View()
 	if m.clamped {
-		notice := fmt.Sprintf("tcpwave: your terminal is %d×%d; showing %d×%d (the most it serves)", m.termW, m.termH, m.w, m.h)
+		notice := say(m.lang, "clamped", m.termW, m.termH, m.w, m.h)
 		if r := []rune(notice); len(r) > m.w {
 			notice = string(r[:m.w])
 		}
