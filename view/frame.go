@@ -50,14 +50,18 @@ func (m *Model) layout(helpH int) screen {
 	if s.wide {
 		timersH = 0
 	}
+	// The narration grows with the screen, so that a lesson reads in one page where
+	// there is room for it (a Chinese TIME_WAIT lesson is four lines at 120 columns).
 	s.narH = 4
 	switch {
 	case h < 22:
 		s.narH = 3
+	case h >= 60:
+		s.narH = 10
 	case h >= 45:
-		s.narH = 6
+		s.narH = 8
 	case h >= 30:
-		s.narH = 5
+		s.narH = 6
 	}
 	fixed := 1 + 1 + 1 + 3 + timersH + 1 + s.narH + helpH
 	s.diagY = 2
