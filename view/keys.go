@@ -109,13 +109,9 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 		b.SetHelp(keys, l.t("key.long."+desc))
 		return b
 	}
-	keep := func(b key.Binding, keys string) key.Binding {
-		b.SetHelp(keys, b.Help().Desc)
-		return b
-	}
 	return [][]key.Binding{
 		{
-			keep(k.Play, k.Play.Help().Key),
+			k.Play,
 			long(k.Next, "→ l n", "next"),
 			long(k.Prev, "← h b", "back"),
 			long(k.First, "home g", "first"),

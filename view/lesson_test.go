@@ -193,6 +193,9 @@ func lastCopy(tl *model.Timeline, ev *model.Event) int {
 
 var retransMark = regexp.MustCompile(`⟲(\d+)`)
 
+// missingKey is how Lang.t shows a key no catalog has: [key].
+var missingKey = regexp.MustCompile(`\[[a-z0-9.-]+\]`)
+
 func retransMarks(s string) []int {
 	var out []int
 	for _, m := range retransMark.FindAllStringSubmatch(s, -1) {
@@ -210,7 +213,7 @@ func TestNarrationIsComplete(t *testing.T) {
 			for _, s := range says {
 				ls := eventNote(l, tl, s.ev)
 				for _, text := range []string{s.summary, s.why, s.remark, ls.src} {
-					if strings.Contains(text, "%!") || regexp.MustCompile(`\[[a-z0-9.-]+\]`).MatchString(text) {
+					if strings.Contains(text, "%!") || missingKey.MatchString(text) {
 						t.Errorf("%s %s: %q is missing or misformatted", l, id, text)
 					}
 				}

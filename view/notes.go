@@ -195,7 +195,7 @@ func (c *noteContext) arrive() lesson {
 // send says why a segment went out: its reason, and for a copy sent again, which
 // rule sent it, numbered as its arrow is (⟲n).
 func (c *noteContext) send() lesson {
-	l, seg := c.l, c.seg()
+	seg := c.seg()
 	p := &c.tl.Profile
 	side := c.ev.Side
 	n := seg.Why
@@ -210,7 +210,6 @@ func (c *noteContext) send() lesson {
 	case seg.Flags.Has(model.SYN) && !seg.Flags.Has(model.ACK) && p.SynSentQuickRetry > 0 && timer.Length == p.SynSentQuickRetry:
 		return c.say("send.syn-quick", seg.Retrans, trimSecs(timer.Length))
 	}
-	_ = l
 	return c.say("send.retrans", seg.Retrans, why.why, trimSecs(timer.Length))
 }
 

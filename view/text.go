@@ -1,6 +1,7 @@
 package view
 
 import (
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -206,9 +207,7 @@ func ownNote(l Lang, tl *model.Timeline, ev *model.Event) lesson {
 		if also := ev.Note.Also; also != model.RuleNone {
 			more := c.say(also.String())
 			ls.why = joinSentences(l, ls.why, more.why)
-			if more.src != "" {
-				ls.src += "; " + more.src
-			}
+			ls.src = strings.Join(slices.DeleteFunc([]string{ls.src, more.src}, func(s string) bool { return s == "" }), "; ")
 		}
 		return ls
 	}

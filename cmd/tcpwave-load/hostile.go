@@ -241,13 +241,7 @@ func (h *hostile) manyChannels(from string) {
 		}
 		defer sess.Close()
 	}
-	done := make(chan struct{})
-	go func() { conn.Wait(); close(done) }()
-	select {
-	case <-h.stop:
-	case <-done:
-		h.refused.Add(1)
-	}
+	h.holdUntilCut(conn)
 }
 
 // silent: a TCP connection that never says anything.
@@ -274,6 +268,12 @@ func (h *hostile) noSession(from string) {
 		return
 	}
 	defer conn.Close()
+	h.holdUntilCut(conn)
+}
+
+// holdUntilCut keeps conn open until the server cuts it (a refusal) or the
+// measurement ends.
+func (h *hostile) holdUntilCut(conn *gossh.Client) {
 	done := make(chan struct{})
 	go func() { conn.Wait(); close(done) }()
 	select {
@@ -309,18 +309,11 @@ func peakRSS(pid int, stop <-chan struct{}) <-chan int64 {
 // measureHostile measures the normal clients alone, then again with the hostile ones
 // at work, and reports both and the server's peak memory.
 func measureHostile(o options, w io.Writer) error {
-	t, stop, err := startServer(o)
+	t, stop, base, err := startMeasured(o, w)
 	if err != nil {
 		return err
 	}
 	defer stop()
-	fmt.Fprintf(w, "server %s (pid %d), clients %dx%d TERM=%s cmd=%q\n", t.addr, t.pid, o.width, o.height, o.term, o.cmd)
-	time.Sleep(300 * time.Millisecond)
-	base, err := sample(t.pid)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(w, "idle server: RSS %.1f MB\n", mb(base.rss))
 
 	fmt.Fprintf(w, "\nunloaded: %d normal sessions alone\n", o.n)
 	alone, err := firstFrames(t, o)

@@ -344,21 +344,32 @@ func sample(pid int) (proc, error) {
 	return p, nil
 }
 
-func measure(o options, w io.Writer) error {
+// startMeasured starts (or reaches) the server, says which, and samples it idle (when
+// it is a process of ours).
+func startMeasured(o options, w io.Writer) (*target, func(), proc, error) {
 	t, stop, err := startServer(o)
 	if err != nil {
-		return err
+		return nil, nil, proc{}, err
 	}
-	defer stop()
 	fmt.Fprintf(w, "server %s (pid %d), clients %dx%d TERM=%s cmd=%q\n", t.addr, t.pid, o.width, o.height, o.term, o.cmd)
 	time.Sleep(300 * time.Millisecond)
 	var base proc
 	if t.pid > 0 {
 		if base, err = sample(t.pid); err != nil {
-			return err
+			stop()
+			return nil, nil, proc{}, err
 		}
 		fmt.Fprintf(w, "idle server: RSS %.1f MB\n", mb(base.rss))
 	}
+	return t, stop, base, nil
+}
+
+func measure(o options, w io.Writer) error {
+	t, stop, base, err := startMeasured(o, w)
+	if err != nil {
+		return err
+	}
+	defer stop()
 
 	// 1. First frame, one client at a time.
 	var ttff, dial []time.Duration

@@ -12,13 +12,7 @@ import (
 // TestLoadSmoke runs the load tool against the real server with a few sessions and
 // checks that it measures something: frames arrive while playing, none while paused.
 func TestLoadSmoke(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and runs the server")
-	}
-	bin := filepath.Join(t.TempDir(), "tcpwave")
-	if out, err := exec.Command("go", "build", "-o", bin, "../tcpwave").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := buildServer(t)
 	var out, errOut strings.Builder
 	if code := run([]string{"--server", bin, "-n", "3", "--duration", "2s", "--probes", "2"}, &out, &errOut); code != 0 {
 		t.Fatalf("exit %d: %s\n%s", code, errOut.String(), out.String())
@@ -46,13 +40,7 @@ func TestLoadSmoke(t *testing.T) {
 // server: the normal sessions still animate under attack, the hostile clients got
 // their sessions and were cut off, and the report has its comparison lines.
 func TestHostileSmoke(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and runs the server")
-	}
-	bin := filepath.Join(t.TempDir(), "tcpwave")
-	if out, err := exec.Command("go", "build", "-o", bin, "../tcpwave").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := buildServer(t)
 	var out, errOut strings.Builder
 	args := []string{"--server", bin, "-n", "2", "--hostile", "7", "--duration", "2s", "--probes", "2"}
 	if code := run(args, &out, &errOut); code != 0 {
@@ -82,4 +70,17 @@ func TestHostileSmoke(t *testing.T) {
 	if code := run([]string{"--hostile", "3", "--addr", "127.0.0.1:1"}, &out, &errOut); code != 2 {
 		t.Errorf("--hostile with --addr: exit %d, want 2", code)
 	}
+}
+
+// buildServer builds the tcpwave binary for a test, or skips it under -short.
+func buildServer(t *testing.T) string {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("builds and runs the server")
+	}
+	bin := filepath.Join(t.TempDir(), "tcpwave")
+	if out, err := exec.Command("go", "build", "-o", bin, "../tcpwave").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	return bin
 }

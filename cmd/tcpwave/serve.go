@@ -219,7 +219,7 @@ func defaultScenario() *model.Scenario {
 func sessionModel(rf runFlags) server.Factory {
 	return func(sess ssh.Session, arg string) (tea.Model, error) {
 		fallback, _ := rf.language()
-		lang, arg, err := sshLang(arg, sess.Environ(), fallback)
+		lang, arg, err := view.SessionLang(arg, sess.Environ(), fallback)
 		if err != nil {
 			return nil, err
 		}
@@ -236,12 +236,6 @@ func sessionModel(rf runFlags) server.Factory {
 		opts.Lang = lang
 		return view.New(opts)
 	}
-}
-
-// sshLang is the language a remote user asked for (view.SessionLang), and the
-// command without the word that asked.
-func sshLang(arg string, environ []string, fallback view.Lang) (view.Lang, string, error) {
-	return view.SessionLang(arg, environ, fallback)
 }
 
 // sshScenario resolves the scenario a remote user asked for: the command

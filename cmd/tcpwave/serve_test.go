@@ -263,13 +263,13 @@ func TestSSHLang(t *testing.T) {
 		{"lang=fr", nil, view.En, "", true},
 		{"list", nil, view.En, "list", false},
 	} {
-		l, rest, err := sshLang(c.arg, c.env, view.En)
+		l, rest, err := view.SessionLang(c.arg, c.env, view.En)
 		if (err != nil) != c.wantErr || err == nil && (l != c.want || rest != c.rest) {
-			t.Errorf("sshLang(%q, %v) = %s %q %v, want %s %q (error %v)", c.arg, c.env, l, rest, err, c.want, c.rest, c.wantErr)
+			t.Errorf("SessionLang(%q, %v) = %s %q %v, want %s %q (error %v)", c.arg, c.env, l, rest, err, c.want, c.rest, c.wantErr)
 		}
 	}
 	// No locale from the client: the server's own.
-	if l, _, _ := sshLang("", []string{"TERM=xterm"}, view.Zh); l != view.Zh {
+	if l, _, _ := view.SessionLang("", []string{"TERM=xterm"}, view.Zh); l != view.Zh {
 		t.Errorf("no client locale: %s, want the server's zh", l)
 	}
 }
