@@ -52,7 +52,7 @@ func TestRunMemoryIsBounded(t *testing.T) {
 			if live > 200<<20 {
 				t.Errorf("the timeline keeps %d MB", live>>20)
 			}
-			if !strings.Contains(tl.Trace(), "# truncated: the run was stopped after 100000 events\n") {
+			if !strings.Contains(tl.Trace(), "# truncated: events=100000\n") {
 				t.Error("the trace does not say it was cut")
 			}
 		})
@@ -75,7 +75,7 @@ func TestRunStopsAtMaxTime(t *testing.T) {
 			t.Fatalf("event %d at %v after %v", i, tl.At(i).T, tl.At(i-1).T)
 		}
 	}
-	if !strings.Contains(tl.Trace(), "# truncated: the run was stopped at 100 years of virtual time\n") {
+	if !strings.Contains(tl.Trace(), "# truncated: time=100y\n") {
 		t.Error("the trace does not say it was cut")
 	}
 }

@@ -1,7 +1,6 @@
 package model
 
 import (
-	"fmt"
 	"sort"
 	"strconv"
 	"strings"
@@ -167,7 +166,7 @@ func ProfileByName(name string) (Profile, error) {
 	case "rfc9293", "rfc":
 		return RFC9293(), nil
 	}
-	return Profile{}, fmt.Errorf("unknown profile %q (want linux or rfc9293)", name)
+	return Profile{}, inputError(ProblemUnknownProfile, name)
 }
 
 // Knob describes one settable field of a Profile.
@@ -186,7 +185,7 @@ func durKnob(name string, f func(*Profile) *time.Duration) Knob {
 				return err
 			}
 			if d < 0 {
-				return fmt.Errorf("must not be negative")
+				return inputError(ProblemNegative, v)
 			}
 			*f(p) = d
 			return nil
@@ -208,7 +207,7 @@ func boolKnob(name string, f func(*Profile) *bool) Knob {
 			case "0", "false", "off", "no":
 				*f(p) = false
 			default:
-				return fmt.Errorf("want 0 or 1, got %q", v)
+				return inputError(ProblemNotSwitch, v)
 			}
 			return nil
 		}}
@@ -219,8 +218,8 @@ func intKnob(name string, f func(*Profile) *int) Knob {
 		get: func(p *Profile) string { return strconv.Itoa(*f(p)) },
 		set: func(p *Profile, v string) error {
 			n, err := strconv.Atoi(v)
-			if err != nil || n < 0 || n > 64 {
-				return fmt.Errorf("want a whole number from 0 to 64, got %q", v)
+			if err != nil || n < 0 || n > MaxCount {
+				return inputError(ProblemNotCount, v)
 			}
 			*f(p) = n
 			return nil
@@ -263,7 +262,7 @@ var Knobs = []Knob{
 			case "rfc6191":
 				p.SynInTimeWait = SynTWRFC6191
 			default:
-				return fmt.Errorf("want linux or rfc6191, got %q", v)
+				return inputError(ProblemNotSynTW, v)
 			}
 			return nil
 		}},
@@ -284,12 +283,15 @@ func (p *Profile) Set(name, value string) error {
 	for _, k := range Knobs {
 		if k.Name == name {
 			if err := k.set(p, value); err != nil {
-				return fmt.Errorf("knob %s: %w", name, err)
+				if ie, ok := err.(*InputError); ok {
+					ie.Knob = name
+				}
+				return err
 			}
 			return nil
 		}
 	}
-	return fmt.Errorf("unknown knob %q (known: %s)", name, strings.Join(KnobNames(), ", "))
+	return inputError(ProblemUnknownKnob, name)
 }
 
 // Get returns one knob's value as text.
@@ -311,14 +313,14 @@ func ParseDuration(s string) (time.Duration, error) {
 		return 0, nil
 	}
 	if _, err := strconv.ParseFloat(s, 64); err == nil {
-		return 0, fmt.Errorf("duration %q has no unit: write e.g. %sms or %ss", s, s, s)
+		return 0, inputError(ProblemNoUnit, s)
 	}
 	d, err := time.ParseDuration(s)
 	if err != nil {
-		return 0, fmt.Errorf("bad duration %q (want e.g. 200ms, 1.5s, 2m)", s)
+		return 0, inputError(ProblemBadDuration, s)
 	}
 	if d > MaxDuration || d < -MaxDuration {
-		return 0, fmt.Errorf("duration %q is longer than the %dh a scenario's times may be", s, MaxDuration/time.Hour)
+		return 0, inputError(ProblemTooLong, s)
 	}
 	return d, nil
 }

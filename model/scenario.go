@@ -2,6 +2,7 @@ package model
 
 import (
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -177,43 +178,32 @@ func (f *Fault) Matches(seg *Segment) bool {
 }
 
 // String describes the fault: "drop the 2nd ACK B sends".
+// String writes the fault in the trace header's grammar, with the scenario file's
+// field names: "do=drop side=A flags=ACK nth=1", "do=duplicate side=B has=PSH nth=1
+// delay=2s"; flags= is an exact match, has= an at-least one.
 func (f Fault) String() string {
-	pat := "segment"
-	if f.Flags != 0 {
-		pat = f.Flags.String()
-		if !f.Exact {
-			pat = "segment with " + pat
-		}
+	var b strings.Builder
+	fmt.Fprintf(&b, "do=%s side=%s", f.Action, f.Side)
+	switch {
+	case f.Flags != 0 && f.Exact:
+		fmt.Fprintf(&b, " flags=%s", f.Flags)
+	case f.Flags != 0:
+		fmt.Fprintf(&b, " has=%s", f.Flags)
 	}
-	s := fmt.Sprintf("%s the %s %s %s sends", f.Action, Ordinal(f.Nth), pat, f.Side)
 	if f.Copy {
-		s = fmt.Sprintf("%s the %s copy the link made of a %s %s sent", f.Action, Ordinal(f.Nth), pat, f.Side)
+		b.WriteString(" copy=1")
 	}
+	fmt.Fprintf(&b, " nth=%d", f.Nth)
 	if f.Times > 1 {
-		s += fmt.Sprintf(" (%d times)", f.Times)
+		fmt.Fprintf(&b, " times=%d", f.Times)
 	}
 	if f.Action != FaultDrop {
-		s += " by " + f.Delay.String()
+		fmt.Fprintf(&b, " delay=%s", f.Delay)
 	}
 	if f.Action == FaultDrop && f.LossAfter > 0 {
-		s += fmt.Sprintf(", lost %s after it left", f.LossAfter)
+		fmt.Fprintf(&b, " loss_after=%s", f.LossAfter)
 	}
-	return s
-}
-
-// Ordinal writes n as 1st, 2nd, 3rd, 4th...
-func Ordinal(n int) string {
-	suf := "th"
-	switch {
-	case n%100 >= 11 && n%100 <= 13:
-	case n%10 == 1:
-		suf = "st"
-	case n%10 == 2:
-		suf = "nd"
-	case n%10 == 3:
-		suf = "rd"
-	}
-	return fmt.Sprintf("%d%s", n, suf)
+	return b.String()
 }
 
 // ProfileFor returns the named profile with the scenario's overrides applied and then

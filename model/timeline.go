@@ -75,8 +75,8 @@ const MaxEvents = 100000
 // MaxDuration, nothing after it can overflow the clock.
 const MaxTime = 100 * 365 * 24 * time.Hour
 
-// MaxTimeText is MaxTime as a trace's comment says it.
-const MaxTimeText = "100 years"
+// MaxTimeYears is MaxTime in years, as the trace's header and the view write it.
+const MaxTimeYears = 100
 
 // End is the time of the last event.
 func (tl *Timeline) End() time.Duration { return tl.Events[len(tl.Events)-1].T }

@@ -26,9 +26,9 @@ func (tl *Timeline) TraceWith(absolute bool, annotate func(*Event) string) strin
 	fmt.Fprintf(&b, "# link: A->B delay=%s B->A delay=%s\n", FormatMillis(sc.Delay[A]), FormatMillis(sc.Delay[B]))
 	fmt.Fprintf(&b, "# isn: A=%d B=%d\n", sc.ISN[A], sc.ISN[B])
 	if absolute {
-		b.WriteString("# numbers: absolute (not relative to the ISNs)\n")
+		b.WriteString("# numbers: absolute\n")
 	}
-	fmt.Fprintf(&b, "# before t=0: handshake done, A wrote %d bytes, B wrote %d bytes\n", sc.Exchanged[A], sc.Exchanged[B])
+	fmt.Fprintf(&b, "# exchanged before t=0: A=%d B=%d\n", sc.Exchanged[A], sc.Exchanged[B])
 	for side := A; side <= B; side++ {
 		app := sc.Apps[side]
 		var steps []string
@@ -36,10 +36,10 @@ func (tl *Timeline) TraceWith(absolute bool, annotate func(*Event) string) strin
 			steps = append(steps, st.String())
 		}
 		if app.NoRead {
-			steps = append([]string{"never reads"}, steps...)
+			steps = append([]string{"noread"}, steps...)
 		}
 		if len(steps) == 0 {
-			steps = []string{"reads until EOF, never closes"}
+			steps = []string{"none"}
 		}
 		fmt.Fprintf(&b, "# app %s: %s\n", side, strings.Join(steps, "; "))
 	}
@@ -54,16 +54,16 @@ func (tl *Timeline) TraceWith(absolute bool, annotate func(*Event) string) strin
 		}
 	}
 	if sc.Until > 0 {
-		fmt.Fprintf(&b, "# until: the run stops at %s\n", FormatMillis(sc.Until))
+		fmt.Fprintf(&b, "# until: %s\n", FormatMillis(sc.Until))
 	}
 	if tl.Stopped {
-		fmt.Fprintf(&b, "# stopped: events were still pending at %s; the story goes on the same way\n", FormatMillis(sc.Until))
+		fmt.Fprintf(&b, "# stopped: pending=%s\n", FormatMillis(sc.Until))
 	}
 	if tl.Truncated {
-		fmt.Fprintf(&b, "# truncated: the run was stopped after %d events\n", MaxEvents)
+		fmt.Fprintf(&b, "# truncated: events=%d\n", MaxEvents)
 	}
 	if tl.OutOfTime {
-		fmt.Fprintf(&b, "# truncated: the run was stopped at %s of virtual time\n", MaxTimeText)
+		fmt.Fprintf(&b, "# truncated: time=%dy\n", MaxTimeYears)
 	}
 	for i := range tl.Events {
 		ev := &tl.Events[i]
@@ -155,7 +155,7 @@ func (st Step) String() string {
 	case CallRead:
 		call = "read"
 	case CallConnect:
-		call = fmt.Sprintf("connect (ISN %+d)", st.ISN)
+		call = fmt.Sprintf("connect isn=%+d", st.ISN)
 	}
 	if when == "" {
 		return call

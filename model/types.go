@@ -136,7 +136,7 @@ func ParseFlags(s string) (Flags, error) {
 			}
 		}
 		if !found {
-			return 0, fmt.Errorf("unknown flag %q (want SYN, FIN, RST, PSH, URG, ACK joined with |)", part)
+			return 0, inputError(ProblemUnknownFlag, part)
 		}
 	}
 	return f, nil

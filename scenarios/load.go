@@ -95,6 +95,16 @@ type Error struct {
 	Line, Col int
 	Field     string
 	Msg       string
+	// Format and Args are Msg before formatting, when it was formatted: the view
+	// writes them in the reader's language (view.ErrorText), Format being the key of
+	// its translation. A library's message (the YAML parser's) has no Format.
+	Format string
+	Args   []any
+}
+
+// errorf is an Error at a place, its message formatted from format and args.
+func errorf(file string, line, col int, format string, args ...any) *Error {
+	return &Error{File: file, Line: line, Col: col, Msg: fmt.Sprintf(format, args...), Format: format, Args: args}
 }
 
 // Error implements error, in one line; whatever in it came from the file (a field's
@@ -120,12 +130,12 @@ func Parse(name string, data []byte) (sc *model.Scenario, err error) {
 	defer func() {
 		// The YAML library is third-party code: never let it take the program down.
 		if r := recover(); r != nil {
-			sc, err = nil, &Error{File: name, Msg: fmt.Sprintf("unreadable YAML (%v)", r)}
+			sc, err = nil, errorf(name, 0, 0, "unreadable YAML (%v)", r)
 		}
 	}()
 	data = bytes.TrimPrefix(data, utf8BOM)
 	if len(bytes.TrimSpace(data)) == 0 {
-		return nil, &Error{File: name, Msg: "the file is empty"}
+		return nil, errorf(name, 0, 0, "the file is empty")
 	}
 	if err := checkShape(name, data); err != nil {
 		return nil, err
@@ -188,7 +198,8 @@ func (v *validator) fail(field, format string, args ...any) {
 	if v.err != nil {
 		return
 	}
-	e := &Error{File: v.name, Field: field, Msg: fmt.Sprintf(format, args...)}
+	e := errorf(v.name, 0, 0, format, args...)
+	e.Field = field
 	e.Line, e.Col = v.position(field)
 	v.err = e
 }
@@ -528,27 +539,27 @@ func LoadFile(p string) (*model.Scenario, error) {
 	// regular file of bounded size is read, and through a limit.
 	f, err := os.OpenFile(p, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
-		return nil, &Error{File: p, Msg: "cannot read it: " + osReason(err)}
+		return nil, errorf(p, 0, 0, "cannot read it: %s", osReason(err))
 	}
 	defer f.Close()
 	st, err := f.Stat()
 	if err != nil {
-		return nil, &Error{File: p, Msg: "cannot read it: " + osReason(err)}
+		return nil, errorf(p, 0, 0, "cannot read it: %s", osReason(err))
 	}
 	switch {
 	case st.IsDir():
-		return nil, &Error{File: p, Msg: "a directory, not a scenario file"}
+		return nil, errorf(p, 0, 0, "a directory, not a scenario file")
 	case !st.Mode().IsRegular():
-		return nil, &Error{File: p, Msg: "not a regular file (a scenario is read only from one)"}
+		return nil, errorf(p, 0, 0, "not a regular file (a scenario is read only from one)")
 	case st.Size() > maxFile:
-		return nil, &Error{File: p, Msg: fmt.Sprintf("too large: %d bytes, and a scenario file is at most 1 MiB", st.Size())}
+		return nil, errorf(p, 0, 0, "too large: %d bytes, and a scenario file is at most 1 MiB", st.Size())
 	}
 	data, err := io.ReadAll(io.LimitReader(f, maxFile+1))
 	if err != nil {
-		return nil, &Error{File: p, Msg: "cannot read it: " + osReason(err)}
+		return nil, errorf(p, 0, 0, "cannot read it: %s", osReason(err))
 	}
 	if len(data) > maxFile {
-		return nil, &Error{File: p, Msg: "too large: a scenario file is at most 1 MiB"}
+		return nil, errorf(p, 0, 0, "too large: a scenario file is at most 1 MiB")
 	}
 	return Parse(p, data)
 }

@@ -2,7 +2,6 @@ package scenarios
 
 import (
 	"bytes"
-	"fmt"
 	"strconv"
 	"strings"
 	"unicode"
@@ -34,12 +33,12 @@ func checkShape(name string, data []byte) error {
 			indent++
 		}
 		if indent > maxIndent {
-			return &Error{File: name, Line: i + 1, Col: indent, Msg: fmt.Sprintf("indented %d columns: nested deeper than a scenario can be (at most %d)", indent, maxIndent)}
+			return errorf(name, i+1, indent, "indented %d columns: nested deeper than a scenario can be (at most %d)", indent, maxIndent)
 		}
 		for j, b := range line {
 			if b == '[' || b == '{' {
 				if brackets++; brackets > maxBrackets {
-					return &Error{File: name, Line: i + 1, Col: j + 1, Msg: fmt.Sprintf("more than %d [ and { in the file: far more than a scenario needs (the parser's memory grows with the square of their nesting)", maxBrackets)}
+					return errorf(name, i+1, j+1, "more than %d [ and { in the file: far more than a scenario needs (the parser's memory grows with the square of their nesting)", maxBrackets)
 				}
 			}
 		}
@@ -91,7 +90,7 @@ func (f visitFunc) Visit(n ast.Node) ast.Visitor {
 }
 
 func nodeError(name string, n ast.Node, msg string) error {
-	e := &Error{File: name, Msg: msg}
+	e := &Error{File: name, Msg: msg, Format: msg}
 	if tok := n.GetToken(); tok != nil && tok.Position != nil {
 		e.Line, e.Col = tok.Position.Line, tok.Position.Column
 	}
@@ -109,7 +108,7 @@ func (n *wholeNumber) UnmarshalYAML(node ast.Node) error {
 		*n = wholeNumber(v)
 		return nil
 	}
-	e := &Error{Msg: fmt.Sprintf("want a whole number, got %s", s)}
+	e := errorf("", 0, 0, "want a whole number, got %s", s)
 	if tok := node.GetToken(); tok != nil && tok.Position != nil {
 		e.Line, e.Col = tok.Position.Line, tok.Position.Column
 	}
@@ -129,6 +128,10 @@ func controlIn(s string) (rune, bool) {
 
 // printable writes s with every control character as a Go escape, so that a string
 // from a file reaches the terminal as text.
+// Printable is s with its control characters escaped (ESC as \x1b), so that a
+// string from a file or a client never reaches a terminal raw.
+func Printable(s string) string { return printable(s) }
+
 func printable(s string) string {
 	if _, ok := controlIn(s); !ok && !strings.ContainsAny(s, "\n\t") {
 		return s

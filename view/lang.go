@@ -32,7 +32,7 @@ func ParseLang(s string) (Lang, error) {
 	if l, ok := langOfLocale(s); ok {
 		return l, nil
 	}
-	return En, fmt.Errorf("unknown language %q (want en or zh)", s)
+	return En, Errorf("unknown language %q (want en or zh)", s)
 }
 
 // LangFromEnv picks the language from the locale variables, in POSIX order:

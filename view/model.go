@@ -519,7 +519,7 @@ func (m *Model) switchProfile() {
 		m.stack, m.profile, missed = sw.from, other, sw.missed
 	} else {
 		if err := m.load(m.sc, other, nil); err != nil {
-			m.setFlash(m.lang.t("flash.profile.error", err.Error()))
+			m.setFlash(m.lang.t("flash.profile.error", ErrorText(m.lang, err)))
 			return
 		}
 		// Lose the same segments as before: each drop is carried over to the segment
@@ -613,7 +613,7 @@ func (m *Model) pickerKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.closePicker()
 		m.cursor = 0
 		if err := m.load(sc, m.profile, nil); err != nil {
-			m.setFlash(err.Error())
+			m.setFlash(ErrorText(m.lang, err))
 			return nil
 		}
 		m.jump(0)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -26,7 +27,7 @@ func (s *setFlags) String() string { return fmt.Sprint(*s) }
 func (s *setFlags) Set(v string) error {
 	k, val, ok := strings.Cut(v, "=")
 	if !ok || k == "" {
-		return fmt.Errorf("want knob=value, got %q", v)
+		return view.Errorf("want knob=value, got %q", v)
 	}
 	p := model.Linux()
 	if err := p.Set(k, val); err != nil {
@@ -50,11 +51,11 @@ func (f *faultFlags) Set(v string) error {
 	case "b", "server":
 		fl.Side = model.B
 	default:
-		return fmt.Errorf("want SIDE:N with SIDE client or server, got %q", v)
+		return view.Errorf("want SIDE:N with SIDE client or server, got %q", v)
 	}
 	n, err := strconv.Atoi(rest)
 	if !ok || err != nil || n < 1 || n > maxNth {
-		return fmt.Errorf("want SIDE:N with N a whole number from 1 to %d (the Nth segment that side sends), got %q", maxNth, v)
+		return view.Errorf("want SIDE:N with N a whole number from 1 to %d (the Nth segment that side sends), got %q", maxNth, v)
 	}
 	fl.Action, fl.Nth, fl.Times = model.FaultDrop, n, 1
 	*f = append(*f, fl)
@@ -69,8 +70,7 @@ const maxNth = 10000
 func (r *runFlags) checkDrops(tl *model.Timeline) error {
 	for _, f := range r.drops {
 		if !tl.Acted(f) {
-			return fmt.Errorf("--drop %s:%d: the %s sends only %d segments in this run, so there is no %s to lose",
-				f.Side.Name(), f.Nth, f.Side.Name(), tl.Matching(f), model.Ordinal(f.Nth))
+			return &dropError{fault: f, sent: tl.Matching(f)}
 		}
 	}
 	return nil
@@ -85,12 +85,18 @@ type runFlags struct {
 	lang    string
 }
 
-func (r *runFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&r.profile, "profile", "linux", "TCP behaviour: linux or rfc9293")
-	fs.Var(&r.sets, "set", "override a profile knob, knob=value (repeatable; see 'tcpwave knobs')")
-	fs.Var(&r.drops, "drop", "lose the Nth segment a side sends, SIDE:N, e.g. client:2 (repeatable)")
-	fs.StringVar(&r.delay, "delay", "", "one-way link delay for both directions, e.g. 0.05ms to compare with loopback (default: the scenario's)")
-	fs.StringVar(&r.lang, "lang", "", "language of the narration and the screen: en or zh (default: from LC_ALL, LC_MESSAGES or LANG)")
+func (r *runFlags) register(fs *flagSet) {
+	l := fs.lang
+	fs.StringVar(&r.profile, "profile", "linux", view.Msgf(l, "TCP behaviour: linux or rfc9293"))
+	fs.Var(&r.sets, "set", view.Msgf(l, "override a profile knob, knob=value (repeatable; see 'tcpwave knobs')"))
+	fs.Var(&r.drops, "drop", view.Msgf(l, "lose the Nth segment a side sends, SIDE:N, e.g. client:2 (repeatable)"))
+	fs.StringVar(&r.delay, "delay", "", view.Msgf(l, "one-way link delay for both directions, e.g. 0.05ms to compare with loopback (default: the scenario's)"))
+	r.registerLang(fs)
+}
+
+// registerLang adds --lang.
+func (r *runFlags) registerLang(fs *flagSet) {
+	fs.StringVar(&r.lang, "lang", "", view.Msgf(fs.lang, "language of the narration and the screen: en or zh (default: from LC_ALL, LC_MESSAGES or LANG)"))
 }
 
 // language is --lang, or the locale's language when it is not given.
@@ -100,7 +106,7 @@ func (r *runFlags) language() (view.Lang, error) {
 	}
 	l, err := view.ParseLang(r.lang)
 	if err != nil {
-		return l, fmt.Errorf("--lang: %w", err)
+		return l, view.Errorf("--lang: %v", err)
 	}
 	return l, nil
 }
@@ -143,23 +149,74 @@ func (r *runFlags) run(arg string) (*model.Timeline, error) {
 
 // warnIfCut says on stderr when a run stopped at one of the model's limits rather than
 // at its end, so that a trace or a diagram cut short is never taken for the whole story.
-func warnIfCut(stderr io.Writer, cmd string, tl *model.Timeline) {
+func warnIfCut(stderr io.Writer, l view.Lang, cmd string, tl *model.Timeline) {
 	switch {
 	case tl.Truncated:
-		fmt.Fprintf(stderr, "tcpwave %s: warning: the run was stopped after %d events, the most a run may have; what follows is its beginning\n", cmd, model.MaxEvents)
+		say(stderr, l, "tcpwave %s: warning: the run was stopped after %d events, the most a run may have; what follows is its beginning\n", cmd, model.MaxEvents)
 	case tl.OutOfTime:
-		fmt.Fprintf(stderr, "tcpwave %s: warning: the run was stopped at %s of virtual time, the longest a run may last; what follows is its beginning\n", cmd, model.MaxTimeText)
+		say(stderr, l, "tcpwave %s: warning: the run was stopped at %d years of virtual time, the longest a run may last; what follows is its beginning\n", cmd, model.MaxTimeYears)
 	}
+}
+
+// say writes a message in l (view.Msgf: format is the English and the key of its
+// translation).
+func say(w io.Writer, l view.Lang, format string, args ...any) {
+	io.WriteString(w, view.Msgf(l, format, args...))
+}
+
+// dropError is a --drop whose segment is never sent in the run.
+type dropError struct {
+	fault model.Fault
+	sent  int
+}
+
+func (e *dropError) Error() string { return e.text(view.En) }
+
+func (e *dropError) text(l view.Lang) string {
+	f := e.fault
+	return view.Msgf(l, "--drop %s:%d: the %s sends only %d segments in this run, so there is no %s to lose",
+		f.Side.Name(), f.Nth, view.SideName(l, f.Side), e.sent, view.Ordinal(l, f.Nth))
+}
+
+// errorText is err in l, with the command line's own errors too.
+func errorText(l view.Lang, err error) string {
+	var de *dropError
+	if errors.As(err, &de) {
+		return de.text(l)
+	}
+	return view.ErrorText(l, err)
+}
+
+// cliLang is the language of a command line's messages: its --lang if it has a good
+// one (looked for before the flags are parsed, so that their errors speak it too),
+// else the locale's.
+func cliLang(args []string) view.Lang {
+	for i, a := range args {
+		if a == "--" {
+			break
+		}
+		name, val, hasVal := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		if !strings.HasPrefix(a, "-") || name != "lang" {
+			continue
+		}
+		if !hasVal && i+1 < len(args) {
+			val = args[i+1]
+		}
+		if l, err := view.ParseLang(val); err == nil {
+			return l
+		}
+	}
+	return view.LangFromEnv(os.Getenv)
 }
 
 // undrawable reports on stderr, and says so, when tl is more than a diagram draws:
 // the interactive view and render refuse it, and say what does show it.
-func undrawable(stderr io.Writer, prefix, arg string, tl *model.Timeline) bool {
+func undrawable(stderr io.Writer, lang view.Lang, prefix, arg string, tl *model.Timeline) bool {
 	err := view.CheckDrawable(tl)
 	if err == nil {
 		return false
 	}
-	fmt.Fprintf(stderr, "%s: %s: %v; 'tcpwave trace %s' lists it whole\n", prefix, arg, err, arg)
+	say(stderr, lang, "%s: %s: %s; 'tcpwave trace %s' lists it whole\n", prefix, scenarios.Printable(arg), view.ErrorText(lang, err), scenarios.Printable(arg))
 	return true
 }
 
@@ -170,7 +227,7 @@ func (r *runFlags) linkDelay() (time.Duration, error) {
 	}
 	d, err := model.ParseDuration(r.delay)
 	if err != nil || d < time.Microsecond || d > time.Hour {
-		return 0, fmt.Errorf("--delay: want a duration from 1µs to 1h, got %q", r.delay)
+		return 0, view.Errorf("--delay: want a duration from 1µs to 1h, got %q", r.delay)
 	}
 	return d, nil
 }
@@ -183,18 +240,22 @@ func (r *runFlags) viewOptions(sc *model.Scenario) view.Options {
 	return view.Options{Scenario: sc, Profile: r.profile, Overrides: r.sets, Faults: r.drops, Delay: d, Lang: l}
 }
 
-// flagSet is a command's flags and its synopsis, for the help.
+// flagSet is a command's flags and its synopsis, for the help, and the language its
+// messages are written in (cliLang).
 type flagSet struct {
 	*flag.FlagSet
 	synopsis string
+	lang     view.Lang
+	out      io.Writer
 }
 
 // newFlagSet makes a flag set that writes to w and never exits the process. A bad
-// flag gets its one-line error and a pointer to -h; -h gets the whole usage.
-func newFlagSet(name, synopsis string, w io.Writer) *flagSet {
-	fs := &flagSet{FlagSet: flag.NewFlagSet(name, flag.ContinueOnError), synopsis: synopsis}
-	fs.SetOutput(w)
-	fs.Usage = func() {} // parse says what to say
+// flag gets its one-line error and a pointer to -h; -h gets the whole usage. args are
+// the command's arguments, for the language of its messages.
+func newFlagSet(name, synopsis string, w io.Writer, args []string) *flagSet {
+	fs := &flagSet{FlagSet: flag.NewFlagSet(name, flag.ContinueOnError), synopsis: synopsis, lang: cliLang(args), out: w}
+	fs.SetOutput(io.Discard) // parse says what to say, in the user's language
+	fs.Usage = func() {}
 	return fs
 }
 
@@ -204,12 +265,15 @@ func (fs *flagSet) parse(args []string) ([]string, error) {
 	var pos []string
 	for {
 		if err := fs.Parse(args); err != nil {
-			w := fs.Output()
+			w, l := fs.out, fs.lang
 			if errors.Is(err, flag.ErrHelp) {
-				fmt.Fprintf(w, "Usage: %s\n\nFlags:\n", fs.synopsis)
+				say(w, l, "Usage: %s\n\nFlags:\n", fs.synopsis)
+				fs.SetOutput(w)
 				fs.PrintDefaults()
+				fs.SetOutput(io.Discard)
 			} else {
-				fmt.Fprintf(w, "Run '%s -h' for its flags.\n", commandName(fs.Name()))
+				say(w, l, "%s: %s\n", commandName(fs.Name()), fs.flagErrorText(err))
+				say(w, l, "Run '%s -h' for its flags.\n", commandName(fs.Name()))
 			}
 			return nil, err
 		}
@@ -220,6 +284,45 @@ func (fs *flagSet) parse(args []string) ([]string, error) {
 		pos = append(pos, args[0])
 		args = args[1:]
 	}
+}
+
+// The flag package's errors, which flagErrorText writes in the user's language.
+var (
+	flagUndefined = regexp.MustCompile(`^flag provided but not defined: -(.*)$`)
+	flagNeedsArg  = regexp.MustCompile(`^flag needs an argument: -(.*)$`)
+	flagBadValue  = regexp.MustCompile(`^invalid (?:boolean )?value "(.*)" for (?:flag )?-([^:]*): `)
+	flagBadSyntax = regexp.MustCompile(`^bad flag syntax: (.*)$`)
+)
+
+// flagErrorText is a flag-parsing error in the flag set's language. A value its flag
+// refused is set again to get the flag's own error, whose words the catalogs have.
+func (fs *flagSet) flagErrorText(err error) string {
+	l, msg := fs.lang, err.Error()
+	if m := flagUndefined.FindStringSubmatch(msg); m != nil {
+		return view.Msgf(l, "no such flag: -%s", scenarios.Printable(m[1]))
+	}
+	if m := flagNeedsArg.FindStringSubmatch(msg); m != nil {
+		return view.Msgf(l, "flag -%s needs a value", m[1])
+	}
+	if m := flagBadSyntax.FindStringSubmatch(msg); m != nil {
+		return view.Msgf(l, "bad flag syntax: %s", scenarios.Printable(m[1]))
+	}
+	if m := flagBadValue.FindStringSubmatch(msg); m != nil {
+		if f := fs.Lookup(m[2]); f != nil {
+			value, _ := strconv.Unquote(`"` + m[1] + `"`)
+			if serr := f.Value.Set(value); serr != nil {
+				why := errorText(l, serr)
+				switch why { // the flag package's own, for numbers and switches
+				case "parse error":
+					why = view.Msgf(l, "not a number")
+				case "value out of range":
+					why = view.Msgf(l, "out of range")
+				}
+				return view.Msgf(l, "invalid value %q for -%s: %s", value, m[2], why)
+			}
+		}
+	}
+	return scenarios.Printable(msg)
 }
 
 // commandName is how a command is typed: "tcpwave trace", or "tcpwave" for the UI.

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+
+	"github.com/tcpwave/tcpwave/view"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -23,6 +25,21 @@ Usage:
   tcpwave knobs                  the profile knobs and their values
 
 Run 'tcpwave COMMAND --help' for a command's flags. 'tcpwave --version' prints the version.
+`
+
+// usageZh is usage in Chinese.
+const usageZh = `tcpwave：看清一条 TCP 连接是怎么关闭的。
+
+用法：
+  tcpwave [场景|文件] [--profile linux|rfc9293] [--set knob=value]...
+                                 打开交互式时序图（默认：client-close）
+  tcpwave list                   场景目录
+  tcpwave trace 场景|文件        把一次运行的每个事件打印成文本
+  tcpwave render 场景|文件       打印完整的时序图
+  tcpwave serve                  通过 SSH 提供这个界面
+  tcpwave knobs                  配置参数及其取值
+
+'tcpwave 命令 --help' 查看某个命令的选项；'tcpwave --version' 打印版本。
 `
 
 func main() {
@@ -44,7 +61,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 		case "serve":
 			return runServe(args[1:], stdout, stderr)
 		case "help", "-h", "--help", "-help":
-			fmt.Fprint(stdout, usage)
+			if cliLang(args) == view.Zh {
+				fmt.Fprint(stdout, usageZh)
+			} else {
+				fmt.Fprint(stdout, usage)
+			}
 			return 0
 		case "version", "--version", "-version":
 			fmt.Fprintf(stdout, "tcpwave %s\n", version)

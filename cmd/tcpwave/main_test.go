@@ -45,7 +45,7 @@ func TestTraceEveryScenarioBothProfiles(t *testing.T) {
 func TestTraceFlags(t *testing.T) {
 	// --drop client:2 loses the client's second segment: its final ACK in client-close.
 	_, out, _ := runCmd("trace", "client-close", "--drop", "client:2")
-	if !strings.Contains(out, "drop A ACK seq=12 ack=12 len=0") || !strings.Contains(out, "# fault: drop the 2nd segment A sends") {
+	if !strings.Contains(out, "drop A ACK seq=12 ack=12 len=0") || !strings.Contains(out, "# fault: do=drop side=A nth=2") {
 		t.Errorf("--drop did not lose the final ACK:\n%s", out)
 	}
 	// --delay sets the link: on a 1 ms link the FIN arrives at 1 ms.

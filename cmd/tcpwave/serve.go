@@ -48,7 +48,7 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 		authKey string
 		debug   bool
 	)
-	fs := newFlagSet("serve", serveSynopsis, stderr)
+	fs := newFlagSet("serve", serveSynopsis, stderr, args)
 	fs.StringVar(&listen, "listen", "127.0.0.1:2222", "address to listen on (use 0.0.0.0:2222 or :2222 for a class)")
 	fs.StringVar(&keyPath, "host-key", "", "host key file (created as ed25519 if missing) (default $XDG_DATA_HOME/tcpwave/"+server.HostKeyName+")")
 	fs.IntVar(&cfg.MaxSessions, "max-sessions", server.DefaultMaxSessions, "most concurrent sessions in all")
@@ -57,7 +57,7 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	fs.DurationVar(&cfg.MaxSessionTime, "max-session-time", server.DefaultMaxSessionTime, "end every session after this long")
 	fs.StringVar(&authKey, "authorized-keys", "", "only let in the keys in this authorized_keys FILE (default: open to anyone)")
 	fs.BoolVar(&debug, "debug", false, "log debug messages (failed handshakes)")
-	rf.register(fs.FlagSet)
+	rf.register(fs)
 	pos, err := fs.parse(args)
 	if err != nil {
 		return exitFor(err)

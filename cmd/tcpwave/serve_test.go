@@ -45,7 +45,7 @@ func TestServeBadInput(t *testing.T) {
 		{[]string{"--profile", "bsd"}, 2, "bsd"},
 		{[]string{"--delay", "forever"}, 2, "--delay"},
 		{[]string{"--set", "nonsense=1"}, 2, "nonsense"},
-		{[]string{"--nope"}, 2, "flag provided but not defined"},
+		{[]string{"--nope"}, 2, "no such flag: -nope"},
 		{[]string{"--host-key", filepath.Join(dir, "k"), "--authorized-keys", filepath.Join(dir, "missing")}, 1, "authorized keys"},
 		{[]string{"--host-key", loose}, 1, "chmod 600"},
 		{[]string{"--host-key", filepath.Join(dir, "k2"), "--listen", "256.1.1.1:2222"}, 1, "256.1.1.1"},

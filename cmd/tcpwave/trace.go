@@ -12,20 +12,20 @@ import (
 )
 
 func runList(args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("list", "tcpwave list [--lang en|zh]", stderr)
+	fs := newFlagSet("list", "tcpwave list [--lang en|zh]", stderr, args)
 	var rf runFlags
-	fs.StringVar(&rf.lang, "lang", "", "language of the titles: en or zh (default: from LC_ALL, LC_MESSAGES or LANG)")
+	rf.registerLang(fs)
 	pos, err := fs.parse(args)
 	if err != nil {
 		return exitFor(err)
 	}
 	if len(pos) > 0 {
-		fmt.Fprintf(stderr, "tcpwave list: takes no arguments, got %q\n", pos[0])
+		say(stderr, fs.lang, "tcpwave list: takes no arguments, got %q\n", scenarios.Printable(pos[0]))
 		return 2
 	}
 	l, err := rf.language()
 	if err != nil {
-		fmt.Fprintf(stderr, "tcpwave list: %v\n", err)
+		say(stderr, fs.lang, "tcpwave list: %s\n", errorText(fs.lang, err))
 		return 2
 	}
 	writeCatalog(stdout, l)
@@ -45,22 +45,22 @@ func writeCatalog(w io.Writer, l view.Lang) {
 
 func runTrace(args []string, stdout, stderr io.Writer) int {
 	var rf runFlags
-	fs := newFlagSet("trace", "tcpwave trace SCENARIO|FILE [--profile linux|rfc9293] [--set knob=value]... [--drop SIDE:N]...", stderr)
-	rf.register(fs.FlagSet)
-	absolute := fs.Bool("absolute", false, "print absolute sequence numbers instead of relative ones")
+	fs := newFlagSet("trace", "tcpwave trace SCENARIO|FILE [--profile linux|rfc9293] [--set knob=value]... [--drop SIDE:N]...", stderr, args)
+	rf.register(fs)
+	absolute := fs.Bool("absolute", false, view.Msgf(fs.lang, "print absolute sequence numbers instead of relative ones"))
 	pos, err := fs.parse(args)
 	if err != nil {
 		return exitFor(err)
 	}
 	if len(pos) != 1 {
-		fmt.Fprintln(stderr, "tcpwave trace: name one scenario (an id from 'tcpwave list', or a .yaml file)")
+		say(stderr, fs.lang, "tcpwave trace: name one scenario (an id from 'tcpwave list', or a .yaml file)\n")
 		return 2
 	}
 	tl, err := rf.run(pos[0])
 	if err != nil {
-		return reportLoadError(stderr, "trace", err)
+		return reportLoadError(stderr, fs.lang, "trace", err)
 	}
-	warnIfCut(stderr, "trace", tl)
+	warnIfCut(stderr, fs.lang, "trace", tl)
 	l, _ := rf.language()
 	io.WriteString(stdout, view.TraceText(l, tl, *absolute))
 	return 0
@@ -68,14 +68,14 @@ func runTrace(args []string, stdout, stderr io.Writer) int {
 
 func runKnobs(args []string, stdout, stderr io.Writer) int {
 	var rf runFlags
-	fs := newFlagSet("knobs", "tcpwave knobs [--profile linux|rfc9293] [--set knob=value]...", stderr)
-	rf.register(fs.FlagSet)
+	fs := newFlagSet("knobs", "tcpwave knobs [--profile linux|rfc9293] [--set knob=value]...", stderr, args)
+	rf.register(fs)
 	pos, err := fs.parse(args)
 	if err != nil {
 		return exitFor(err)
 	}
 	if len(pos) > 0 {
-		fmt.Fprintf(stderr, "tcpwave knobs: takes no arguments, got %q\n", pos[0])
+		say(stderr, fs.lang, "tcpwave knobs: takes no arguments, got %q\n", scenarios.Printable(pos[0]))
 		return 2
 	}
 	p, err := model.ProfileByName(rf.profile)
@@ -87,16 +87,16 @@ func runKnobs(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "tcpwave knobs: %v\n", err)
+		say(stderr, fs.lang, "tcpwave knobs: %s\n", errorText(fs.lang, err))
 		return 2
 	}
 	l, err := rf.language()
 	if err != nil {
-		fmt.Fprintf(stderr, "tcpwave knobs: %v\n", err)
+		say(stderr, fs.lang, "tcpwave knobs: %s\n", errorText(fs.lang, err))
 		return 2
 	}
-	fmt.Fprintf(stdout, "# profile %s; --set knob=value takes the values as written here:\n", p.Name)
-	fmt.Fprintf(stdout, "# durations with their unit (60s, 200ms, 1.5s), switches 0 or 1, counts as whole numbers\n")
+	say(stdout, l, "# profile %s; --set knob=value takes the values as written here:\n", p.Name)
+	say(stdout, l, "# durations with their unit (60s, 200ms, 1.5s), switches 0 or 1, counts as whole numbers\n")
 	for _, k := range model.Knobs {
 		v, _ := p.Get(k.Name)
 		fmt.Fprintf(stdout, "%-22s %-8s %s\n", k.Name, v, view.KnobDoc(l, k.Name))
@@ -105,21 +105,15 @@ func runKnobs(args []string, stdout, stderr io.Writer) int {
 }
 
 // reportLoadError prints a scenario or profile problem in one line; exit status 2.
-func reportLoadError(stderr io.Writer, cmd string, err error) int {
+func reportLoadError(stderr io.Writer, l view.Lang, cmd string, err error) int {
+	say(stderr, l, "%s: %s\n", commandName(cmd), errorText(l, err))
 	var ue *scenarios.UnknownError
-	var fe *scenarios.Error
-	switch {
-	case errors.As(err, &ue):
-		fmt.Fprintf(stderr, "tcpwave %s: %v\n", cmd, ue)
+	if errors.As(err, &ue) {
 		ids := make([]string, 0, len(scenarios.Catalog()))
 		for _, sc := range scenarios.Catalog() {
 			ids = append(ids, sc.ID)
 		}
-		fmt.Fprintf(stderr, "known scenarios: %s\n", strings.Join(ids, ", "))
-	case errors.As(err, &fe):
-		fmt.Fprintf(stderr, "tcpwave %s: %v\n", cmd, fe)
-	default:
-		fmt.Fprintf(stderr, "tcpwave %s: %v\n", cmd, err)
+		say(stderr, l, "known scenarios: %s\n", strings.Join(ids, ", "))
 	}
 	return 2
 }

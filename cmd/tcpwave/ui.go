@@ -1,29 +1,28 @@
 package main
 
 import (
-	"bytes"
 	"fmt"
 	"io"
 	"os"
-	"strings"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
 
+	"github.com/tcpwave/tcpwave/scenarios"
 	"github.com/tcpwave/tcpwave/view"
 )
 
 // runUI opens the interactive diagram: tcpwave [SCENARIO|FILE] [flags].
 func runUI(args []string, stdout, stderr io.Writer) int {
 	var rf runFlags
-	fs := newFlagSet("tcpwave", "tcpwave [SCENARIO|FILE] [--profile linux|rfc9293] [--set knob=value]... [--drop SIDE:N]...", stderr)
-	rf.register(fs.FlagSet)
+	fs := newFlagSet("tcpwave", "tcpwave [SCENARIO|FILE] [--profile linux|rfc9293] [--set knob=value]... [--drop SIDE:N]...", stderr, args)
+	rf.register(fs)
 	pos, err := fs.parse(args)
 	if err != nil {
 		return exitFor(err)
 	}
 	if len(pos) > 1 {
-		fmt.Fprintf(stderr, "tcpwave: name at most one scenario, got %d (see 'tcpwave list')\n", len(pos))
+		say(stderr, fs.lang, "tcpwave: name at most one scenario, got %d (see 'tcpwave list')\n", len(pos))
 		return 2
 	}
 	arg := "client-close"
@@ -32,18 +31,14 @@ func runUI(args []string, stdout, stderr io.Writer) int {
 	}
 	tl, err := rf.run(arg)
 	if err != nil {
-		// The same report as the other commands, without a command name.
-		var b bytes.Buffer
-		code := reportLoadError(&b, "ui", err)
-		io.WriteString(stderr, strings.Replace(b.String(), "tcpwave ui: ", "tcpwave: ", 1))
-		return code
+		return reportLoadError(stderr, fs.lang, "tcpwave", err)
 	}
-	if undrawable(stderr, "tcpwave", arg, tl) {
+	if undrawable(stderr, fs.lang, "tcpwave", arg, tl) {
 		return 1
 	}
 	m, err := view.New(rf.viewOptions(tl.Scenario))
 	if err != nil {
-		fmt.Fprintf(stderr, "tcpwave: %v\n", err)
+		say(stderr, fs.lang, "tcpwave: %s\n", errorText(fs.lang, err))
 		return 2
 	}
 	opts := []tea.ProgramOption{tea.WithOutput(stdout)}
@@ -57,35 +52,36 @@ func runUI(args []string, stdout, stderr io.Writer) int {
 // runRender prints the finished diagram: tcpwave render SCENARIO [--profile] [--width N].
 func runRender(args []string, stdout, stderr io.Writer) int {
 	var rf runFlags
-	fs := newFlagSet("render", "tcpwave render SCENARIO|FILE [--profile linux|rfc9293] [--set knob=value]... [--drop SIDE:N]... [--width N] [--format text|mermaid] [--absolute]", stderr)
-	rf.register(fs.FlagSet)
-	width := fs.Int("width", 100, "width of the diagram in columns (at least 48)")
-	format := fs.String("format", "text", "text (the diagram, coloured on a terminal) or mermaid (a Mermaid sequence diagram for Markdown)")
-	absolute := fs.Bool("absolute", false, "label segments with absolute sequence numbers instead of relative ones")
+	fs := newFlagSet("render", "tcpwave render SCENARIO|FILE [--profile linux|rfc9293] [--set knob=value]... [--drop SIDE:N]... [--width N] [--format text|mermaid] [--absolute]", stderr, args)
+	rf.register(fs)
+	l := fs.lang
+	width := fs.Int("width", 100, view.Msgf(l, "width of the diagram in columns (at least %d)", view.MinRenderWidth))
+	format := fs.String("format", "text", view.Msgf(l, "text (the diagram, coloured on a terminal) or mermaid (a Mermaid sequence diagram for Markdown)"))
+	absolute := fs.Bool("absolute", false, view.Msgf(l, "label segments with absolute sequence numbers instead of relative ones"))
 	pos, err := fs.parse(args)
 	if err != nil {
 		return exitFor(err)
 	}
 	if len(pos) != 1 {
-		fmt.Fprintln(stderr, "tcpwave render: name one scenario (an id from 'tcpwave list', or a .yaml file)")
+		say(stderr, l, "tcpwave render: name one scenario (an id from 'tcpwave list', or a .yaml file)\n")
 		return 2
 	}
 	if *format != "text" && *format != "mermaid" {
-		fmt.Fprintf(stderr, "tcpwave render: --format must be text or mermaid, got %q\n", *format)
+		say(stderr, l, "tcpwave render: --format must be text or mermaid, got %q\n", scenarios.Printable(*format))
 		return 2
 	}
 	if *width < view.MinRenderWidth || *width > 1000 {
-		fmt.Fprintf(stderr, "tcpwave render: --width must be between %d and 1000, got %d\n", view.MinRenderWidth, *width)
+		say(stderr, l, "tcpwave render: --width must be between %d and 1000, got %d\n", view.MinRenderWidth, *width)
 		return 2
 	}
 	tl, err := rf.run(pos[0])
 	if err != nil {
-		return reportLoadError(stderr, "render", err)
+		return reportLoadError(stderr, l, "render", err)
 	}
-	if *format == "text" && undrawable(stderr, "tcpwave render", pos[0], tl) {
+	if *format == "text" && undrawable(stderr, l, "tcpwave render", pos[0], tl) {
 		return 1
 	}
-	warnIfCut(stderr, "render", tl)
+	warnIfCut(stderr, l, "render", tl)
 	lang, _ := rf.language()
 	if *format == "mermaid" {
 		io.WriteString(stdout, view.RenderMermaid(tl, *absolute, lang))
