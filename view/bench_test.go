@@ -13,12 +13,11 @@ func flying(tb testing.TB, w, h int) *Model {
 	tb.Helper()
 	m := mustNew(tb, Options{})
 	m.Update(tea.WindowSizeMsg{Width: w, Height: h})
-	for m.tl.At(m.cursor).Kind != EvSendKind() {
-		m.jump(m.cursor + 1)
+	for m.Timeline().At(m.Cursor()).Kind != EvSendKind() {
+		m.play.Jump(m.Cursor() + 1)
 	}
-	seg := &m.tl.Segments[m.tl.At(m.cursor).Seg]
-	m.now = seg.SentAt + (seg.ArriveAt-seg.SentAt)/2
-	m.pos = m.pace.position(m.tl, m.cursor, m.now)
+	seg := &m.Timeline().Segments[m.Timeline().At(m.Cursor()).Seg]
+	m.play.Seek(m.Cursor(), seg.SentAt+(seg.ArriveAt-seg.SentAt)/2)
 	m.updateKeys()
 	return m
 }
@@ -29,7 +28,7 @@ func benchView(b *testing.B, w, h int) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		m.now += time.Microsecond // a new frame each time, as while playing
+		m.play.Seek(m.Cursor(), m.Now()+time.Microsecond) // a new frame each time, as while playing
 		_ = m.View()
 	}
 }

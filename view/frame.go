@@ -10,13 +10,14 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/tcpwave/tcpwave/model"
+	"github.com/tcpwave/tcpwave/view/player"
 )
 
 // View implements tea.Model: the whole screen, in the alternate screen.
 func (m *Model) View() tea.View {
 	var v tea.View
 	v.AltScreen = true
-	v.WindowTitle = "tcpwave · " + scenarioTitle(m.lang, m.sc)
+	v.WindowTitle = "tcpwave · " + scenarioTitle(m.lang, m.play.Scenario())
 	v.SetContent(m.frame())
 	return v
 }
@@ -115,8 +116,8 @@ func (m *Model) frame() string {
 			m.drawNames(g, 1)
 		}
 		m.diag.lang = m.lang
-		m.diag.draw(g, 0, s.diagY, s.diagH, m.cursor, m.now, true)
-		if m.cursor == 0 && m.now == 0 && m.diag.tooBig == nil {
+		m.diag.draw(g, 0, s.diagY, s.diagH, m.play.Cursor(), m.play.Now(), true)
+		if m.play.Cursor() == 0 && m.play.Now() == 0 && m.diag.tooBig == nil {
 			m.drawAbout(g, s.diagY+2, s.diagH-2, w)
 		}
 	}
@@ -155,7 +156,7 @@ func (m *Model) drawAbout(g *grid, y, h, w int) {
 	}
 	// Nothing is drawn below the first row yet: the whole width is free.
 	x0, width := 2, min(w-4, 100)
-	text := scenarioExplanation(m.lang, m.sc)
+	text := scenarioExplanation(m.lang, m.play.Scenario())
 	lines := wrap(text, width, nil)
 	room := h - 1
 	for i, l := range lines {
@@ -175,7 +176,7 @@ func (m *Model) drawAbout(g *grid, y, h, w int) {
 // can overrun its width by one item when there is no room for its ellipsis).
 func (m *Model) helpView(w int, all bool) string {
 	// The help changes only with the width, the live bindings and the styles: cache it.
-	k := helpKey{width: w, all: all, styles: m.styleGen, play: m.playing, lang: m.lang}
+	k := helpKey{width: w, all: all, styles: m.styleGen, play: m.play.Playing(), lang: m.lang}
 	for i, b := range m.keys.all() {
 		if b.Enabled() {
 			k.enabled |= 1 << i
@@ -271,15 +272,15 @@ func (m *Model) drawHeader(g *grid, w int) {
 	x = g.text(x, 0, " · ", stDim, w)
 	header := func(short bool) string {
 		symbol, word := "⏸", m.lang.t("ui.paused")
-		if m.playing {
+		if m.play.Playing() {
 			symbol, word = "▶", m.lang.t("ui.playing")
 		}
 		if !short {
 			symbol += " " + word
 		}
-		right := fmt.Sprintf(" · %s · t=%s s · %s · %s× · %d/%d", m.profile, secs(m.now), symbol,
-			fmtSpeed(speeds[m.speed]), m.cursor+1, m.tl.Len())
-		if n := len(m.stack) - 1; n > 0 {
+		right := fmt.Sprintf(" · %s · t=%s s · %s · %s× · %d/%d", m.play.Profile(), secs(m.play.Now()), symbol,
+			fmtSpeed(player.Speeds[m.play.Speed()]), m.play.Cursor()+1, m.tl.Len())
+		if n := m.play.Injected(); n > 0 {
 			if short {
 				right += fmt.Sprintf(" · %d✕", n)
 			} else {
@@ -288,7 +289,7 @@ func (m *Model) drawHeader(g *grid, w int) {
 		}
 		return right
 	}
-	title := scenarioTitle(m.lang, m.sc)
+	title := scenarioTitle(m.lang, m.play.Scenario())
 	right := header(false)
 	if w-x-textWidth(right)-1 < textWidth(title) {
 		// Short form: the symbol alone says playing or paused.
@@ -335,7 +336,7 @@ func (m *Model) drawNames(g *grid, y int) {
 // drawEndpoints draws each side's state and sequence variables (relative to the ISNs,
 // as the segment labels are), unread bytes, and what its app has been told.
 func (m *Model) drawEndpoints(g *grid, x, y, w int) {
-	ev := m.tl.At(m.cursor)
+	ev := m.tl.At(m.play.Cursor())
 	cols := [...]int{0, 8, 20, 28, 36, 44, 52}
 	heads := [...]string{"", m.lang.t("ui.col.state"), "SND.UNA", "SND.NXT", "RCV.NXT", m.lang.t("ui.col.unread"), m.lang.t("ui.col.told")}
 	for i, hd := range heads {
@@ -393,7 +394,7 @@ func timerName(l Lang, k model.TimerKind, e *model.Endpoint) string {
 
 // drawTimers draws every armed timer as a bar with its exact remaining time.
 func (m *Model) drawTimers(g *grid, x, y, w, h int, titled bool) {
-	ev := m.tl.At(m.cursor)
+	ev := m.tl.At(m.play.Cursor())
 	row := 0
 	lx := x + 1
 	if titled {
@@ -431,7 +432,7 @@ func (m *Model) drawTimers(g *grid, x, y, w, h int, titled bool) {
 			xx := g.text(lx, yy, name, st, x+w)
 			g.text(xx, yy, timerName(m.lang, k, e), stStrong, x+w)
 			xx = lx + 7 + 14
-			rem := t.Remaining(m.now)
+			rem := t.Remaining(m.play.Now())
 			txt := fmt.Sprintf(" %8s s / %s s", secs(rem), secs(t.Length))
 			// Every bar the same width, whatever its numbers.
 			bw := max(4, min(40, x+w-xx-23))

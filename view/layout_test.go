@@ -269,16 +269,16 @@ func TestScreenNeverCollides(t *testing.T) {
 	for _, sc := range scenarios.Catalog() {
 		for _, prof := range model.ProfileNames {
 			m := mustNew(t, Options{Scenario: sc, Profile: prof})
-			points := storyPoints(m.tl)
+			points := storyPoints(m.Timeline())
 			for _, size := range sizes {
 				m.Update(tea.WindowSizeMsg{Width: size[0], Height: size[1]})
 				for pi := 0; pi < len(points); pi += step {
-					m.cursor, m.now = int(points[pi][0]), time.Duration(points[pi][1])
+					m.play.Seek(int(points[pi][0]), time.Duration(points[pi][1]))
 					m.frame()
 					s := m.scr
-					v := m.diag.viewAt(0, s.diagY, s.diagH, m.cursor, m.now)
-					if probs := diagramProblems(&m.g, m.diag, v, m.cursor, m.now); len(probs) > 0 {
-						t.Fatalf("%s/%s %dx%d at event %d, t=%v:\n%s\n\n%s", sc.ID, prof, size[0], size[1], m.cursor, m.now,
+					v := m.diag.viewAt(0, s.diagY, s.diagH, m.Cursor(), m.Now())
+					if probs := diagramProblems(&m.g, m.diag, v, m.Cursor(), m.Now()); len(probs) > 0 {
+						t.Fatalf("%s/%s %dx%d at event %d, t=%v:\n%s\n\n%s", sc.ID, prof, size[0], size[1], m.Cursor(), m.Now(),
 							strings.Join(probs, "\n"), gridText(&m.g))
 					}
 				}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/tcpwave/tcpwave/model"
 	"github.com/tcpwave/tcpwave/scenarios"
+	"github.com/tcpwave/tcpwave/view/player"
 )
 
 // told is what the narration says at one event.
@@ -27,7 +28,7 @@ func allRuns(t *testing.T, l Lang, each func(id string, tl *model.Timeline, says
 				t.Fatal(err)
 			}
 			tl := model.Run(sc, p)
-			o, _ := otherProfile(tl)
+			o, _ := tl.Scenario.ProfileFor(player.OtherProfile(tl.Profile.Name))
 			says := make([]told, tl.Len())
 			for i := range tl.Len() {
 				ev := tl.At(i)
@@ -236,8 +237,8 @@ func TestNarrationPagesReachEverything(t *testing.T) {
 				m.SetLang(l)
 				m.flash = ""
 				for {
-					ev := m.tl.At(m.cursor)
-					ls := eventNote(l, m.tl, ev)
+					ev := m.Timeline().At(m.Cursor())
+					ls := eventNote(l, m.Timeline(), ev)
 					var seen strings.Builder
 					screenText(m)
 					for range m.narPages {
@@ -247,10 +248,10 @@ func TestNarrationPagesReachEverything(t *testing.T) {
 					all := strings.ReplaceAll(seen.String(), " ", "")
 					for _, want := range []string{lastRunes(ls.why, 6), lastRunes(ls.src, 6)} {
 						if !strings.Contains(all, strings.ReplaceAll(want, " ", "")) {
-							t.Fatalf("%s %s/%s event %d: %q is on no page of the narration", l, sc.ID, prof, m.cursor, want)
+							t.Fatalf("%s %s/%s event %d: %q is on no page of the narration", l, sc.ID, prof, m.Cursor(), want)
 						}
 					}
-					if m.cursor == m.tl.Len()-1 {
+					if m.Cursor() == m.Timeline().Len()-1 {
 						break
 					}
 					press(m, "l")

@@ -19,10 +19,10 @@ func (m *Model) drawNarration(g *grid, x, y, w, h int) {
 	if h <= 0 {
 		return
 	}
-	ev := m.tl.At(m.cursor)
-	if m.playing {
+	ev := m.tl.At(m.play.Cursor())
+	if m.play.Playing() {
 		// Timer bookkeeping passes quickly and leaves the lesson before it in view.
-		for i := m.cursor; i > 0 && bookkeeping(ev); i-- {
+		for i := m.play.Cursor(); i > 0 && bookkeeping(ev); i-- {
 			ev = m.tl.At(i - 1)
 		}
 	}
@@ -32,7 +32,7 @@ func (m *Model) drawNarration(g *grid, x, y, w, h int) {
 	if len(lines) > h && h >= 2 {
 		rows = h - 1 // the last row says that there is more
 		pages = (len(lines) + rows - 1) / rows
-		if m.narAt == m.cursor && ev.Index == m.cursor {
+		if m.narAt == m.play.Cursor() && ev.Index == m.play.Cursor() {
 			page = m.narPage % pages
 		}
 	}
@@ -86,8 +86,8 @@ func (m *Model) narrationLines(ev *model.Event, w int) []narLine {
 	put(eventSummary(m.lang, m.tl, ev), stStrong)
 	ls := eventNote(m.lang, m.tl, ev)
 	put(ls.why, stPlain)
-	if m.otherOK {
-		put(remark(m.lang, m.tl, &m.other, ev), stRetrans)
+	if other, ok := m.play.Other(); ok {
+		put(remark(m.lang, m.tl, other, ev), stRetrans)
 	}
 	put(ls.src, stDim)
 	*c = narCache{tl: m.tl, ev: ev.Index, lang: m.lang, w: w, flash: m.flash, lines: lines}

@@ -34,17 +34,17 @@ func TestProgramDropFinalACK(t *testing.T) {
 	tm := teaModel(t, "client-close")
 	want := sized(t, "client-close", "linux", 80, 24)
 	stepTo(t, want, isSend(model.A, model.ACK))
-	tm.Type(strings.Repeat("l", want.cursor))
+	tm.Type(strings.Repeat("l", want.Cursor()))
 	tm.Type("d")
 	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte("Dropped the client's ACK")) },
 		teatest.WithDuration(3*time.Second))
 	tm.Type("G")
 	tm.Type("q")
 	m := final(t, tm)
-	if m.Injected() != 1 || m.cursor != m.tl.Len()-1 {
-		t.Fatalf("final: %d drops, cursor %d of %d", m.Injected(), m.cursor, m.tl.Len())
+	if m.Injected() != 1 || m.Cursor() != m.Timeline().Len()-1 {
+		t.Fatalf("final: %d drops, cursor %d of %d", m.Injected(), m.Cursor(), m.Timeline().Len())
 	}
-	if s := m.tl.At(m.cursor).Snap[model.A].State; s != model.Closed {
+	if s := m.Timeline().At(m.Cursor()).Snap[model.A].State; s != model.Closed {
 		t.Errorf("client ends in %s", s)
 	}
 }
@@ -59,8 +59,8 @@ func TestProgramPickerAndProfile(t *testing.T) {
 	tm.Type("lllp")
 	tm.Send(tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl})
 	m := final(t, tm)
-	if m.sc.ID != "simultaneous-close" || m.Profile() != "rfc9293" || m.PickerOpen() {
-		t.Fatalf("final: scenario %s profile %s picker %v", m.sc.ID, m.Profile(), m.PickerOpen())
+	if m.Scenario().ID != "simultaneous-close" || m.Profile() != "rfc9293" || m.PickerOpen() {
+		t.Fatalf("final: scenario %s profile %s picker %v", m.Scenario().ID, m.Profile(), m.PickerOpen())
 	}
 }
 
@@ -76,8 +76,8 @@ func TestProgramPlaysToTheEnd(t *testing.T) {
 		teatest.WithDuration(15*time.Second), teatest.WithCheckInterval(100*time.Millisecond))
 	tm.Type("q")
 	m := final(t, tm)
-	if m.Playing() || m.cursor != m.tl.Len()-1 || m.Speed() != 16 {
-		t.Fatalf("final: playing %v cursor %d/%d speed %v", m.Playing(), m.cursor, m.tl.Len(), m.Speed())
+	if m.Playing() || m.Cursor() != m.Timeline().Len()-1 || m.Speed() != 16 {
+		t.Fatalf("final: playing %v cursor %d/%d speed %v", m.Playing(), m.Cursor(), m.Timeline().Len(), m.Speed())
 	}
 }
 
@@ -138,11 +138,11 @@ func TestBytesPerFrame(t *testing.T) {
 	m := mustNew(t, Options{})
 	// Start at the last event of the instant the client's FIN leaves, paused: playing
 	// from there, the FIN crosses the link in 0.6 s of story time.
-	for m.tl.At(m.cursor).Kind != model.EvSend {
-		m.jump(m.cursor + 1)
+	for m.Timeline().At(m.Cursor()).Kind != model.EvSend {
+		m.play.Jump(m.Cursor() + 1)
 	}
-	for m.tl.At(m.cursor+1).T == m.tl.At(m.cursor).T {
-		m.jump(m.cursor + 1)
+	for m.Timeline().At(m.Cursor()+1).T == m.Timeline().At(m.Cursor()).T {
+		m.play.Jump(m.Cursor() + 1)
 	}
 	out := &countingWriter{}
 	inR, inW := io.Pipe()

@@ -75,12 +75,12 @@ func (dr *driver) step(code, arg byte) {
 // nothing); deep also runs the layout checker on the diagram.
 func (dr *driver) check(deep bool) string {
 	m := dr.m
-	tl := m.tl
-	if m.cursor < 0 || m.cursor >= tl.Len() {
-		return fmt.Sprintf("cursor %d outside 0..%d", m.cursor, tl.Len()-1)
+	tl := m.Timeline()
+	if m.Cursor() < 0 || m.Cursor() >= tl.Len() {
+		return fmt.Sprintf("cursor %d outside 0..%d", m.Cursor(), tl.Len()-1)
 	}
-	if t := tl.At(m.cursor).T; m.now < t || m.cursor+1 < tl.Len() && m.now > tl.At(m.cursor+1).T {
-		return fmt.Sprintf("now %v is not between event %d (%v) and the next", m.now, m.cursor, t)
+	if t := tl.At(m.Cursor()).T; m.Now() < t || m.Cursor()+1 < tl.Len() && m.Now() > tl.At(m.Cursor()+1).T {
+		return fmt.Sprintf("now %v is not between event %d (%v) and the next", m.Now(), m.Cursor(), t)
 	}
 	frame := m.View().Content
 	if frame == "" {
@@ -96,8 +96,8 @@ func (dr *driver) check(deep bool) string {
 		}
 	}
 	if deep && m.picker == nil && m.width >= MinWidth && m.height >= MinHeight && m.diag != nil {
-		v := m.diag.viewAt(0, m.scr.diagY, m.scr.diagH, m.cursor, m.now)
-		if probs := diagramProblems(&m.g, m.diag, v, m.cursor, m.now); len(probs) > 0 {
+		v := m.diag.viewAt(0, m.scr.diagY, m.scr.diagH, m.Cursor(), m.Now())
+		if probs := diagramProblems(&m.g, m.diag, v, m.Cursor(), m.Now()); len(probs) > 0 {
 			return strings.Join(probs, "\n") + "\n\n" + gridText(&m.g)
 		}
 	}
@@ -129,8 +129,8 @@ func TestRandomKeys(t *testing.T) {
 						dr.step(code, arg)
 					}()
 					if msg := dr.check(n%5 == 0); msg != "" {
-						t.Fatalf("after step %d (%s, %s at %v): %s\nlast inputs:\n%s", n, dr.m.sc.ID, dr.m.profile,
-							dr.m.now, msg, strings.Join(dr.log, "\n"))
+						t.Fatalf("after step %d (%s, %s at %v): %s\nlast inputs:\n%s", n, dr.m.Scenario().ID, dr.m.Profile(),
+							dr.m.Now(), msg, strings.Join(dr.log, "\n"))
 					}
 				}
 			})

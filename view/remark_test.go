@@ -50,7 +50,7 @@ func TestProfileRemarks(t *testing.T) {
 				continue
 			}
 			found = true
-			if r := remark(En, tl, &m.other, ev); !strings.Contains(r, c.says) {
+			if r := remark(En, tl, other(t, m), ev); !strings.Contains(r, c.says) {
 				t.Errorf("%s/%s at %s: remark %q, want %q", c.id, c.prof, ev.TraceBody(tl), r, c.says)
 			}
 		}
@@ -66,7 +66,7 @@ func TestProfileRemarks(t *testing.T) {
 			for i := 0; i < tl.Len(); i++ {
 				ev := tl.At(i)
 				if ev.Kind == model.EvRecv || ev.Kind == model.EvDrop || ev.Kind == model.EvStart {
-					if r := remark(En, tl, &m.other, ev); r != "" {
+					if r := remark(En, tl, other(t, m), ev); r != "" {
 						t.Errorf("%s/%s at %s: unexpected remark %q", id, prof, ev.TraceBody(tl), r)
 					}
 				}
@@ -140,4 +140,14 @@ func TestStoppedTimerNarration(t *testing.T) {
 		}
 	}
 	t.Fatal("no timer-none event for the client")
+}
+
+// other is the other profile as the model's player resolves it.
+func other(t *testing.T, m *Model) *model.Profile {
+	t.Helper()
+	o, ok := m.Player().Other()
+	if !ok {
+		t.Fatal("no other profile")
+	}
+	return o
 }

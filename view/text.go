@@ -277,17 +277,6 @@ func restarted(tl *model.Timeline, ev *model.Event) bool {
 	return false
 }
 
-// otherProfile is the built-in profile that is not tl's, with the scenario's
-// overrides.
-func otherProfile(tl *model.Timeline) (model.Profile, bool) {
-	name := "rfc9293"
-	if tl.Profile.Name == "rfc9293" {
-		name = "linux"
-	}
-	p, err := tl.Scenario.ProfileFor(name)
-	return p, err == nil
-}
-
 // remark says where the other profile o behaves differently at this event, or "":
 // only for the rules in which the two profiles (with the scenario's overrides) really
 // differ, and only at the events those rules govern.

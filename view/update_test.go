@@ -10,6 +10,7 @@ import (
 
 	"github.com/tcpwave/tcpwave/model"
 	"github.com/tcpwave/tcpwave/scenarios"
+	"github.com/tcpwave/tcpwave/view/player"
 )
 
 func isQuit(cmd tea.Cmd) bool {
@@ -27,18 +28,18 @@ func TestUpdateKeys(t *testing.T) {
 		for _, k := range []string{"right", "l", "n"} {
 			m := sized(t, "client-close", "linux", 80, 24)
 			press(m, k)
-			if m.cursor != 1 || m.now != m.tl.At(1).T {
-				t.Errorf("%s: cursor %d now %v, want 1 at its instant", k, m.cursor, m.now)
+			if m.Cursor() != 1 || m.Now() != m.Timeline().At(1).T {
+				t.Errorf("%s: cursor %d now %v, want 1 at its instant", k, m.Cursor(), m.Now())
 			}
 		}
 	})
 	t.Run("prev", func(t *testing.T) {
 		for _, k := range []string{"left", "h", "b"} {
 			m := sized(t, "client-close", "linux", 80, 24)
-			m.jump(5)
+			m.play.Jump(5)
 			press(m, k)
-			if m.cursor != 4 {
-				t.Errorf("%s: cursor %d, want 4", k, m.cursor)
+			if m.Cursor() != 4 {
+				t.Errorf("%s: cursor %d, want 4", k, m.Cursor())
 			}
 		}
 	})
@@ -52,16 +53,16 @@ func TestUpdateKeys(t *testing.T) {
 			t.Error("help shows ← back at the first event")
 		}
 		press(m, "h")
-		if m.cursor != 0 {
-			t.Errorf("cursor %d after h at the first event", m.cursor)
+		if m.Cursor() != 0 {
+			t.Errorf("cursor %d after h at the first event", m.Cursor())
 		}
 	})
 	t.Run("first-last", func(t *testing.T) {
 		for _, k := range []string{"end", "G"} {
 			m := sized(t, "client-close", "linux", 80, 24)
 			press(m, k)
-			if m.cursor != m.tl.Len()-1 || m.now != m.tl.End() {
-				t.Errorf("%s: cursor %d now %v", k, m.cursor, m.now)
+			if m.Cursor() != m.Timeline().Len()-1 || m.Now() != m.Timeline().End() {
+				t.Errorf("%s: cursor %d now %v", k, m.Cursor(), m.Now())
 			}
 			if m.keys.Next.Enabled() || strings.Contains(screenText(m), "→ next") {
 				t.Errorf("%s: next still offered at the last event", k)
@@ -70,15 +71,15 @@ func TestUpdateKeys(t *testing.T) {
 		for _, k := range []string{"home", "g"} {
 			m := sized(t, "client-close", "linux", 80, 24)
 			press(m, "G", k)
-			if m.cursor != 0 || m.now != 0 {
-				t.Errorf("%s: cursor %d now %v", k, m.cursor, m.now)
+			if m.Cursor() != 0 || m.Now() != 0 {
+				t.Errorf("%s: cursor %d now %v", k, m.Cursor(), m.Now())
 			}
 		}
 	})
 	t.Run("space-plays-and-pauses", func(t *testing.T) {
 		m := sized(t, "client-close", "linux", 80, 24)
 		cmd := press(m, "space")
-		if !m.playing || cmd == nil {
+		if !m.Playing() || cmd == nil {
 			t.Fatal("space did not start playing with a tick")
 		}
 		gen := m.gen
@@ -91,16 +92,16 @@ func TestUpdateKeys(t *testing.T) {
 				t.Fatalf("tick %d was not re-armed", i)
 			}
 		}
-		if m.cursor == 0 || m.now == 0 {
-			t.Fatalf("six seconds of play left cursor %d now %v", m.cursor, m.now)
+		if m.Cursor() == 0 || m.Now() == 0 {
+			t.Fatalf("six seconds of play left cursor %d now %v", m.Cursor(), m.Now())
 		}
-		cur, now := m.cursor, m.now
+		cur, now := m.Cursor(), m.Now()
 		press(m, "space")
-		if m.playing {
+		if m.Playing() {
 			t.Fatal("space did not pause")
 		}
 		// A tick of the old generation is stale: no state change, no new tick.
-		if _, cmd := m.Update(tickMsg{gen: gen, at: start.Add(3 * time.Second)}); cmd != nil || m.cursor != cur || m.now != now {
+		if _, cmd := m.Update(tickMsg{gen: gen, at: start.Add(3 * time.Second)}); cmd != nil || m.Cursor() != cur || m.Now() != now {
 			t.Fatal("a stale tick moved the paused model or re-armed")
 		}
 	})
@@ -109,11 +110,11 @@ func TestUpdateKeys(t *testing.T) {
 		press(m, "space")
 		start := time.Unix(1000, 0)
 		var ticks int
-		for ticks = 0; ticks < 30*60 && m.playing; ticks++ {
+		for ticks = 0; ticks < 30*60 && m.Playing(); ticks++ {
 			m.Update(tickMsg{gen: m.gen, at: start.Add(time.Duration(ticks) * frameInterval)})
 		}
-		if m.playing || m.cursor != m.tl.Len()-1 {
-			t.Fatalf("still playing after %d ticks (cursor %d)", ticks, m.cursor)
+		if m.Playing() || m.Cursor() != m.Timeline().Len()-1 {
+			t.Fatalf("still playing after %d ticks (cursor %d)", ticks, m.Cursor())
 		}
 		if secs := float64(ticks) / 30; secs >= 60 {
 			t.Errorf("client-close took %.1f s of wall time at 1×, want < 60 (time to read each lesson)", secs)
@@ -132,28 +133,28 @@ func TestUpdateKeys(t *testing.T) {
 		for range 10 {
 			press(m, "-")
 		}
-		if m.Speed() != speeds[0] || m.keys.Slower.Enabled() {
+		if m.Speed() != player.Speeds[0] || m.keys.Slower.Enabled() {
 			t.Errorf("slowest: speed %v, slower enabled %v", m.Speed(), m.keys.Slower.Enabled())
 		}
 	})
 	t.Run("drop-and-undo", func(t *testing.T) {
 		m := sized(t, "client-close", "linux", 80, 24)
-		n := m.tl.Len()
+		n := m.Timeline().Len()
 		press(m, "u")
 		if m.Injected() != 0 {
 			t.Fatal("u with nothing to undo changed something")
 		}
 		press(m, "d") // nothing in flight at t=0: the next segment to be sent, the FIN
-		if m.Injected() != 1 || m.tl.Len() == n {
-			t.Fatalf("d: injected %d, events %d (was %d)", m.Injected(), m.tl.Len(), n)
+		if m.Injected() != 1 || m.Timeline().Len() == n {
+			t.Fatalf("d: injected %d, events %d (was %d)", m.Injected(), m.Timeline().Len(), n)
 		}
-		f := m.tl.Injected()[0]
+		f := m.Timeline().Injected()[0]
 		if f.Side != model.A || f.Nth != 1 {
 			t.Errorf("d dropped %v, want the client's first segment", f)
 		}
 		press(m, "u")
-		if m.Injected() != 0 || m.tl.Len() != n {
-			t.Errorf("u: injected %d, events %d", m.Injected(), m.tl.Len())
+		if m.Injected() != 0 || m.Timeline().Len() != n {
+			t.Errorf("u: injected %d, events %d", m.Injected(), m.Timeline().Len())
 		}
 	})
 	t.Run("drop-disabled-when-nothing-left", func(t *testing.T) {
@@ -163,9 +164,9 @@ func TestUpdateKeys(t *testing.T) {
 		if m.keys.Drop.Enabled() {
 			t.Fatal("d enabled at the end, with nothing left to send")
 		}
-		n := m.tl.Len()
+		n := m.Timeline().Len()
 		press(m, "d")
-		if m.Injected() != 0 || m.tl.Len() != n {
+		if m.Injected() != 0 || m.Timeline().Len() != n {
 			t.Error("d acted with nothing to drop")
 		}
 	})
@@ -178,9 +179,9 @@ func TestUpdateKeys(t *testing.T) {
 		if m.Profile() != "rfc9293" {
 			t.Fatalf("profile %s after p", m.Profile())
 		}
-		ev := m.tl.At(m.cursor)
+		ev := m.Timeline().At(m.Cursor())
 		if ev.Kind != model.EvState || ev.Side != model.B || ev.To != model.LastAck {
-			t.Errorf("after p the cursor is at %s, want the server entering LAST_ACK", ev.TraceBody(m.tl))
+			t.Errorf("after p the cursor is at %s, want the server entering LAST_ACK", ev.TraceBody(m.Timeline()))
 		}
 		press(m, "p")
 		if m.Profile() != "linux" {
@@ -191,7 +192,7 @@ func TestUpdateKeys(t *testing.T) {
 		m := sized(t, "client-close", "linux", 80, 24)
 		stepTo(t, m, isSend(model.A, model.ACK))
 		press(m, "d", "p")
-		if m.Injected() != 1 || len(m.tl.Injected()) != 1 {
+		if m.Injected() != 1 || len(m.Timeline().Injected()) != 1 {
 			t.Fatalf("after p: %d drops", m.Injected())
 		}
 		press(m, "u")
@@ -214,12 +215,12 @@ func TestUpdateKeys(t *testing.T) {
 			t.Fatalf("filter %q selects %v", m.picker.filter, got)
 		}
 		press(m, "esc")
-		if m.PickerOpen() || m.sc.ID != "client-close" {
+		if m.PickerOpen() || m.Scenario().ID != "client-close" {
 			t.Fatal("esc did not cancel")
 		}
 		press(m, "s", "down", "down", "up", "enter")
-		if m.PickerOpen() || m.sc.ID != "server-close" || m.cursor != 0 {
-			t.Errorf("enter opened %s at %d", m.sc.ID, m.cursor)
+		if m.PickerOpen() || m.Scenario().ID != "server-close" || m.Cursor() != 0 {
+			t.Errorf("enter opened %s at %d", m.Scenario().ID, m.Cursor())
 		}
 		press(m, "s")
 		if cmd := press(m, "ctrl+c"); !isQuit(cmd) {
@@ -259,7 +260,7 @@ func TestUpdateKeys(t *testing.T) {
 	t.Run("key-release-ignored", func(t *testing.T) {
 		m := sized(t, "client-close", "linux", 80, 24)
 		m.Update(tea.KeyReleaseMsg{Code: 'l', Text: "l"})
-		if m.cursor != 0 {
+		if m.Cursor() != 0 {
 			t.Error("a key release stepped")
 		}
 	})
@@ -291,27 +292,26 @@ func (lightColor) RGBA() (r, g, b, a uint32) { return 0xffff, 0xffff, 0xffff, 0x
 func TestDropInFlightPastHalfWay(t *testing.T) {
 	m := sized(t, "client-close", "linux", 80, 24)
 	stepTo(t, m, isSend(model.A, model.FIN|model.ACK))
-	seg := m.tl.Segments[m.tl.At(m.cursor).Seg]
-	m.now = seg.SentAt + (seg.ArriveAt-seg.SentAt)*4/5
-	m.pos = m.pace.position(m.tl, m.cursor, m.now)
+	seg := m.Timeline().Segments[m.Timeline().At(m.Cursor()).Seg]
+	m.play.Seek(m.Cursor(), seg.SentAt+(seg.ArriveAt-seg.SentAt)*4/5)
 	m.updateKeys()
 	press(m, "d")
 	if m.Injected() != 1 {
 		t.Fatal("d did not drop the FIN in flight")
 	}
-	lost := m.tl.Segments[seg.ID]
-	if !lost.Lost || lost.ArriveAt != m.now {
-		t.Fatalf("segment %d: lost %v at %v, now %v", seg.ID, lost.Lost, lost.ArriveAt, m.now)
+	lost := m.Timeline().Segments[seg.ID]
+	if !lost.Lost || lost.ArriveAt != m.Now() {
+		t.Fatalf("segment %d: lost %v at %v, now %v", seg.ID, lost.Lost, lost.ArriveAt, m.Now())
 	}
-	if ev := m.tl.At(m.cursor); ev.T > m.now || m.cursor+1 < m.tl.Len() && m.tl.At(m.cursor+1).T < m.now {
-		t.Errorf("cursor %d (t=%v) does not match now %v", m.cursor, ev.T, m.now)
+	if ev := m.Timeline().At(m.Cursor()); ev.T > m.Now() || m.Cursor()+1 < m.Timeline().Len() && m.Timeline().At(m.Cursor()+1).T < m.Now() {
+		t.Errorf("cursor %d (t=%v) does not match now %v", m.Cursor(), ev.T, m.Now())
 	}
 	if out := screenText(m); !strings.Contains(out, "✕") || strings.Contains(out, "◆") {
 		t.Errorf("the loss is not drawn at once:\n%s", out)
 	}
 	press(m, "l")
-	if ev := m.tl.At(m.cursor); ev.Kind != model.EvDrop || ev.Seg != seg.ID || ev.T != lost.ArriveAt {
-		t.Errorf("the next step is %s, not the loss", ev.TraceLine(m.tl))
+	if ev := m.Timeline().At(m.Cursor()); ev.Kind != model.EvDrop || ev.Seg != seg.ID || ev.T != lost.ArriveAt {
+		t.Errorf("the next step is %s, not the loss", ev.TraceLine(m.Timeline()))
 	}
 }
 
@@ -320,9 +320,9 @@ func TestDropInFlightPastHalfWay(t *testing.T) {
 func TestDropBeforeHalfWay(t *testing.T) {
 	m := sized(t, "client-close", "linux", 80, 24)
 	stepTo(t, m, isSend(model.A, model.FIN|model.ACK))
-	seg := m.tl.Segments[m.tl.At(m.cursor).Seg]
+	seg := m.Timeline().Segments[m.Timeline().At(m.Cursor()).Seg]
 	press(m, "d")
-	lost := m.tl.Segments[seg.ID]
+	lost := m.Timeline().Segments[seg.ID]
 	if !lost.Lost || lost.ArriveAt != seg.SentAt+seg.Transit/2 {
 		t.Fatalf("segment %d: lost %v at %v, want half-way", seg.ID, lost.Lost, lost.ArriveAt)
 	}
@@ -342,7 +342,7 @@ func TestDelayAppliesToPickedScenarios(t *testing.T) {
 		t.Fatalf("initial scenario delay %v", d)
 	}
 	sc, _ := scenarios.Lookup("simultaneous-close") // 50 ms of its own
-	if err := m.load(sc, "linux", nil); err != nil {
+	if err := m.play.Choose(sc); err != nil {
 		t.Fatal(err)
 	}
 	if d := m.Timeline().Scenario.Delay; d != [2]time.Duration{3 * time.Millisecond, 3 * time.Millisecond} {
@@ -362,7 +362,7 @@ func TestProfileSwitchLosesTheSameSegment(t *testing.T) {
 	for i := range tl.Len() {
 		ev := tl.At(i)
 		if ev.Kind == model.EvSend && ev.Side == model.B && tl.Segments[ev.Seg].Flags == model.FIN|model.ACK {
-			m.cursor, m.now = i, ev.T
+			m.play.Seek(i, ev.T)
 			break
 		}
 	}
@@ -398,7 +398,7 @@ func TestCommandLineDropsStayWithTheirScenario(t *testing.T) {
 		t.Fatal("the --drop fault was not applied to its scenario")
 	}
 	other, _ := scenarios.Lookup("server-close")
-	if err := m.load(other, "linux", nil); err != nil {
+	if err := m.play.Choose(other); err != nil {
 		t.Fatal(err)
 	}
 	for _, s := range m.Timeline().Segments {
@@ -419,9 +419,9 @@ func TestFlashOutlastsTheNextEvent(t *testing.T) {
 	start := time.Unix(0, 0)
 	at := func(d time.Duration) { m.Update(tickMsg{gen: m.gen, at: start.Add(d)}) }
 	at(0)
-	first := m.cursor
+	first := m.Cursor()
 	at(time.Second)
-	if m.cursor == first {
+	if m.Cursor() == first {
 		t.Fatal("playback did not move")
 	}
 	if m.flash == "" {
@@ -445,7 +445,7 @@ func TestStepBackReturnsBetweenEvents(t *testing.T) {
 		m.Update(tickMsg{gen: m.gen, at: start.Add(d)})
 	}
 	press(m, "space")
-	if m.now == m.tl.At(m.cursor).T {
+	if m.Now() == m.Timeline().At(m.Cursor()).T {
 		t.Skip("paused exactly on an event; the case needs a point between events")
 	}
 	before := screenText(m)
@@ -467,22 +467,22 @@ func TestStepBackReturnsBetweenEvents(t *testing.T) {
 func TestDropWhatIsDrawn(t *testing.T) {
 	t.Run("the one in flight", func(t *testing.T) {
 		m := sized(t, "simultaneous-close", "linux", 80, 24)
-		m.jump(9) // 10/25: the client's FIN has arrived, the server's is still flying
+		m.play.Jump(9) // 10/25: the client's FIN has arrived, the server's is still flying
 		m.updateKeys()
 		var flying []int
-		for i := range m.tl.Segments {
-			if m.tl.Flying(i, m.cursor) && !m.tl.Segments[i].Lost {
+		for i := range m.Timeline().Segments {
+			if m.Timeline().Flying(i, m.Cursor()) && !m.Timeline().Segments[i].Lost {
 				flying = append(flying, i)
 			}
 		}
-		if len(flying) != 1 || m.tl.Segments[flying[0]].From != model.B {
+		if len(flying) != 1 || m.Timeline().Segments[flying[0]].From != model.B {
 			t.Fatalf("at 10/25 the segments in flight are %v", flying)
 		}
 		if !strings.Contains(screenText(m), "◆") {
 			t.Fatalf("no segment drawn in flight at 10/25:\n%s", screenText(m))
 		}
 		press(m, "d")
-		if !m.tl.Segments[flying[0]].Lost {
+		if !m.Timeline().Segments[flying[0]].Lost {
 			t.Fatalf("d did not lose the server's FIN in flight; flash: %s", m.flash)
 		}
 		if !strings.Contains(m.flash, "server's FIN|ACK seq=11 ack=11 len=0") {
@@ -491,15 +491,14 @@ func TestDropWhatIsDrawn(t *testing.T) {
 	})
 	t.Run("two in flight", func(t *testing.T) {
 		m := sized(t, "simultaneous-close", "linux", 80, 24)
-		for m.tl.At(m.cursor+1).T == 0 {
+		for m.Timeline().At(m.Cursor()+1).T == 0 {
 			press(m, "l")
 		}
-		m.now = 25 * time.Millisecond // both FINs half-way
-		m.pos = m.pace.position(m.tl, m.cursor, m.now)
+		m.play.Seek(m.Cursor(), 25*time.Millisecond) // both FINs half-way
 		m.updateKeys()
 		press(m, "d")
 		first := -1
-		for i, s := range m.tl.Segments {
+		for i, s := range m.Timeline().Segments {
 			if s.Lost {
 				first = i
 			}
@@ -509,7 +508,7 @@ func TestDropWhatIsDrawn(t *testing.T) {
 		}
 		press(m, "d")
 		var lost []model.Side
-		for _, s := range m.tl.Segments {
+		for _, s := range m.Timeline().Segments {
 			if s.Lost {
 				lost = append(lost, s.From)
 			}
@@ -552,22 +551,22 @@ func TestProfileBackIsFree(t *testing.T) {
 	m := sized(t, "lost-final-ack", "linux", 80, 24)
 	stepTo(t, m, isSend(model.B, model.FIN|model.ACK))
 	press(m, "l", "d")
-	before, cursor := m.tl, m.cursor
+	before, cursor := m.Timeline(), m.Cursor()
 	m.View()
 	layout := m.diag
 	press(m, "p")
-	if m.profile != "rfc9293" || m.Injected() != 1 {
-		t.Fatalf("after p: profile %s, %d drops", m.profile, m.Injected())
+	if m.Profile() != "rfc9293" || m.Injected() != 1 {
+		t.Fatalf("after p: profile %s, %d drops", m.Profile(), m.Injected())
 	}
 	press(m, "p")
-	if m.tl != before || m.cursor != cursor || m.Injected() != 1 {
-		t.Fatalf("p p: timeline %p (was %p), cursor %d (was %d)", m.tl, before, m.cursor, cursor)
+	if m.Timeline() != before || m.Cursor() != cursor || m.Injected() != 1 {
+		t.Fatalf("p p: timeline %p (was %p), cursor %d (was %d)", m.Timeline(), before, m.Cursor(), cursor)
 	}
 	if m.View(); m.diag != layout {
 		t.Error("p p laid the diagram out again")
 	}
 	press(m, "p", "u", "p")
-	if m.tl == before || m.Injected() != 0 {
+	if m.Timeline() == before || m.Injected() != 0 {
 		t.Error("p u p went back to the timeline with the drop")
 	}
 }
@@ -579,36 +578,35 @@ func TestPlayingKeepsTheLesson(t *testing.T) {
 	press(m, "space")
 	start := time.Unix(1000, 0)
 	sawTimer := false
-	for i := 0; i < 30*60 && m.playing; i++ {
+	for i := 0; i < 30*60 && m.Playing(); i++ {
 		m.Update(tickMsg{gen: m.gen, at: start.Add(time.Duration(i) * frameInterval)})
-		ev := m.tl.At(m.cursor)
-		if !m.playing || !bookkeeping(ev) {
+		ev := m.Timeline().At(m.Cursor())
+		if !m.Playing() || !bookkeeping(ev) {
 			continue
 		}
 		sawTimer = true
-		prev := m.cursor - 1
-		for bookkeeping(m.tl.At(prev)) {
+		prev := m.Cursor() - 1
+		for bookkeeping(m.Timeline().At(prev)) {
 			prev--
 		}
-		want := eventSummary(En, m.tl, m.tl.At(prev))
-		if s := screenText(m); !strings.Contains(s, want) || strings.Contains(s, eventSummary(En, m.tl, ev)) {
-			t.Fatalf("at timer event %d the narration is not the lesson of event %d (%q)", m.cursor, prev, want)
+		want := eventSummary(En, m.Timeline(), m.Timeline().At(prev))
+		if s := screenText(m); !strings.Contains(s, want) || strings.Contains(s, eventSummary(En, m.Timeline(), ev)) {
+			t.Fatalf("at timer event %d the narration is not the lesson of event %d (%q)", m.Cursor(), prev, want)
 		}
 	}
 	if !sawTimer {
 		t.Fatal("playback never rested on a timer event")
 	}
-	p := &m.pace
 	long, short := -1, -1
-	for i := 1; i < m.tl.Len(); i++ {
-		switch n := len(eventNote(En, m.tl, m.tl.At(i)).why); {
+	for i := 1; i < m.Timeline().Len(); i++ {
+		switch n := len(eventNote(En, m.Timeline(), m.Timeline().At(i)).why); {
 		case n > 300 && long < 0:
 			long = i
 		case n > 0 && n < 60 && short < 0:
 			short = i
 		}
 	}
-	if long < 0 || short < 0 || p.dwell[long] <= p.dwell[short] {
+	if long < 0 || short < 0 || m.play.Dwell(long) <= m.play.Dwell(short) {
 		t.Errorf("a long lesson (event %d) is not held longer than a short one (event %d)", long, short)
 	}
 }
@@ -618,12 +616,12 @@ func TestPlayingKeepsTheLesson(t *testing.T) {
 func TestLanguageKey(t *testing.T) {
 	m := sized(t, "client-close", "linux", 100, 30)
 	press(m, "l", "l", "l")
-	cursor := m.cursor
+	cursor := m.Cursor()
 	en := screenText(m)
 	press(m, "L")
 	zh := screenText(m)
-	if m.Lang() != Zh || m.cursor != cursor {
-		t.Fatalf("after L: %s at event %d, want zh at %d", m.Lang(), m.cursor, cursor)
+	if m.Lang() != Zh || m.Cursor() != cursor {
+		t.Fatalf("after L: %s at event %d, want zh at %d", m.Lang(), m.Cursor(), cursor)
 	}
 	for _, want := range []string{"两端状态", "发生了什么", "下一步", "帮助", "客户端"} {
 		if !strings.Contains(zh, want) {

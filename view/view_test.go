@@ -11,6 +11,7 @@ import (
 	"github.com/charmbracelet/x/exp/golden"
 
 	"github.com/tcpwave/tcpwave/model"
+	"github.com/tcpwave/tcpwave/view/player"
 )
 
 // press sends one key press through Update, as the program would.
@@ -76,13 +77,13 @@ func screenText(m *Model) string { return ansi.Strip(m.View().Content) }
 // holds.
 func stepTo(t testing.TB, m *Model, ok func(tl *model.Timeline, ev *model.Event) bool) {
 	t.Helper()
-	for i := m.cursor + 1; i < m.tl.Len(); i++ {
+	for i := m.Cursor() + 1; i < m.Timeline().Len(); i++ {
 		press(m, "l")
-		if ok(m.tl, m.tl.At(m.cursor)) {
+		if ok(m.Timeline(), m.Timeline().At(m.Cursor())) {
 			return
 		}
 	}
-	t.Fatalf("no such event after the cursor in %s", m.sc.ID)
+	t.Fatalf("no such event after the cursor in %s", m.Scenario().ID)
 }
 
 func isSend(side model.Side, flags model.Flags) func(*model.Timeline, *model.Event) bool {
@@ -100,9 +101,8 @@ func isTimer(side model.Side, k model.TimerKind) func(*model.Timeline, *model.Ev
 // midFlight moves virtual time to the middle of the flight of the segment the cursor
 // event sent.
 func midFlight(m *Model) {
-	seg := &m.tl.Segments[m.tl.At(m.cursor).Seg]
-	m.now = seg.SentAt + (seg.ArriveAt-seg.SentAt)/2
-	m.pos = m.pace.position(m.tl, m.cursor, m.now)
+	seg := &m.Timeline().Segments[m.Timeline().At(m.Cursor()).Seg]
+	m.play.Seek(m.Cursor(), seg.SentAt+(seg.ArriveAt-seg.SentAt)/2)
 	m.updateKeys()
 }
 
@@ -210,20 +210,20 @@ func TestDropFinalACKRestarts2MSL(t *testing.T) {
 	if !m.keys.Drop.Enabled() {
 		t.Fatal("d is disabled at the final ACK")
 	}
-	before := m.cursor
+	before := m.Cursor()
 	press(m, "d")
 	if m.Injected() != 1 {
 		t.Fatalf("Injected() = %d after d, want 1", m.Injected())
 	}
-	if m.cursor != before {
-		t.Errorf("cursor moved from %d to %d on d", before, m.cursor)
+	if m.Cursor() != before {
+		t.Errorf("cursor moved from %d to %d on d", before, m.Cursor())
 	}
 	if !strings.Contains(screenText(m), "Dropped the client's ACK seq=12 ack=12 len=0") {
 		t.Errorf("no drop message on screen:\n%s", screenText(m))
 	}
 	tl := m.Timeline()
 	var lost, refin, reack, restart bool
-	for i := m.cursor; i < tl.Len(); i++ {
+	for i := m.Cursor(); i < tl.Len(); i++ {
 		ev := tl.At(i)
 		switch {
 		case ev.Kind == model.EvDrop && ev.Side == model.A:
@@ -259,11 +259,11 @@ func TestStepForwardBackIsExact(t *testing.T) {
 	for _, id := range []string{"client-close", "lost-final-ack", "simultaneous-close", "half-close", "old-duplicate"} {
 		for _, size := range [][2]int{{80, 24}, {200, 60}} {
 			m := sized(t, id, "linux", size[0], size[1])
-			for start := 0; start < m.tl.Len(); start += 3 {
-				m.jump(start)
+			for start := 0; start < m.Timeline().Len(); start += 3 {
+				m.play.Jump(start)
 				m.updateKeys()
 				before := m.View().Content
-				n := min(7, m.tl.Len()-1-start)
+				n := min(7, m.Timeline().Len()-1-start)
 				for range n {
 					press(m, "l")
 				}
@@ -372,20 +372,20 @@ func TestPacing(t *testing.T) {
 	for _, id := range []string{"client-close", "simultaneous-close", "lost-final-ack"} {
 		for _, prof := range []string{"linux", "rfc9293"} {
 			m := sized(t, id, prof, 80, 24)
-			tl, p := m.tl, &m.pace
+			tl, p := m.Timeline(), m.play
 			// Each lesson is held long enough to read (issue 9): the whole close takes
 			// under a minute at 1× (it took 15 s when events were held 0.22 s each).
-			if id == "client-close" && p.total >= 60*time.Second {
-				t.Errorf("%s/%s plays in %v at 1×, want < 60 s", id, prof, p.total)
+			if id == "client-close" && p.Total() >= 60*time.Second {
+				t.Errorf("%s/%s plays in %v at 1×, want < 60 s", id, prof, p.Total())
 			}
 			for i := range tl.Segments {
 				s := &tl.Segments[i]
 				if s.Lost || s.Dup {
 					continue
 				}
-				a := p.position(tl, tl.IndexAt(s.SentAt-1)+0, s.SentAt)
+				a := p.ClockAt(tl.IndexAt(s.SentAt-1)+0, s.SentAt)
 				ia := tl.IndexAt(s.ArriveAt)
-				b := p.position(tl, ia, s.ArriveAt)
+				b := p.ClockAt(ia, s.ArriveAt)
 				_ = a
 				// story time from the send event's dwell end to the arrival event.
 				si := -1
@@ -395,24 +395,24 @@ func TestPacing(t *testing.T) {
 						break
 					}
 				}
-				fly := b - p.start[si]
+				fly := b - p.Start(si)
 				for j := si; j < tl.Len() && tl.At(j).T == s.SentAt; j++ {
-					fly = b - (p.start[j] + p.dwell[j])
+					fly = b - (p.Start(j) + p.Dwell(j))
 				}
 				if fly < 500*time.Millisecond {
 					t.Errorf("%s/%s: segment %d flies for %v of story time, want ≥ 0.5 s", id, prof, i, fly)
 				}
 			}
 			// locate and position are inverse.
-			for pos := time.Duration(0); pos < p.total; pos += 37 * time.Millisecond {
-				c, now := p.locate(tl, pos)
-				if back := p.position(tl, c, now); back > pos || pos-back > p.dwell[c]+time.Millisecond {
+			for pos := time.Duration(0); pos < p.Total(); pos += 37 * time.Millisecond {
+				c, now := p.Locate(pos)
+				if back := p.ClockAt(c, now); back > pos || pos-back > p.Dwell(c)+time.Millisecond {
 					t.Fatalf("%s: locate(%v) = %d,%v; position back = %v", id, pos, c, now, back)
 				}
 			}
 		}
 	}
-	if g := gapWall(60 * time.Second); g < 3*time.Second || g > 8*time.Second {
+	if g := player.GapWall(60 * time.Second); g < 3*time.Second || g > 8*time.Second {
 		t.Errorf("a 60 s TIME_WAIT plays in %v: want a visible run-down of 3-8 s", g)
 	}
 }

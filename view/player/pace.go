@@ -1,10 +1,9 @@
-package view
+package player
 
 import (
 	"math"
 	"sort"
 	"time"
-	"unicode/utf8"
 
 	"github.com/tcpwave/tcpwave/model"
 )
@@ -20,7 +19,7 @@ import (
 //     every character of it, at least dwellEvent and at most dwellRead (timer
 //     bookkeeping passes in dwellTimer, and while playing does not replace the lesson
 //     on screen); virtual time stands still during a dwell.
-//   - The gap g between an event and the next is played in gapWall(g) of story time,
+//   - The gap g between an event and the next is played in GapWall(g) of story time,
 //     linearly inside the gap, so a segment in flight moves at constant speed and a
 //     timer bar runs down smoothly. Up to 10 ms the mapping is linear (10 ms of virtual
 //     time take 0.6 s: a flight is visible for at least half a second); above that it
@@ -30,8 +29,8 @@ import (
 //
 // The speed factor (+/-) multiplies the rate at which the story clock advances.
 const (
-	dwellEvent  = 220 * time.Millisecond
-	dwellTimer  = 60 * time.Millisecond
+	dwellEvent  = DefaultDwell
+	dwellTimer  = BookkeepingDwell
 	dwellRead   = 3 * time.Second
 	readPerRune = 12 * time.Millisecond // 80 characters a second: a first reading at 1×
 	linearGap   = 10 * time.Millisecond
@@ -39,8 +38,17 @@ const (
 	logWall     = 500 * time.Millisecond
 )
 
-// gapWall is the story time in which a virtual gap g is played.
-func gapWall(g time.Duration) time.Duration {
+// BookkeepingDwell is how long an event that only reports a timer is held.
+const BookkeepingDwell = 60 * time.Millisecond
+
+// ReadingTime is how long a lesson of n characters is held while playing: readPerRune
+// each, at least DefaultDwell and at most dwellRead.
+func ReadingTime(n int) time.Duration {
+	return min(dwellRead, max(dwellEvent, time.Duration(n)*readPerRune))
+}
+
+// GapWall is the story time in which a virtual gap g is played.
+func GapWall(g time.Duration) time.Duration {
 	if g <= 0 {
 		return 0
 	}
@@ -50,6 +58,24 @@ func gapWall(g time.Duration) time.Duration {
 	return linearWall + time.Duration(float64(logWall)*math.Log(float64(g)/float64(linearGap)))
 }
 
+// Total is the story clock's length: the wall time at 1× from the first event to the
+// end.
+func (p *Player) Total() time.Duration { return p.pace.total }
+
+// ClockAt is the story clock at event cursor and virtual time now.
+func (p *Player) ClockAt(cursor int, now time.Duration) time.Duration {
+	return p.pace.position(p.tl, cursor, now)
+}
+
+// Locate is the event and virtual time at story clock c (the inverse of ClockAt).
+func (p *Player) Locate(c time.Duration) (int, time.Duration) { return p.pace.locate(p.tl, c) }
+
+// Start is the story clock when event i becomes current.
+func (p *Player) Start(i int) time.Duration { return p.pace.start[i] }
+
+// Dwell is how long event i is held while playing.
+func (p *Player) Dwell(i int) time.Duration { return p.pace.dwell[i] }
+
 // pacing is the story clock of one timeline: event i becomes current at start[i], is
 // held for dwell[i], and then virtual time runs towards event i+1 until start[i+1].
 type pacing struct {
@@ -58,40 +84,25 @@ type pacing struct {
 	total time.Duration
 }
 
-func newPacing(tl *model.Timeline) pacing {
+func newPacing(tl *model.Timeline, dwell func(*model.Timeline, int) time.Duration) pacing {
 	n := tl.Len()
 	p := pacing{start: make([]time.Duration, n), dwell: make([]time.Duration, n)}
 	var pos time.Duration
 	for i := range n {
 		ev := tl.At(i)
 		p.start[i] = pos
-		p.dwell[i] = readingTime(tl, ev)
+		p.dwell[i] = DefaultDwell
+		if dwell != nil {
+			p.dwell[i] = dwell(tl, i)
+		}
 		pos += p.dwell[i]
 		if i+1 < n {
-			pos += gapWall(tl.At(i+1).T - ev.T)
+			pos += GapWall(tl.At(i+1).T - ev.T)
 		}
 	}
 	p.total = pos
 	return p
 }
-
-// readingTime is how long event ev is held while playing: long enough to read its
-// lesson (in English; a Chinese lesson has fewer characters for more to read, and
-// takes about as long), or the blink of bookkeeping for a timer.
-func readingTime(tl *model.Timeline, ev *model.Event) time.Duration {
-	switch {
-	case bookkeeping(ev):
-		return dwellTimer
-	case ev.Kind == model.EvStart:
-		return dwellEvent // its story was on screen before play began
-	}
-	n := utf8.RuneCountInString(eventNote(En, tl, ev).why)
-	return min(dwellRead, max(dwellEvent, time.Duration(n)*readPerRune))
-}
-
-// bookkeeping reports whether an event only reports a timer: while playing, it passes
-// quickly and leaves the lesson before it on screen.
-func bookkeeping(ev *model.Event) bool { return ev.Kind == model.EvTimer && ev.Index > 0 }
 
 // locate returns the current event and the virtual time at story position pos.
 func (p *pacing) locate(tl *model.Timeline, pos time.Duration) (int, time.Duration) {
