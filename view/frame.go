@@ -270,30 +270,19 @@ func (m *Model) tooSmall() string {
 func (m *Model) drawHeader(g *grid, w int) {
 	x := g.text(1, 0, "tcpwave", stTitle, w)
 	x = g.text(x, 0, " · ", stDim, w)
-	header := func(short bool) string {
-		symbol, word := "⏸", m.lang.t("ui.paused")
-		if m.play.Playing() {
-			symbol, word = "▶", m.lang.t("ui.playing")
+	if cls := m.classHeader(false); cls != "" {
+		// In a class, who drives comes first: the title gives way to it.
+		if w-x-textWidth(cls)-textWidth(m.headerRight(true)) < 1 {
+			cls = m.classHeader(true)
 		}
-		if !short {
-			symbol += " " + word
-		}
-		right := fmt.Sprintf(" · %s · t=%s s · %s · %s× · %d/%d", m.play.Profile(), secs(m.play.Now()), symbol,
-			fmtSpeed(player.Speeds[m.play.Speed()]), m.play.Cursor()+1, m.tl.Len())
-		if n := m.play.Injected(); n > 0 {
-			if short {
-				right += fmt.Sprintf(" · %d✕", n)
-			} else {
-				right += " · " + m.lang.t("ui.dropped", n)
-			}
-		}
-		return right
+		x = g.text(x, 0, cls, stRetrans, w)
+		x = g.text(x, 0, " · ", stDim, w)
 	}
 	title := scenarioTitle(m.lang, m.play.Scenario())
-	right := header(false)
+	right := m.headerRight(false)
 	if w-x-textWidth(right)-1 < textWidth(title) {
 		// Short form: the symbol alone says playing or paused.
-		right = header(true)
+		right = m.headerRight(true)
 	}
 	room := w - x - textWidth(right) - 1
 	if room < textWidth(title) {
@@ -305,6 +294,28 @@ func (m *Model) drawHeader(g *grid, w int) {
 	}
 	x = g.text(x, 0, title, stStrong, w)
 	g.text(x, 0, right, stPlain, w)
+}
+
+// headerRight is the header after the title: profile, time, playing, speed, event,
+// drops; short for a narrow screen.
+func (m *Model) headerRight(short bool) string {
+	symbol, word := "⏸", m.lang.t("ui.paused")
+	if m.play.Playing() {
+		symbol, word = "▶", m.lang.t("ui.playing")
+	}
+	if !short {
+		symbol += " " + word
+	}
+	right := fmt.Sprintf(" · %s · t=%s s · %s · %s× · %d/%d", m.play.Profile(), secs(m.play.Now()), symbol,
+		fmtSpeed(player.Speeds[m.play.Speed()]), m.play.Cursor()+1, m.tl.Len())
+	if n := m.play.Injected(); n > 0 {
+		if short {
+			right += fmt.Sprintf(" · %d✕", n)
+		} else {
+			right += " · " + m.lang.t("ui.dropped", n)
+		}
+	}
+	return right
 }
 
 func fmtSpeed(f float64) string {

@@ -23,6 +23,8 @@ type KeyMap struct {
 	Lang    key.Binding
 	More    key.Binding
 	Quit    key.Binding
+	// Follow breaks away from a class or rejoins it (a follower's only).
+	Follow key.Binding
 
 	// Picker keys, live only while the scenario picker is open.
 	PickUp     key.Binding
@@ -59,6 +61,7 @@ func keyMapIn(l Lang) KeyMap {
 		Lang:    b("lang", "L"),
 		More:    b("more", "m"),
 		Quit:    b("quit", "q", "ctrl+c"),
+		Follow:  off(b("explore", "f")),
 
 		PickUp:     off(b("up", "up", "ctrl+p")),
 		PickDown:   off(b("down", "down", "ctrl+n")),
@@ -93,6 +96,7 @@ func (k KeyMap) ShortHelp() []key.Binding {
 	return []key.Binding{
 		k.PickUp, k.PickDown, k.PickChoose, k.PickCancel,
 		k.Play, k.Next, k.Prev, k.Drop, k.Undo, k.Profile, k.Pick, k.Lang, k.Help, k.Quit,
+		k.Follow, // a follower's, and then never left out
 	}
 }
 
@@ -130,6 +134,7 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 			long(k.Lang, "L", "lang"),
 			long(k.Help, "?", "help"),
 			long(k.Quit, k.Quit.Help().Key, "quit"),
+			long(k.Follow, "f", "follow"),
 		},
 		{k.PickUp, k.PickDown, k.PickChoose, k.PickCancel},
 	}

@@ -31,6 +31,11 @@ type Options struct {
 	// Lang is the language of every word on screen (En by default); the language key
 	// switches it at the same point of the story.
 	Lang Lang
+	// Role and Class put the model in a class (class.go): Solo, the default, is the
+	// user's own story; a Presenter publishes its moves to Class, a Follower shows
+	// what it is sent. A nil Class is Solo.
+	Role  Role
+	Class Class
 }
 
 // flashHold is how long a message (drop, undo, profile) stays while playing.
@@ -74,6 +79,7 @@ type Model struct {
 	keys          KeyMap
 	help          help.Model
 
+	class  class
 	picker *picker
 	flash  string
 	// narPage is the page of the narration shown for the event narAt (the more key
@@ -116,6 +122,7 @@ func New(opts Options) (*Model, error) {
 		width:  80,
 		height: 24,
 	}
+	m.class = newClass(opts)
 	m.sync()
 	m.restyle()
 	m.updateKeys()
@@ -181,9 +188,13 @@ func (m *Model) HelpOpen() bool { return m.help.ShowAll }
 
 // Update implements tea.Model.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
-	cmd := m.update(msg)
+	cmd, ok := m.classMsg(msg)
+	if !ok {
+		cmd = m.update(msg)
+	}
 	m.sync()
 	m.updateKeys()
+	m.publish()
 	return m, cmd
 }
 
@@ -263,12 +274,17 @@ func (m *Model) moved() { m.flash = "" }
 func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 	m.updateKeys()
 	k, p := &m.keys, m.play
+	if m.locked() && !key.Matches(msg, k.Quit, k.Help, k.Lang, k.More, k.Follow) {
+		return nil // a follower watches: the story is the presenter's
+	}
 	if !key.Matches(msg, k.Next, k.Prev) {
 		p.Forget() // any other move makes the point a step left meaningless
 	}
 	switch {
 	case key.Matches(msg, k.Quit):
 		return tea.Quit
+	case key.Matches(msg, k.Follow):
+		m.toggleFollow()
 	case key.Matches(msg, k.Play):
 		if p.Playing() {
 			m.stop()
@@ -356,6 +372,17 @@ func (m *Model) updateKeys() {
 		k.Play.SetHelp("space", m.lang.t("key.pause"))
 	} else {
 		k.Play.SetHelp("space", m.lang.t("key.play"))
+	}
+	k.Follow.SetEnabled(m.class.role == Follower)
+	if m.class.follows {
+		k.Follow.SetHelp("f", m.lang.t("key.explore"))
+	} else {
+		k.Follow.SetHelp("f", m.lang.t("key.follow"))
+	}
+	if m.locked() {
+		for _, b := range []*key.Binding{&k.Play, &k.Next, &k.Prev, &k.First, &k.Last, &k.Faster, &k.Slower, &k.Drop, &k.Undo, &k.Profile, &k.Pick} {
+			b.SetEnabled(false)
+		}
 	}
 }
 

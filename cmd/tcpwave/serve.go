@@ -25,11 +25,13 @@ import (
 )
 
 const serveSynopsis = `tcpwave serve [--listen 127.0.0.1:2222] [--host-key PATH] [--max-sessions N] [--max-per-ip N]
-       [--idle-timeout D] [--max-session-time D] [--authorized-keys FILE]
+       [--idle-timeout D] [--max-session-time D] [--authorized-keys FILE] [--presenter-keys FILE]
        [--profile linux|rfc9293] [--set knob=value]... [--drop SIDE:N]... [--delay D]
 
 Serves the UI over SSH: every 'ssh -p 2222 HOST' gets its own tcpwave.
-'ssh -t -p 2222 HOST SCENARIO' (or 'ssh -p 2222 SCENARIO@HOST') opens a scenario directly.`
+'ssh -t -p 2222 HOST SCENARIO' (or 'ssh -p 2222 SCENARIO@HOST') opens a scenario directly.
+With --presenter-keys it is a class: whoever logs in with one of those keys presents,
+and everyone else follows the presenter's story live (f explores on one's own).`
 
 // serveStop is how long the process may take to exit after SIGINT/SIGTERM, at most.
 const serveStop = 9 * time.Second
@@ -46,6 +48,7 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 		listen  string
 		keyPath string
 		authKey string
+		presKey string
 		debug   bool
 	)
 	fs := newFlagSet("serve", serveSynopsis, stderr, args)
@@ -56,6 +59,7 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	fs.DurationVar(&cfg.IdleTimeout, "idle-timeout", server.DefaultIdleTimeout, "end a session after this long without a key press")
 	fs.DurationVar(&cfg.MaxSessionTime, "max-session-time", server.DefaultMaxSessionTime, "end every session after this long")
 	fs.StringVar(&authKey, "authorized-keys", "", "only let in the keys in this authorized_keys FILE (default: open to anyone)")
+	fs.StringVar(&presKey, "presenter-keys", "", "run a class: sessions with a key in this authorized_keys FILE present, all others follow")
 	fs.BoolVar(&debug, "debug", false, "log debug messages (failed handshakes)")
 	rf.register(fs)
 	pos, err := fs.parse(args)
@@ -114,6 +118,17 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 			return 1
 		}
 	}
+	if presKey != "" {
+		if cfg.PresenterKeys, err = server.LoadAuthorizedKeys(presKey); err != nil {
+			fmt.Fprintf(stderr, "tcpwave serve: --presenter-keys: %v\n", err)
+			return 1
+		}
+		if len(cfg.PresenterKeys) == 0 {
+			fmt.Fprintf(stderr, "tcpwave serve: --presenter-keys: %s holds no key\n", presKey)
+			return 1
+		}
+		cfg.ClassModel = classModel(rf)
+	}
 
 	logger := log.NewWithOptions(stderr, log.Options{ReportTimestamp: true, TimeFormat: "2006-01-02T15:04:05.000Z07:00", Prefix: "tcpwave"})
 	if debug {
@@ -156,6 +171,9 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintf(stdout, "tcpwave serving on %s\n", l.Addr())
 	fmt.Fprintf(stdout, "host key %s (%s, %s, %s)\n", srv.Fingerprint(), strings.TrimPrefix(signer.PublicKey().Type(), "ssh-"), keyPath, how)
 	fmt.Fprintf(stdout, "connect: ssh -p %s %s    a scenario: ssh -t -p %s %s SCENARIO\n", port, host, port, host)
+	if len(cfg.PresenterKeys) > 0 {
+		fmt.Fprintf(stdout, "a class: the %d keys in %s present, everyone else follows\n", len(cfg.PresenterKeys), presKey)
+	}
 	if len(cfg.AuthorizedKeys) == 0 {
 		fmt.Fprintln(stdout, "open to anyone who can reach it (--authorized-keys FILE restricts it)")
 	} else {
@@ -235,6 +253,19 @@ func sessionModel(rf runFlags) server.Factory {
 		opts := rf.viewOptions(sc)
 		opts.Lang = lang
 		return view.New(opts)
+	}
+}
+
+// classModel is the server's factory in a class: the same UI, with its role and its
+// side of the room.
+func classModel(rf runFlags) server.ClassFactory {
+	solo := sessionModel(rf)
+	return func(sess ssh.Session, arg string, role view.Role, class view.Class) (tea.Model, error) {
+		m, err := solo(sess, arg)
+		if err != nil {
+			return nil, err
+		}
+		return m.(*view.Model).InClass(role, class), nil
 	}
 }
 

@@ -43,6 +43,10 @@ import (
 // as one line, and the session ends with exit status 1; write it for a person.
 type Factory func(sess ssh.Session, arg string) (tea.Model, error)
 
+// ClassFactory builds a session's model in a class: with its role, presenter or
+// follower, and its side of the room, the view's Class.
+type ClassFactory func(sess ssh.Session, arg string, role view.Role, class view.Class) (tea.Model, error)
+
 // Config configures a Server. Zero values take the Default* constants.
 type Config struct {
 	// NewModel builds each session's model. Required.
@@ -56,6 +60,11 @@ type Config struct {
 	// AuthorizedKeys, when non-empty, restricts the server to these client keys.
 	// Empty means open: anyone may connect (the UI is all there is to reach).
 	AuthorizedKeys []gossh.PublicKey
+	// PresenterKeys, when non-empty, makes the server a classroom (room.go): a session
+	// that authenticates with one of these keys presents, every other follows.
+	// ClassModel then builds the sessions' models instead of NewModel.
+	PresenterKeys []gossh.PublicKey
+	ClassModel    ClassFactory
 
 	MaxSessions int // concurrent sessions, all clients together
 	MaxPerIP    int // concurrent sessions per client address (IPv6: per /64)
@@ -196,13 +205,16 @@ type Server struct {
 	active       int          // session handlers running
 	sessions     atomic.Int64 // sessions started, for ids
 
+	// room is the class, when there are presenter keys (room.go).
+	room *room
+
 	// output wraps each session's output writer (nil: none); tests watch writes block.
 	output func(io.Writer) io.Writer
 }
 
 // New builds a Server. It does not listen; call Serve.
 func New(cfg Config) (*Server, error) {
-	if cfg.NewModel == nil {
+	if cfg.NewModel == nil && cfg.ClassModel == nil {
 		return nil, errors.New("server: Config.NewModel is required")
 	}
 	if cfg.HostKey == nil {
@@ -245,7 +257,17 @@ func New(cfg Config) (*Server, error) {
 			return nil
 		},
 	}
-	if len(cfg.AuthorizedKeys) > 0 {
+	if len(cfg.PresenterKeys) > 0 {
+		if cfg.ClassModel == nil {
+			return nil, errors.New("server: presenter keys need a ClassModel")
+		}
+		s.room = newRoom(cfg.FPS)
+		pk, ki := classAuth(&cfg)
+		opts = append(opts, wish.WithPublicKeyAuth(pk))
+		if ki != nil {
+			opts = append(opts, wish.WithKeyboardInteractiveAuth(ki))
+		}
+	} else if len(cfg.AuthorizedKeys) > 0 {
 		keys := cfg.AuthorizedKeys
 		opts = append(opts, wish.WithPublicKeyAuth(func(_ ssh.Context, key ssh.PublicKey) bool {
 			for _, k := range keys {

@@ -150,7 +150,13 @@ func (s *Server) handle(sess ssh.Session) {
 		arg = strings.Join(args, " ") // the factory reads the words
 	}
 
-	inner, err := s.build(sess, arg)
+	var mem *member
+	if s.room != nil {
+		mem = s.room.join(s.isPresenter(sess))
+		defer mem.leave()
+		logger = logger.With("role", mem.role())
+	}
+	inner, err := s.build(sess, arg, mem)
 	if err != nil {
 		fmt.Fprintf(sess.Stderr(), "tcpwave: %s\n", err)
 		_ = sess.Exit(exitError)
@@ -203,6 +209,11 @@ func (s *Server) handle(sess ssh.Session) {
 	go s.watchdog(ctx, p, wm, done, dropConn)
 	go s.resizer(ctx, p, winch, pty.Window.Width, pty.Window.Height)
 	go pumpInput(ctx, sess, term, p, s.cfg.inputLimits())
+	if mem != nil {
+		// A follower watching the presenter is not idle: the presenter's moves count
+		// as its input.
+		go mem.deliver(ctx, p, func() { wm.lastInput.Store(time.Now().UnixNano()) })
+	}
 
 	final, runErr := p.Run()
 	close(done)
@@ -289,15 +300,24 @@ func noPTYMessage(sess ssh.Session) string {
 	return "tcpwave needs a terminal: connect with ssh -t, e.g. " + example
 }
 
-// build calls the factory, turning a panic into an error.
-func (s *Server) build(sess ssh.Session, arg string) (m tea.Model, err error) {
+// build calls the factory, turning a panic into an error; mem is the session's side
+// of the class, or nil.
+func (s *Server) build(sess ssh.Session, arg string, mem *member) (m tea.Model, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			s.log.Error("panic building model", "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
 			m, err = nil, errors.New("internal error (logged)")
 		}
 	}()
-	m, err = s.cfg.NewModel(sess, arg)
+	if mem != nil {
+		role := view.Follower
+		if mem.presenter {
+			role = view.Presenter
+		}
+		m, err = s.cfg.ClassModel(sess, arg, role, mem)
+	} else {
+		m, err = s.cfg.NewModel(sess, arg)
+	}
 	if err == nil && m == nil {
 		err = errors.New("internal error: no model")
 	}

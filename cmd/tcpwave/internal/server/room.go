@@ -1,0 +1,243 @@
+package server
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"charm.land/ssh"
+	gossh "golang.org/x/crypto/ssh"
+
+	"github.com/tcpwave/tcpwave/view"
+	"github.com/tcpwave/tcpwave/view/player"
+)
+
+// A room is one class: the sessions whose key is a presenter key drive, every other
+// session follows. What a presenter's model publishes is its position in the story (a
+// player.Position), and the room hands each member the latest one when the member can
+// take it: a publish costs O(members) non-blocking wake-ups and nothing more, each
+// member's own goroutine delivers at most one message a frame, and a slow member only
+// ever skips to the latest position, so it never slows the presenter or the others.
+type room struct {
+	frame time.Duration // the least time between two deliveries to one member
+
+	mu         sync.Mutex
+	pos        player.Position
+	havePos    bool
+	presenters int
+	members    map[*member]struct{}
+	following  int // followers that follow (the rest explore)
+	followers  int
+}
+
+func newRoom(fps int) *room {
+	return &room{frame: time.Second / time.Duration(max(fps, 1)), members: map[*member]struct{}{}}
+}
+
+// member is one session's side of the room: it is the view's Class.
+type member struct {
+	room      *room
+	presenter bool
+	wake      chan struct{} // cap 1: something changed since the last delivery
+
+	// Guarded by room.mu.
+	follows bool
+}
+
+var _ view.Class = (*member)(nil)
+
+// role is the member's part, for the log.
+func (m *member) role() string {
+	if m.presenter {
+		return "presenter"
+	}
+	return "follower"
+}
+
+// join adds a session to the room.
+func (r *room) join(presenter bool) *member {
+	m := &member{room: r, presenter: presenter, wake: make(chan struct{}, 1), follows: !presenter}
+	r.mu.Lock()
+	r.members[m] = struct{}{}
+	if presenter {
+		r.presenters++
+	} else {
+		r.followers++
+		r.following++
+	}
+	r.wakeAll()
+	r.mu.Unlock()
+	m.poke()
+	return m
+}
+
+// leave removes a session from the room: a presenter's followers keep the last
+// position and are told the presenter left.
+func (m *member) leave() {
+	r := m.room
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if _, ok := r.members[m]; !ok {
+		return
+	}
+	delete(r.members, m)
+	if m.presenter {
+		r.presenters--
+	} else {
+		r.followers--
+		if m.follows {
+			r.following--
+		}
+	}
+	r.wakeAll()
+}
+
+// wakeAll tells every member something changed (r.mu held).
+func (r *room) wakeAll() {
+	for o := range r.members {
+		o.poke()
+	}
+}
+
+func (m *member) poke() {
+	select {
+	case m.wake <- struct{}{}:
+	default: // already woken: it will read the latest
+	}
+}
+
+// Publish implements view.Class: a presenter's new position.
+func (m *member) Publish(pos player.Position) {
+	if !m.presenter {
+		return
+	}
+	r := m.room
+	r.mu.Lock()
+	r.pos, r.havePos = pos, true
+	for o := range r.members {
+		if !o.presenter {
+			o.poke()
+		}
+	}
+	r.mu.Unlock()
+}
+
+// Following implements view.Class: a follower breaks away or rejoins.
+func (m *member) Following(f bool) {
+	r := m.room
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if m.presenter || m.follows == f {
+		return
+	}
+	m.follows = f
+	if f {
+		r.following++
+	} else {
+		r.following--
+	}
+	for o := range r.members {
+		if o.presenter {
+			o.poke()
+		}
+	}
+}
+
+// state is what a member is to be shown.
+type roomState struct {
+	msg     view.RoomMsg
+	pos     player.Position
+	havePos bool
+}
+
+func (m *member) state() roomState {
+	r := m.room
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return roomState{
+		msg:     view.RoomMsg{Presenter: r.presenters > 0, Following: r.following, Exploring: r.followers - r.following},
+		pos:     r.pos,
+		havePos: r.havePos && r.presenters > 0,
+	}
+}
+
+// deliver runs for a session's life: each time the room changes, it sends the
+// session's program what changed (how the room stands; a follower the presenter's
+// position), at most once a frame and always the latest. Sending blocks only this
+// goroutine, while the program takes the message.
+func (m *member) deliver(ctx context.Context, p interface{ Send(tea.Msg) }, touch func()) {
+	var last roomState
+	first := true
+	timer := time.NewTimer(0)
+	defer timer.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-m.wake:
+		}
+		st := m.state()
+		if first || st.msg != last.msg {
+			p.Send(st.msg)
+		}
+		if !m.presenter && st.havePos && (first || !last.havePos || !samePos(st.pos, last.pos)) {
+			p.Send(view.FollowMsg{Position: st.pos})
+			touch()
+		}
+		last, first = st, false
+		// At most one delivery a frame: what comes meanwhile is coalesced into the
+		// next (wake holds one signal, state() reads the latest).
+		timer.Reset(m.room.frame)
+		select {
+		case <-ctx.Done():
+			return
+		case <-timer.C:
+		}
+	}
+}
+
+// samePos reports whether two positions are the same point of the same story.
+func samePos(a, b player.Position) bool {
+	return a.SameStory(b) && a.Cursor == b.Cursor && a.Now == b.Now && a.Clock == b.Clock &&
+		a.Playing == b.Playing && a.Speed == b.Speed
+}
+
+// isPresenter reports whether the session authenticated with a presenter key.
+func (s *Server) isPresenter(sess ssh.Session) bool {
+	key := sess.PublicKey()
+	if key == nil {
+		return false
+	}
+	for _, k := range s.cfg.PresenterKeys {
+		if ssh.KeysEqual(k, key) {
+			return true
+		}
+	}
+	return false
+}
+
+// classAuth sets up authentication for a class: presenters prove their key; anyone
+// else gets in as before (any key or none, when the server is open; only the
+// authorized keys, when it is not).
+func classAuth(cfg *Config) (ssh.PublicKeyHandler, ssh.KeyboardInteractiveHandler) {
+	allowed := append(append([]gossh.PublicKey(nil), cfg.AuthorizedKeys...), cfg.PresenterKeys...)
+	open := len(cfg.AuthorizedKeys) == 0
+	pk := func(_ ssh.Context, key ssh.PublicKey) bool {
+		if open {
+			return true
+		}
+		for _, k := range allowed {
+			if ssh.KeysEqual(k, key) {
+				return true
+			}
+		}
+		return false
+	}
+	var ki ssh.KeyboardInteractiveHandler
+	if open {
+		// A student without a key (or whose keys are refused) still gets in.
+		ki = func(ssh.Context, gossh.KeyboardInteractiveChallenge) bool { return true }
+	}
+	return pk, ki
+}

@@ -1,0 +1,123 @@
+package view
+
+import (
+	"strings"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/tcpwave/tcpwave/scenarios"
+	"github.com/tcpwave/tcpwave/view/player"
+)
+
+// room is a Class that records what a model told it.
+type room struct {
+	published []player.Position
+	following []bool
+}
+
+func (r *room) Publish(p player.Position) { r.published = append(r.published, p) }
+func (r *room) Following(f bool)          { r.following = append(r.following, f) }
+
+func classModel(t *testing.T, role Role, r *room, lang Lang) *Model {
+	t.Helper()
+	sc, _ := scenarios.Lookup("client-close")
+	m, err := New(Options{Scenario: sc, Role: role, Class: r, Lang: lang})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
+	return m
+}
+
+// TestPresenterPublishesEveryMove: each move of the presenter's story reaches its
+// room once, and nothing else does; its header counts the class.
+func TestPresenterPublishesEveryMove(t *testing.T) {
+	r := &room{}
+	m := classModel(t, Presenter, r, En)
+	n := len(r.published)
+	press(m, "l", "l", "l")
+	if len(r.published) != n+3 || r.published[len(r.published)-1].Cursor != 3 {
+		t.Fatalf("published %d positions after three steps (was %d)", len(r.published), n)
+	}
+	press(m, "?", "?", "L", "L") // help and language move nothing
+	if len(r.published) != n+3 {
+		t.Errorf("help and language published %d positions", len(r.published)-n-3)
+	}
+	press(m, "d")
+	if last := r.published[len(r.published)-1]; len(last.Faults) != 1 {
+		t.Errorf("the drop did not travel: %+v", last)
+	}
+	m.Update(RoomMsg{Presenter: true, Following: 28, Exploring: 2})
+	if s := screenText(m); !strings.Contains(s, "presenting: 28 following, 2 exploring") {
+		t.Errorf("the presenter's header does not count the class:\n%s", s)
+	}
+}
+
+// TestFollowerFollows: a follower shows the presenter's position, its story keys are
+// off while it follows, f breaks away from that exact point with every key working,
+// and f again rejoins where the presenter is now.
+func TestFollowerFollows(t *testing.T) {
+	lead := classModel(t, Presenter, &room{}, En)
+	press(lead, "l", "l", "l", "l", "l", "d", "l")
+	r := &room{}
+	m := classModel(t, Follower, r, Zh)
+	if s := screenText(m); !strings.Contains(s, "现在没有在上课") {
+		t.Errorf("no presenter yet, and the header does not say so:\n%s", s)
+	}
+	m.Update(RoomMsg{Presenter: true})
+	m.Update(FollowMsg{lead.Player().Position()})
+	if m.Cursor() != lead.Cursor() || m.Injected() != 1 || m.Timeline().Trace() != lead.Timeline().Trace() {
+		t.Fatalf("follower at %d with %d drops; presenter at %d", m.Cursor(), m.Injected(), lead.Cursor())
+	}
+	if s := screenText(m); !strings.Contains(s, "跟随老师") || !strings.Contains(s, "✕") {
+		t.Errorf("the follower's header or the drop is missing:\n%s", s)
+	}
+	// The story's keys do nothing while following.
+	at := m.Cursor()
+	press(m, "l", "l", "d", "p", "space", "s")
+	if m.Cursor() != at || m.Injected() != 1 || m.Profile() != "linux" || m.Playing() || m.PickerOpen() {
+		t.Fatalf("a following follower changed the story: cursor %d, %d drops, %s", m.Cursor(), m.Injected(), m.Profile())
+	}
+	// f: explore from here.
+	press(m, "f")
+	if len(r.following) != 1 || r.following[0] {
+		t.Fatalf("the room was not told: %v", r.following)
+	}
+	press(m, "h", "h", "u")
+	if m.Cursor() >= at || m.Injected() != 0 {
+		t.Fatalf("an exploring follower cannot move: cursor %d, %d drops", m.Cursor(), m.Injected())
+	}
+	if s := screenText(m); !strings.Contains(s, "自己探索中") {
+		t.Errorf("the header does not say exploring:\n%s", s)
+	}
+	// The presenter moves on meanwhile; f rejoins where the presenter is now.
+	press(lead, "l", "l")
+	m.Update(FollowMsg{lead.Player().Position()})
+	if m.Cursor() >= at {
+		t.Fatal("an exploring follower was moved by the presenter")
+	}
+	press(m, "f")
+	if m.Cursor() != lead.Cursor() || m.Injected() != 1 || !m.Following() {
+		t.Fatalf("rejoined at %d with %d drops, presenter at %d", m.Cursor(), m.Injected(), lead.Cursor())
+	}
+	// The presenter leaves: the last picture stays, and the follower is told.
+	m.Update(RoomMsg{Presenter: false})
+	if s := screenText(m); !strings.Contains(s, "老师离开了") || m.Cursor() != lead.Cursor() {
+		t.Errorf("the presenter left and the follower was not told:\n%s", s)
+	}
+	press(m, "l")
+	if m.Cursor() != lead.Cursor()+1 {
+		t.Error("with no presenter, the follower's keys stay off")
+	}
+}
+
+// TestSoloHasNoClass: without a class, f does nothing and the header has no class.
+func TestSoloHasNoClass(t *testing.T) {
+	m := sized(t, "client-close", "linux", 100, 30)
+	before := screenText(m)
+	press(m, "f")
+	if screenText(m) != before || m.Role() != Solo {
+		t.Error("f changed a solo screen")
+	}
+}
