@@ -142,7 +142,9 @@ func TestDistractorsArePlausible(t *testing.T) {
 			"the ACK is retransmitted", "lost-final-ack", "linux", Send,
 			func(a Answer) bool { return a.Side == model.B && a.Retrans == 1 && a.Flags.Has(model.FIN) },
 			FromMyth, MythAckRetransmitted,
-			func(a Answer) bool { return a.Side == model.A && a.Flags == model.ACK && a.Retrans == 1 && a.RelAck() == 12 },
+			func(a Answer) bool {
+				return a.Side == model.A && a.Flags == model.ACK && a.Retrans == 1 && a.RelAck() == 12
+			},
 		},
 		{
 			"CLOSE_WAIT ends by a timer", "client-close", "rfc9293", State,
