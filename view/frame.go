@@ -63,6 +63,8 @@ func (m *Model) layout(helpH int) screen {
 	case h >= 30:
 		s.narH = 6
 	}
+	// A drill's question takes the rows it needs, leaving the diagram two at least.
+	s.narH = max(s.narH, min(m.drillRows(), h-(1+1+1+3+timersH+1+helpH)-2))
 	fixed := 1 + 1 + 1 + 3 + timersH + 1 + s.narH + helpH
 	s.diagY = 2
 	s.diagH = max(1, h-fixed)
@@ -101,13 +103,18 @@ func (m *Model) frame() string {
 	s := m.layout(helpH)
 	m.scr = s
 	tall := s.diagH >= 36
-	if m.diag == nil || m.diag.tl != m.tl || m.diag.width != w || m.diag.tall() != tall {
-		m.diag = m.layouts.get(m.tl, w, tall, false)
+	if m.diag == nil || m.diag.tl != m.tl || m.diag.width != w || m.diag.tall() != tall || m.diag.absolute != m.absolute {
+		m.diag = m.layouts.get(m.tl, w, tall, m.absolute)
 	}
 	g := &m.g
 	g.reset(w, s.helpY)
 
 	m.drawHeader(g, w)
+	if lines, p := m.overlay(w - 2); p != nil {
+		// The legend, or the drill's summary: over everything but the header and help.
+		p.draw(g, m.lang, lines, 1, 1, w-2, s.helpY-1)
+		return m.finish(g, helpStr)
+	}
 	if m.picker != nil {
 		m.picker.draw(g, 1, 1, w-2, s.sepY-1)
 	} else {
@@ -137,14 +144,41 @@ func (m *Model) frame() string {
 	if s.wide {
 		g.set(s.tmX-1, s.narSepY, '┴', stDim)
 	}
-	g.text(1, s.narSepY, " "+m.lang.t("ui.what-happened")+" ", stStrong, w)
+	title := m.lang.t("ui.what-happened")
+	if m.drillRows() > 0 && m.drill.phase == drillAsking {
+		title = m.lang.t("drill.pane")
+	}
+	g.text(1, s.narSepY, " "+title+" ", stStrong, w)
 	m.drawNarration(g, 1, s.narY, w-2, s.narH)
+	return m.finish(g, helpStr)
+}
 
+// finish writes the grid and the help under it.
+func (m *Model) finish(g *grid, helpStr string) string {
 	b := g.appendTo(m.buf[:0], &m.styles)
 	b = append(b, '\n')
 	b = append(b, helpStr...)
 	m.buf = b
 	return string(b)
+}
+
+// overlayOpen reports whether a page (the legend, the drill's summary) covers the
+// diagram.
+func (m *Model) overlayOpen() bool {
+	_, p := m.overlay(m.width - 2)
+	return p != nil
+}
+
+// overlay is the page shown over the diagram and panes, with its lines at width w:
+// the legend, or the drill's summary; nil for none.
+func (m *Model) overlay(w int) ([]narLine, *pager) {
+	switch {
+	case m.legend != nil:
+		return m.legendLines(w), m.legend
+	case m.drill != nil && m.drill.phase == drillDone:
+		return m.drillSummary(w), &m.drill.page
+	}
+	return nil, nil
 }
 
 // drawAbout writes the scenario's explanation across the empty diagram before the
@@ -269,7 +303,7 @@ func (m *Model) tooSmall() string {
 func (m *Model) drawHeader(g *grid, w int) {
 	x := g.text(1, 0, "tcpwave", stTitle, w)
 	x = g.text(x, 0, " · ", stDim, w)
-	header := func(short bool) string {
+	header := func(short, numbers bool) string {
 		symbol, word := "⏸", m.lang.t("ui.paused")
 		if m.playing {
 			symbol, word = "▶", m.lang.t("ui.playing")
@@ -279,6 +313,10 @@ func (m *Model) drawHeader(g *grid, w int) {
 		}
 		right := fmt.Sprintf(" · %s · t=%s s · %s · %s× · %d/%d", m.profile, secs(m.now), symbol,
 			fmtSpeed(speeds[m.speed]), m.cursor+1, m.tl.Len())
+		if numbers {
+			right += m.numbersHeader()
+		}
+		right += m.drillHeader()
 		if n := len(m.stack) - 1; n > 0 {
 			if short {
 				right += fmt.Sprintf(" · %d✕", n)
@@ -289,10 +327,15 @@ func (m *Model) drawHeader(g *grid, w int) {
 		return right
 	}
 	title := scenarioTitle(m.lang, m.sc)
-	right := header(false)
+	// The numbering is said where there is room, and always when absolute (relative
+	// is the default, and the legend says so).
+	right := header(false, true)
+	if w-x-textWidth(right)-1 < textWidth(title) {
+		right = header(false, m.absolute)
+	}
 	if w-x-textWidth(right)-1 < textWidth(title) {
 		// Short form: the symbol alone says playing or paused.
-		right = header(true)
+		right = header(true, m.absolute)
 	}
 	room := w - x - textWidth(right) - 1
 	if room < textWidth(title) {
@@ -352,7 +395,7 @@ func (m *Model) drawEndpoints(g *grid, x, y, w int) {
 		g.text(x+1, yy, name, st, x+w)
 		g.text(x+1+cols[1], yy, e.State.String(), stStrong, x+w)
 		var nb [3][12]byte
-		nums := [3]uint32{e.SndUna - e.ISS, e.SndNxt - e.ISS, e.RcvNxt - e.IRS}
+		nums := m.seqNums(e)
 		for i, n := range nums {
 			num := "      —" // no TCB: no sequence numbers
 			if e.State != model.Closed {

@@ -237,7 +237,7 @@ func TestNarrationPagesReachEverything(t *testing.T) {
 				m.flash = ""
 				for {
 					ev := m.tl.At(m.cursor)
-					ls := eventNote(l, m.tl, ev)
+					ls := eventNoteIn(l, m.tl, ev, m.absolute)
 					var seen strings.Builder
 					screenText(m)
 					for range m.narPages {

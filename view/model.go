@@ -32,6 +32,11 @@ type Options struct {
 	// Lang is the language of every word on screen (En by default); the language key
 	// switches it at the same point of the story.
 	Lang Lang
+	// Drill starts the predict-the-next-step drill at once (tcpwave drill).
+	Drill bool
+	// Questions links the drill's missed questions to the interview-question index
+	// (nil: the summary names the scenario and step instead).
+	Questions QuestionIndex
 }
 
 // flashHold is how long a message (drop, undo, profile) stays while playing.
@@ -114,6 +119,12 @@ type Model struct {
 	helpStr  string
 	other    model.Profile // the other built-in profile, for the remarks
 	otherOK  bool
+
+	// The drill (drill_ui.go), the legend of ? (legend.go), and absolute sequence
+	// numbers on screen (the numbers key).
+	drill    *drillRun
+	legend   *pager
+	absolute bool
 }
 
 var _ tea.Model = (*Model)(nil)
@@ -146,6 +157,9 @@ func New(opts Options) (*Model, error) {
 		return nil, err
 	}
 	m.restyle()
+	if opts.Drill {
+		m.startDrill() // Init starts its playback
+	}
 	m.updateKeys()
 	return m, nil
 }
@@ -202,6 +216,9 @@ func (m *Model) restyle() {
 
 // Init implements tea.Model: it asks for the terminal's background colour.
 func (m *Model) Init() tea.Cmd {
+	if m.playing {
+		return tea.Batch(tea.RequestBackgroundColor, m.nextTick())
+	}
 	return tea.RequestBackgroundColor
 }
 
@@ -258,8 +275,14 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	case tickMsg:
 		return m.tick(msg)
 	case tea.KeyPressMsg:
+		if m.legend != nil && m.legendKey(msg.String()) {
+			return nil
+		}
 		if m.picker != nil {
 			return m.pickerKey(msg)
+		}
+		if m.drill != nil {
+			return m.drillKey(msg)
 		}
 		return m.key(msg)
 	}
@@ -277,6 +300,9 @@ func (m *Model) tick(msg tickMsg) tea.Cmd {
 		m.pos += time.Duration(float64(dt) * speeds[m.speed])
 	}
 	m.lastTick = msg.at
+	if m.drillStop() {
+		return nil
+	}
 	if m.pos >= m.pace.total {
 		m.pos = m.pace.total
 		m.cursor, m.now = m.tl.Len()-1, m.tl.End()
@@ -382,7 +408,11 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		m.picker = newPicker(m.sc.ID, m.lang)
 		m.keys.pickerMode(true)
 	case key.Matches(msg, k.Help):
-		m.help.ShowAll = !m.help.ShowAll
+		m.openLegend()
+	case key.Matches(msg, k.Drill):
+		return m.startDrill()
+	case key.Matches(msg, k.Numbers):
+		m.toggleNumbers()
 	case key.Matches(msg, k.Lang):
 		m.SetLang(m.lang.other())
 	case key.Matches(msg, k.More):
@@ -417,6 +447,10 @@ func (m *Model) Lang() Lang { return m.lang }
 // updateKeys enables exactly the bindings that can act now.
 func (m *Model) updateKeys() {
 	if m.picker != nil {
+		return
+	}
+	if m.drill != nil {
+		m.drillKeys()
 		return
 	}
 	k := &m.keys
