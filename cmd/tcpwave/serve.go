@@ -223,6 +223,12 @@ func sessionModel(rf runFlags) server.Factory {
 		if err != nil {
 			return nil, err
 		}
+		// "drill" (ssh -t host drill [SCENARIO] [zh], or ssh drill@host) starts the drill.
+		words := strings.Fields(arg)
+		drill := len(words) > 0 && words[0] == "drill" || len(words) == 0 && sess.User() == "drill"
+		if len(words) > 0 && words[0] == "drill" {
+			arg = strings.Join(words[1:], " ")
+		}
 		sc, err := sshScenario(arg, sess.User())
 		if err != nil {
 			return nil, err
@@ -233,7 +239,7 @@ func sessionModel(rf runFlags) server.Factory {
 			return nil, err
 		}
 		opts := rf.viewOptions(sc)
-		opts.Lang = lang
+		opts.Lang, opts.Drill = lang, drill
 		return view.New(opts)
 	}
 }

@@ -15,8 +15,23 @@ import (
 
 // runUI opens the interactive diagram: tcpwave [SCENARIO|FILE] [flags].
 func runUI(args []string, stdout, stderr io.Writer) int {
+	return openUI(args, stdout, stderr, false)
+}
+
+// runDrill opens the diagram with the predict-the-next-step drill running:
+// tcpwave drill [SCENARIO|FILE] [flags].
+func runDrill(args []string, stdout, stderr io.Writer) int {
+	return openUI(args, stdout, stderr, true)
+}
+
+// openUI opens the interactive diagram, with the drill running if drill.
+func openUI(args []string, stdout, stderr io.Writer, drill bool) int {
 	var rf runFlags
-	fs := newFlagSet("tcpwave", "tcpwave [SCENARIO|FILE] [--profile linux|rfc9293] [--set knob=value]... [--drop SIDE:N]...", stderr)
+	name, use := "tcpwave", "tcpwave [SCENARIO|FILE] [--profile linux|rfc9293] [--set knob=value]... [--drop SIDE:N]..."
+	if drill {
+		name, use = "drill", "tcpwave drill [SCENARIO|FILE] [--profile linux|rfc9293] [--lang en|zh] [--set knob=value]... [--drop SIDE:N]..."
+	}
+	fs := newFlagSet(name, use, stderr)
 	rf.register(fs.FlagSet)
 	pos, err := fs.parse(args)
 	if err != nil {
@@ -41,13 +56,14 @@ func runUI(args []string, stdout, stderr io.Writer) int {
 	if undrawable(stderr, "tcpwave", arg, tl) {
 		return 1
 	}
-	m, err := view.New(rf.viewOptions(tl.Scenario))
+	opts := rf.viewOptions(tl.Scenario)
+	opts.Drill = drill
+	m, err := view.New(opts)
 	if err != nil {
 		fmt.Fprintf(stderr, "tcpwave: %v\n", err)
 		return 2
 	}
-	opts := []tea.ProgramOption{tea.WithOutput(stdout)}
-	if _, err := tea.NewProgram(m, opts...).Run(); err != nil {
+	if _, err := tea.NewProgram(m, tea.WithOutput(stdout)).Run(); err != nil {
 		fmt.Fprintf(stderr, "tcpwave: %v\n", err)
 		return 1
 	}
