@@ -413,7 +413,9 @@ func question(tl *model.Timeline, i int, alts []Alt) (Question, bool) {
 			return
 		}
 		for _, c := range choices {
-			if c.Same(a) {
+			// A state question's choices differ by their state: "CLOSED" and
+			// "CLOSED: CLOSE_WAIT times out" would be two ways to say one thing.
+			if c.Same(a) || k == State && c.State == a.State && c.Stay == a.Stay {
 				return
 			}
 		}
