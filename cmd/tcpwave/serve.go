@@ -29,7 +29,8 @@ const serveSynopsis = `tcpwave serve [--listen 127.0.0.1:2222] [--host-key PATH]
        [--profile linux|rfc9293] [--set knob=value]... [--drop SIDE:N]... [--delay D]
 
 Serves the UI over SSH: every 'ssh -p 2222 HOST' gets its own tcpwave.
-'ssh -t -p 2222 HOST SCENARIO' (or 'ssh -p 2222 SCENARIO@HOST') opens a scenario directly.`
+'ssh -t -p 2222 HOST SCENARIO' (or 'ssh -p 2222 SCENARIO@HOST') opens a scenario directly;
+'ssh -t -p 2222 HOST drill [SCENARIO]' (or 'ssh -p 2222 drill@HOST') starts the drill.`
 
 // serveStop is how long the process may take to exit after SIGINT/SIGTERM, at most.
 const serveStop = 9 * time.Second
