@@ -393,6 +393,7 @@ func (m *Model) drillSummary(w int) []narLine {
 		}
 	}
 	put(l.t("drill.done.title", d.score, len(d.qs)), stStrong, "")
+	put(l.t("drill.done.keys"), stDim, "")
 	if len(d.missed) == 0 {
 		put(l.t("drill.done.none"), stPlain, "")
 	} else {
@@ -412,8 +413,6 @@ func (m *Model) drillSummary(w int) []narLine {
 		}
 		put(l.t("drill.done.step", m.sc.ID, q.Event+1), stDim, "  ")
 	}
-	lines = append(lines, narLine{"", stPlain})
-	put(l.t("drill.done.keys"), stDim, "")
 	return lines
 }
 

@@ -295,3 +295,15 @@ func TestNextFollowsTheCursor(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkQuestions is the cost of a drill's start: every question of lost-final-ack
+// (its alternatives run once, then one fork per question).
+func BenchmarkQuestions(b *testing.B) {
+	sc, _ := scenarios.Get("lost-final-ack")
+	p, _ := sc.ProfileFor("linux")
+	o, _ := sc.ProfileFor("rfc9293")
+	tl, other := model.Run(sc, p), model.Run(sc, o)
+	for b.Loop() {
+		Questions(tl, Alternatives(tl, other))
+	}
+}
