@@ -153,6 +153,10 @@ func FuzzKeys(f *testing.F) {
 	f.Add([]byte{0, 13, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 13, 0, 13, 0})
 	f.Add([]byte{4, 31, 3, 31, 3, 13, 0, 31, 5, 13, 0, 17, 0, 15, 0, 16, 0})
 	f.Add([]byte{33, 34, 1, 16, 0, 37, 4, 22, 0, 13, 0, 13, 0, 14, 0, 35, 9})
+	// A drill: t, then answer, reveal and go on a few times, open the legend, scroll it,
+	// switch the numbers, leave.
+	f.Add([]byte{2, 240, 0, 245, 0, 241, 0, 245, 0, 245, 0, 245, 0, 242, 0, 245, 0, 245, 0,
+		19, 0, 248, 0, 248, 0, 247, 0, 19, 0, 245, 0, 243, 0, 255, 0})
 	cat := scenarios.Catalog()
 	f.Fuzz(func(t *testing.T, data []byte) {
 		if len(data) == 0 || len(data) > 1000 { // 500 inputs: longer ones find nothing new, slowly
