@@ -69,6 +69,8 @@ var drillTexts = [numLangs]map[string]string{
 		"drill.myth.other-error":       "The socket's state decides what the call returns: see why below.",
 		"drill.myth.time-wait-timer":   "FIN_WAIT_2's timer is its own (tcp_fin_timeout), not 2MSL, though Linux makes both 60 s.",
 		"drill.myth.listen":            "A connected socket never goes back to LISTEN: CLOSED means its TCB is gone.",
+		"drill.myth.ack-ends-it":       "The ACK of our FIN closes only our direction: FIN_WAIT_2 then waits for the peer's FIN, and only that FIN leads to TIME_WAIT.",
+		"drill.myth.other-timer":       "That timer belongs to another state, not this one.",
 
 		"legend.title":        "Reading the screen (↑/↓ scroll · ?/esc close)",
 		"legend.marks":        "Marks on the diagram",
@@ -171,6 +173,8 @@ var drillTexts = [numLangs]map[string]string{
 		"drill.myth.other-error":       "调用返回什么，由 socket 当时的状态决定：原因见下文。",
 		"drill.myth.time-wait-timer":   "FIN_WAIT_2 的定时器是它自己的（tcp_fin_timeout），不是 2MSL，只是 Linux 上两者恰好都是 60 s。",
 		"drill.myth.listen":            "已连接的 socket 不会回到 LISTEN：CLOSED 表示它的 TCB 已经不存在。",
+		"drill.myth.ack-ends-it":       "本端 FIN 被确认只关闭了本端这个方向：要等对端的 FIN 到来才进入 TIME_WAIT，在此之前停在 FIN_WAIT_2。",
+		"drill.myth.other-timer":       "那是别的状态的定时器，不属于这里。",
 
 		"legend.title":           "读懂这个界面（↑/↓ 滚动 · ?/esc 关闭）",
 		"legend.marks":           "时序图上的标记",

@@ -2,7 +2,6 @@ package view
 
 import (
 	"fmt"
-	"strings"
 	"time"
 
 	"charm.land/bubbles/v2/key"
@@ -414,14 +413,4 @@ func (m *Model) drillSummary(w int) []narLine {
 		put(l.t("drill.done.step", m.sc.ID, q.Event+1), stDim, "  ")
 	}
 	return lines
-}
-
-// drillSummaryText is the summary as plain text, 78 columns wide.
-func (m *Model) drillSummaryText() string {
-	var b strings.Builder
-	for _, l := range m.drillSummary(78) {
-		b.WriteString(l.text)
-		b.WriteByte('\n')
-	}
-	return b.String()
 }

@@ -10,6 +10,16 @@ import (
 	"github.com/tcpwave/tcpwave/view/drill"
 )
 
+// drillSummaryText is the summary as plain text, 78 columns wide.
+func (m *Model) drillSummaryText() string {
+	var b strings.Builder
+	for _, l := range m.drillSummary(78) {
+		b.WriteString(l.text)
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
+
 // playDrill feeds playback ticks until the drill stops (asking, revealed or done), and
 // reports how many it took; a drill that never stops fails the test.
 func playDrill(t *testing.T, m *Model) int {

@@ -97,6 +97,10 @@ const (
 	MythTimeWaitTimer
 	// MythListen: the socket goes back to LISTEN.
 	MythListen
+	// MythAckEndsIt: the ACK of our FIN ends the close (TIME_WAIT after FIN_WAIT_1).
+	MythAckEndsIt
+	// MythOtherTimer: a timer that belongs to another state.
+	MythOtherTimer
 	numMyths
 )
 
@@ -104,6 +108,7 @@ var mythKeys = [numMyths]string{
 	"", "passive-time-wait", "ack-retransmitted", "close-wait-timer", "fin-no-seq",
 	"fin-with-ack", "ack-only", "reset", "closed-at-once", "wait-forever", "timer-runs",
 	"retransmit-timer", "successor", "blocks", "other-error", "time-wait-timer", "listen",
+	"ack-ends-it", "other-timer",
 }
 
 // String is the myth's catalog key ("passive-time-wait", …); "" for MythNone.

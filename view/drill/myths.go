@@ -111,7 +111,7 @@ func stateMyths(tl *model.Timeline, i int, r Answer) []Answer {
 		out = append(out, Answer{Side: r.Side, State: model.Closed, Timer: model.NumTimers, CloseWait: true, Myth: MythCloseWaitTimer})
 		st(model.FinWait1, MythSuccessor)
 	case r.State == model.FinWait2:
-		st(model.TimeWait, MythClosedAtOnce)
+		st(model.TimeWait, MythAckEndsIt)
 		st(model.CloseWait, MythSuccessor)
 	case r.State == model.TimeWait:
 		st(model.Closed, MythClosedAtOnce)
@@ -168,7 +168,7 @@ func timerMyths(tl *model.Timeline, i int, r Answer) []Answer {
 			out = append(out, Answer{Side: r.Side, Timer: model.NumTimers, CloseWait: true, Myth: MythCloseWaitTimer})
 		}
 		t(model.NumTimers, 0, MythWaitForever)
-		t(model.TimerFinWait2, tl.Profile.FinTimeout, MythSuccessor)
+		t(model.TimerFinWait2, tl.Profile.FinTimeout, MythOtherTimer)
 	}
 	return out
 }
