@@ -170,8 +170,10 @@ type Question struct {
 	Right   int // index in Choices of the model's answer
 
 	// Topic is what the question is about, for linking a missed question to the
-	// interview-question index: the scenario's id and the rule that fired at the
-	// event (model.Rule's key, e.g. "time-wait", "why-fin"), plus the kind.
+	// interview-question index: the scenario's id, the kind, and the rule that fired
+	// at the event (model.Rule's key, e.g. "time-wait", "why-resend-fin"; for a timer
+	// "timer.time-wait", "timer.fin-wait-2", "timer.keepalive", or
+	// "timer.time-wait.restart").
 	Topic Topic
 }
 
@@ -179,7 +181,7 @@ type Question struct {
 type Topic struct {
 	Scenario string
 	Kind     Kind
-	Rule     string // the event's model.Note rule key
+	Rule     string // the event's model.Note rule key, or "timer.KIND[.restart]"
 }
 
 // MaxChoices is the most choices a question has; MinChoices the fewest.
@@ -446,9 +448,18 @@ func question(tl *model.Timeline, i int, alts []Alt) (Question, bool) {
 	if len(choices) < MinChoices {
 		return Question{}, false
 	}
+	rule := ev.Note.Rule.String()
+	if k == Timer {
+		// A timer event has no rule of its own: its topic is the timer, and whether
+		// it restarted ("timer.time-wait.restart": TIME_WAIT answered a segment).
+		rule = "timer." + ev.Timer.String()
+		if right.Restart {
+			rule += ".restart"
+		}
+	}
 	q := Question{
 		Event: i, Stop: i - 1, Kind: k, Side: ev.Side,
-		Topic: Topic{Scenario: tl.Scenario.ID, Kind: k, Rule: ev.Note.Rule.String()},
+		Topic: Topic{Scenario: tl.Scenario.ID, Kind: k, Rule: rule},
 	}
 	q.Choices, q.Right = shuffle(choices, seed(tl, i))
 	return q, true

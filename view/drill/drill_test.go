@@ -73,6 +73,9 @@ func TestEveryQuestionIsSound(t *testing.T) {
 						}
 					}
 				}
+				if q.Topic.Scenario != sc.ID || q.Topic.Kind != q.Kind || q.Topic.Rule == "" || q.Topic.Rule == "none" {
+					t.Errorf("%s #%d: topic %+v", where, q.Event, q.Topic)
+				}
 				if r.Side != ev.Side {
 					t.Errorf("%s #%d: right side %s, event's %s", where, q.Event, r.Side, ev.Side)
 				}
