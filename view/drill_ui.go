@@ -49,6 +49,16 @@ type drillRun struct {
 	target int
 	// page is the summary's first line shown.
 	page pager
+	// lines caches the question's lines for the frame (linesFor says for what).
+	lines    []narLine
+	linesFor drillLinesKey
+}
+
+// drillLinesKey is what a question's lines depend on.
+type drillLinesKey struct {
+	at, w    int
+	lang     Lang
+	absolute bool
 }
 
 // drillMiss is a question answered wrong, and what was chosen.
@@ -305,6 +315,10 @@ func (m *Model) drillLines(w int) []narLine {
 	if d == nil || d.phase != drillAsking {
 		return nil
 	}
+	k := drillLinesKey{d.at, w, m.lang, m.absolute}
+	if d.lines != nil && d.linesFor == k {
+		return d.lines
+	}
 	q := d.qs[d.at]
 	var lines []narLine
 	put := func(s string, st styleID) {
@@ -317,6 +331,7 @@ func (m *Model) drillLines(w int) []narLine {
 		s := fmt.Sprintf("%d  %s", i+1, m.answerText(q, c))
 		lines = append(lines, narLine{fitText(s, w), stPlain})
 	}
+	d.lines, d.linesFor = lines, k
 	return lines
 }
 

@@ -247,3 +247,22 @@ func TestNumbersKey(t *testing.T) {
 		t.Fatalf("a did not switch back:\n%s", s)
 	}
 }
+
+// BenchmarkFrameDrillQuestion is a frame while a drill's question waits (80x24), and
+// one of the legend page.
+func BenchmarkFrameDrillQuestion(b *testing.B) {
+	m := sized(b, "lost-final-ack", "linux", 80, 24)
+	drillToQuestion(m, 6)
+	for b.Loop() {
+		m.frame()
+	}
+}
+
+// BenchmarkFrameLegend is a frame of the legend page (80x24).
+func BenchmarkFrameLegend(b *testing.B) {
+	m := sized(b, "client-close", "linux", 80, 24)
+	press(m, "?", "pgdown")
+	for b.Loop() {
+		m.frame()
+	}
+}

@@ -12,6 +12,16 @@ import (
 // pager is a scrolled page of lines drawn over the diagram and panes.
 type pager struct {
 	top, rows, total int
+	// lines caches the page's lines for the frame (linesFor says for what).
+	lines    []narLine
+	linesFor legendKey
+}
+
+// legendKey is what the legend's lines depend on.
+type legendKey struct {
+	w        int
+	lang     Lang
+	drilling bool
 }
 
 // key scrolls the page; it reports whether the key was a scrolling key.
@@ -94,6 +104,10 @@ func (m *Model) legendKey(key string) bool {
 
 // legendLines is the legend page in the screen's language, wrapped to w.
 func (m *Model) legendLines(w int) []narLine {
+	k := legendKey{w, m.lang, m.drill != nil}
+	if p := m.legend; p != nil && p.lines != nil && p.linesFor == k {
+		return p.lines
+	}
 	l := m.lang
 	var lines []narLine
 	put := func(s string, st styleID) {
@@ -145,6 +159,9 @@ func (m *Model) legendLines(w int) []narLine {
 				item(h.Key, h.Desc, 8)
 			}
 		}
+	}
+	if p := m.legend; p != nil {
+		p.lines, p.linesFor = lines, k
 	}
 	return lines
 }
