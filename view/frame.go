@@ -64,6 +64,8 @@ func (m *Model) layout(helpH int) screen {
 	case h >= 30:
 		s.narH = 6
 	}
+	// A drill's question takes the rows it needs, leaving the diagram two at least.
+	s.narH = max(s.narH, min(m.drillRows(), h-(1+1+1+3+timersH+1+helpH)-2))
 	fixed := 1 + 1 + 1 + 3 + timersH + 1 + s.narH + helpH
 	s.diagY = 2
 	s.diagH = max(1, h-fixed)
@@ -102,13 +104,18 @@ func (m *Model) frame() string {
 	s := m.layout(helpH)
 	m.scr = s
 	tall := s.diagH >= 36
-	if m.diag == nil || m.diag.tl != m.tl || m.diag.width != w || m.diag.tall() != tall {
-		m.diag = m.layouts.get(m.tl, w, tall, false)
+	if m.diag == nil || m.diag.tl != m.tl || m.diag.width != w || m.diag.tall() != tall || m.diag.absolute != m.absolute {
+		m.diag = m.layouts.get(m.tl, w, tall, m.absolute)
 	}
 	g := &m.g
 	g.reset(w, s.helpY)
 
 	m.drawHeader(g, w)
+	if lines, p := m.overlay(w - 2); p != nil {
+		// The legend, or the drill's summary: over everything but the header and help.
+		p.draw(g, m.lang, lines, 1, 1, w-2, s.helpY-1)
+		return m.finish(g, helpStr)
+	}
 	if m.picker != nil {
 		m.picker.draw(g, 1, 1, w-2, s.sepY-1)
 	} else {
@@ -138,14 +145,41 @@ func (m *Model) frame() string {
 	if s.wide {
 		g.set(s.tmX-1, s.narSepY, '┴', stDim)
 	}
-	g.text(1, s.narSepY, " "+m.lang.t("ui.what-happened")+" ", stStrong, w)
+	title := m.lang.t("ui.what-happened")
+	if m.drillRows() > 0 && m.drill.phase == drillAsking {
+		title = m.lang.t("drill.pane")
+	}
+	g.text(1, s.narSepY, " "+title+" ", stStrong, w)
 	m.drawNarration(g, 1, s.narY, w-2, s.narH)
+	return m.finish(g, helpStr)
+}
 
+// finish writes the grid and the help under it.
+func (m *Model) finish(g *grid, helpStr string) string {
 	b := g.appendTo(m.buf[:0], &m.styles)
 	b = append(b, '\n')
 	b = append(b, helpStr...)
 	m.buf = b
 	return string(b)
+}
+
+// overlayOpen reports whether a page (the legend, the drill's summary) covers the
+// diagram.
+func (m *Model) overlayOpen() bool {
+	_, p := m.overlay(m.width - 2)
+	return p != nil
+}
+
+// overlay is the page shown over the diagram and panes, with its lines at width w:
+// the legend, or the drill's summary; nil for none.
+func (m *Model) overlay(w int) ([]narLine, *pager) {
+	switch {
+	case m.legend != nil:
+		return m.legendLines(w), m.legend
+	case m.drill != nil && m.drill.phase == drillDone:
+		return m.drillSummary(w), &m.drill.page
+	}
+	return nil, nil
 }
 
 // drawAbout writes the scenario's explanation across the empty diagram before the
@@ -272,17 +306,22 @@ func (m *Model) drawHeader(g *grid, w int) {
 	x = g.text(x, 0, " · ", stDim, w)
 	if cls := m.classHeader(false); cls != "" {
 		// In a class, who drives comes first: the title gives way to it.
-		if w-x-textWidth(cls)-textWidth(m.headerRight(true)) < 1 {
+		if w-x-textWidth(cls)-textWidth(m.headerRight(true, m.absolute)) < 1 {
 			cls = m.classHeader(true)
 		}
 		x = g.text(x, 0, cls, stRetrans, w)
 		x = g.text(x, 0, " · ", stDim, w)
 	}
 	title := scenarioTitle(m.lang, m.play.Scenario())
-	right := m.headerRight(false)
+	// The numbering is said where there is room, and always when absolute (relative
+	// is the default, and the legend says so).
+	right := m.headerRight(false, true)
+	if w-x-textWidth(right)-1 < textWidth(title) {
+		right = m.headerRight(false, m.absolute)
+	}
 	if w-x-textWidth(right)-1 < textWidth(title) {
 		// Short form: the symbol alone says playing or paused.
-		right = m.headerRight(true)
+		right = m.headerRight(true, m.absolute)
 	}
 	room := w - x - textWidth(right) - 1
 	if room < textWidth(title) {
@@ -297,8 +336,8 @@ func (m *Model) drawHeader(g *grid, w int) {
 }
 
 // headerRight is the header after the title: profile, time, playing, speed, event,
-// drops; short for a narrow screen.
-func (m *Model) headerRight(short bool) string {
+// the numbering (if numbers), the drill's score, drops; short for a narrow screen.
+func (m *Model) headerRight(short, numbers bool) string {
 	symbol, word := "⏸", m.lang.t("ui.paused")
 	if m.play.Playing() {
 		symbol, word = "▶", m.lang.t("ui.playing")
@@ -308,6 +347,10 @@ func (m *Model) headerRight(short bool) string {
 	}
 	right := fmt.Sprintf(" · %s · t=%s s · %s · %s× · %d/%d", m.play.Profile(), secs(m.play.Now()), symbol,
 		fmtSpeed(player.Speeds[m.play.Speed()]), m.play.Cursor()+1, m.tl.Len())
+	if numbers {
+		right += m.numbersHeader()
+	}
+	right += m.drillHeader()
 	if n := m.play.Injected(); n > 0 {
 		if short {
 			right += fmt.Sprintf(" · %d✕", n)
@@ -364,7 +407,7 @@ func (m *Model) drawEndpoints(g *grid, x, y, w int) {
 		g.text(x+1, yy, name, st, x+w)
 		g.text(x+1+cols[1], yy, e.State.String(), stStrong, x+w)
 		var nb [3][12]byte
-		nums := [3]uint32{e.SndUna - e.ISS, e.SndNxt - e.ISS, e.RcvNxt - e.IRS}
+		nums := m.seqNums(e)
 		for i, n := range nums {
 			num := "      —" // no TCB: no sequence numbers
 			if e.State != model.Closed {

@@ -26,6 +26,13 @@ type KeyMap struct {
 	// Follow breaks away from a class or rejoins it (a follower's only).
 	Follow key.Binding
 
+	// Drill and reading aids (issue 10): the drill's start/leave key, its answer
+	// keys (1–4) and next-question key, and the absolute/relative numbers toggle.
+	Drill   key.Binding
+	Answer  key.Binding
+	DrillGo key.Binding
+	Numbers key.Binding
+
 	// Picker keys, live only while the scenario picker is open.
 	PickUp     key.Binding
 	PickDown   key.Binding
@@ -63,6 +70,11 @@ func keyMapIn(l Lang) KeyMap {
 		Quit:    b("quit", "q", "ctrl+c"),
 		Follow:  off(b("explore", "f")),
 
+		Drill:   b("drill", "t"),
+		Answer:  off(b("answer", "1", "2", "3", "4")),
+		DrillGo: off(b("drill-next", "space", "enter", "right", "n", "l")),
+		Numbers: b("numbers", "a"),
+
 		PickUp:     off(b("up", "up", "ctrl+p")),
 		PickDown:   off(b("down", "down", "ctrl+n")),
 		PickChoose: off(b("open", "enter")),
@@ -87,6 +99,8 @@ func shortKey(k string) string {
 		return "↑"
 	case "down":
 		return "↓"
+	case "1":
+		return "1-4"
 	}
 	return k
 }
@@ -95,7 +109,8 @@ func shortKey(k string) string {
 func (k KeyMap) ShortHelp() []key.Binding {
 	return []key.Binding{
 		k.PickUp, k.PickDown, k.PickChoose, k.PickCancel,
-		k.Play, k.Next, k.Prev, k.Drop, k.Undo, k.Profile, k.Pick, k.Lang, k.Help, k.Quit,
+		k.Play, k.Next, k.Prev, k.Drop, k.Undo, k.Profile, k.Pick, k.Lang,
+		k.Answer, k.DrillGo, k.Drill, k.Help, k.Quit,
 		k.Follow, // a follower's, and then never left out
 	}
 }
@@ -103,7 +118,8 @@ func (k KeyMap) ShortHelp() []key.Binding {
 // shortDrop lists the bindings of ShortHelp, by index, that the short help leaves out
 // in this order when it is too wide: language, scenario, profile, undo, back, then the
 // picker's moves, drop, next, play. Help and quit always stay.
-var shortDrop = [...]int{11, 10, 9, 8, 6, 0, 1, 7, 5, 4, 3, 2}
+// The drill key leaves first of all; the drill's own keys last.
+var shortDrop = [...]int{14, 11, 10, 9, 8, 6, 0, 1, 7, 5, 4, 3, 2, 13, 12}
 
 // FullHelp implements help.KeyMap: the help shown by ?, with every key of each
 // binding and longer descriptions.
@@ -136,6 +152,12 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 			long(k.Quit, k.Quit.Help().Key, "quit"),
 			long(k.Follow, "f", "follow"),
 		},
+		{
+			long(k.Drill, "t", "drill"),
+			long(k.Answer, "1-4", "answer"),
+			long(k.DrillGo, "space", "drill-next"),
+			long(k.Numbers, "a", "numbers"),
+		},
 		{k.PickUp, k.PickDown, k.PickChoose, k.PickCancel},
 	}
 }
@@ -143,7 +165,8 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 // pickerMode switches between the diagram's keys and the picker's keys.
 func (k *KeyMap) pickerMode(on bool) {
 	for _, b := range []*key.Binding{&k.Play, &k.Next, &k.Prev, &k.First, &k.Last, &k.Faster,
-		&k.Slower, &k.Drop, &k.Undo, &k.Profile, &k.Pick, &k.Lang, &k.More, &k.Help} {
+		&k.Slower, &k.Drop, &k.Undo, &k.Profile, &k.Pick, &k.Lang, &k.More, &k.Help,
+		&k.Drill, &k.Numbers} {
 		b.SetEnabled(!on)
 	}
 	for _, b := range []*key.Binding{&k.PickUp, &k.PickDown, &k.PickChoose, &k.PickCancel} {
@@ -160,8 +183,9 @@ func (k *KeyMap) pickerMode(on bool) {
 }
 
 // all lists every binding, in a fixed order.
-func (k *KeyMap) all() [19]*key.Binding {
-	return [19]*key.Binding{&k.Play, &k.Next, &k.Prev, &k.First, &k.Last, &k.Faster, &k.Slower,
+func (k *KeyMap) all() [23]*key.Binding {
+	return [23]*key.Binding{&k.Play, &k.Next, &k.Prev, &k.First, &k.Last, &k.Faster, &k.Slower,
 		&k.Drop, &k.Undo, &k.Profile, &k.Pick, &k.Lang, &k.More, &k.Help, &k.Quit,
-		&k.PickUp, &k.PickDown, &k.PickChoose, &k.PickCancel}
+		&k.PickUp, &k.PickDown, &k.PickChoose, &k.PickCancel,
+		&k.Drill, &k.Answer, &k.DrillGo, &k.Numbers}
 }

@@ -238,7 +238,7 @@ func TestNarrationPagesReachEverything(t *testing.T) {
 				m.flash = ""
 				for {
 					ev := m.Timeline().At(m.Cursor())
-					ls := eventNote(l, m.Timeline(), ev)
+					ls := eventNoteIn(l, m.Timeline(), ev, m.absolute)
 					var seen strings.Builder
 					screenText(m)
 					for range m.narPages {

@@ -36,6 +36,11 @@ type Options struct {
 	// what it is sent. A nil Class is Solo.
 	Role  Role
 	Class Class
+	// Drill starts the predict-the-next-step drill at once (tcpwave drill).
+	Drill bool
+	// Questions links the drill's missed questions to the interview-question index
+	// (nil: the summary names the scenario and step instead).
+	Questions QuestionIndex
 }
 
 // flashHold is how long a message (drop, undo, profile) stays while playing.
@@ -97,6 +102,12 @@ type Model struct {
 	styleGen int // bumped when the styles change
 	helpKey  helpKey
 	helpStr  string
+
+	// The drill (drill_ui.go), the legend of ? (legend.go), and absolute sequence
+	// numbers on screen (the numbers key).
+	drill    *drillRun
+	legend   *pager
+	absolute bool
 }
 
 var _ tea.Model = (*Model)(nil)
@@ -125,6 +136,9 @@ func New(opts Options) (*Model, error) {
 	m.class = newClass(opts)
 	m.sync()
 	m.restyle()
+	if opts.Drill {
+		m.startDrill() // Init starts its playback
+	}
 	m.updateKeys()
 	return m, nil
 }
@@ -150,6 +164,9 @@ func (m *Model) restyle() {
 
 // Init implements tea.Model: it asks for the terminal's background colour.
 func (m *Model) Init() tea.Cmd {
+	if m.play.Playing() {
+		return tea.Batch(tea.RequestBackgroundColor, m.nextTick())
+	}
 	return tea.RequestBackgroundColor
 }
 
@@ -214,8 +231,14 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	case tickMsg:
 		return m.tick(msg)
 	case tea.KeyPressMsg:
+		if m.legend != nil && m.legendKey(msg.String()) {
+			return nil
+		}
 		if m.picker != nil {
 			return m.pickerKey(msg)
+		}
+		if m.drill != nil {
+			return m.drillKey(msg)
 		}
 		return m.key(msg)
 	}
@@ -233,7 +256,11 @@ func (m *Model) tick(msg tickMsg) tea.Cmd {
 		dt = msg.at.Sub(m.lastTick)
 	}
 	m.lastTick = msg.at
-	if !m.play.Advance(dt) {
+	playing := m.play.Advance(dt)
+	if m.drillStop() {
+		return nil
+	}
+	if !playing {
 		m.gen++
 		return nil
 	}
@@ -322,7 +349,11 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		m.picker = newPicker(p.Scenario().ID, m.lang)
 		m.keys.pickerMode(true)
 	case key.Matches(msg, k.Help):
-		m.help.ShowAll = !m.help.ShowAll
+		m.openLegend()
+	case key.Matches(msg, k.Drill):
+		return m.startDrill()
+	case key.Matches(msg, k.Numbers):
+		m.toggleNumbers()
 	case key.Matches(msg, k.Lang):
 		m.SetLang(m.lang.other())
 	case key.Matches(msg, k.More):
@@ -357,6 +388,10 @@ func (m *Model) Lang() Lang { return m.lang }
 // updateKeys enables exactly the bindings that can act now.
 func (m *Model) updateKeys() {
 	if m.picker != nil {
+		return
+	}
+	if m.drill != nil {
+		m.drillKeys()
 		return
 	}
 	k, p := &m.keys, m.play

@@ -19,6 +19,12 @@ func (m *Model) drawNarration(g *grid, x, y, w, h int) {
 	if h <= 0 {
 		return
 	}
+	if lines := m.drillLines(w); lines != nil {
+		for i := 0; i < h && i < len(lines); i++ {
+			g.text(x, y+i, lines[i].text, lines[i].st, x+w)
+		}
+		return
+	}
 	ev := m.tl.At(m.play.Cursor())
 	if m.play.Playing() {
 		// Timer bookkeeping passes quickly and leaves the lesson before it in view.
@@ -83,8 +89,8 @@ func (m *Model) narrationLines(ev *model.Event, w int) []narLine {
 	if m.flash != "" {
 		put(m.flash, stWarn)
 	}
-	put(eventSummary(m.lang, m.tl, ev), stStrong)
-	ls := eventNote(m.lang, m.tl, ev)
+	put(eventSummaryIn(m.lang, m.tl, ev, m.absolute), stStrong)
+	ls := eventNoteIn(m.lang, m.tl, ev, m.absolute)
 	put(ls.why, stPlain)
 	if other, ok := m.play.Other(); ok {
 		put(remark(m.lang, m.tl, other, ev), stRetrans)

@@ -12,6 +12,9 @@ type noteContext struct {
 	l  Lang
 	tl *model.Timeline
 	ev *model.Event
+	// relative: the numbers quoted are relative to the old connection's ISN, as the
+	// screen shows them (the trace quotes absolute ones).
+	relative bool
 }
 
 // say is the lesson of a catalog key: its words, formatted, and its source.
@@ -70,8 +73,18 @@ func (c *noteContext) lesson() lesson {
 	case model.RuleCloseOrphan, model.RuleConnectInUse:
 		return c.say(key, n.State.String())
 	case model.RuleConnect:
+		if c.relative {
+			// On screen the old SND.NXT is relative to the old ISN, and the new SYN
+			// counts from its own ISN: say both in those terms.
+			iss := c.tl.At(0).Snap[side].ISS
+			return c.say(key+".relative", n.Seq-uint32(n.N)-iss, n.N, n.Seq-iss)
+		}
 		return c.say(key, n.Seq, n.N)
 	case model.RuleNewISNLinux, model.RuleNewISNRFC:
+		if c.relative {
+			iss := c.tl.At(0).Snap[side].ISS
+			return c.say(key+".relative", n.Seq-iss)
+		}
 		return c.say(key, n.Seq)
 	case model.RuleInvalidRateLimited:
 		return c.say(key, trimSecs(n.D))

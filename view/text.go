@@ -53,6 +53,17 @@ func (ls lesson) text() string {
 
 // eventSummary is the first narration line: when, who, what.
 func eventSummary(l Lang, tl *model.Timeline, ev *model.Event) string {
+	return eventSummaryIn(l, tl, ev, false)
+}
+
+// eventSummaryIn is eventSummary with absolute sequence numbers if absolute.
+func eventSummaryIn(l Lang, tl *model.Timeline, ev *model.Event, absolute bool) string {
+	label := func(s *model.Segment) string {
+		if absolute {
+			return s.LabelAbsolute()
+		}
+		return s.Label()
+	}
 	t := "t=" + secs(ev.T) + " s · "
 	who := l.sideTitle(ev.Side)
 	switch ev.Kind {
@@ -63,18 +74,18 @@ func eventSummary(l Lang, tl *model.Timeline, ev *model.Event) string {
 	case model.EvSend:
 		s := &tl.Segments[ev.Seg]
 		if s.Retrans > 0 {
-			return t + l.t("sum.send.retrans", who, s.Label(), s.Retrans)
+			return t + l.t("sum.send.retrans", who, label(s), s.Retrans)
 		}
-		return t + l.t("sum.send", who, s.Label())
+		return t + l.t("sum.send", who, label(s))
 	case model.EvDrop:
 		s := &tl.Segments[ev.Seg]
-		return t + l.t("sum.drop", l.side(s.From), s.Label())
+		return t + l.t("sum.drop", l.side(s.From), label(s))
 	case model.EvRecv:
 		s := &tl.Segments[ev.Seg]
 		if s.Dup {
-			return t + l.t("sum.recv.dup", who, s.Label())
+			return t + l.t("sum.recv.dup", who, label(s))
 		}
-		return t + l.t("sum.recv", who, s.Label())
+		return t + l.t("sum.recv", who, label(s))
 	case model.EvState:
 		return t + l.t("sum.state", who, ev.From.String(), ev.To.String())
 	case model.EvTimer:
@@ -140,7 +151,14 @@ func stoppedTimer(tl *model.Timeline, ev *model.Event) (model.TimerKind, bool) {
 // eventNote is the narration under the summary line: the event's lesson and, at the
 // last event, where the story left both sides.
 func eventNote(l Lang, tl *model.Timeline, ev *model.Event) lesson {
-	ls := ownNote(l, tl, ev)
+	return eventNoteIn(l, tl, ev, true)
+}
+
+// eventNoteIn is eventNote with the numbers it quotes as the screen shows them:
+// absolute, or relative to the old connection's ISN (where a SYN of a new connection
+// on the same 4-tuple reads seq=0).
+func eventNoteIn(l Lang, tl *model.Timeline, ev *model.Event, absolute bool) lesson {
+	ls := ownNoteIn(l, tl, ev, absolute)
 	if ev.Index == tl.Len()-1 && ev.Index > 0 {
 		if ev.Kind == model.EvTimer {
 			return lesson{why: ending(l, tl)} // "no timer armed" says nothing the ending does not
@@ -201,8 +219,13 @@ func where(l Lang, tl *model.Timeline) string {
 // ownNote is the lesson of an event: the model's rule in words, or for a timer event,
 // which the model leaves unexplained, what the timer is for.
 func ownNote(l Lang, tl *model.Timeline, ev *model.Event) lesson {
+	return ownNoteIn(l, tl, ev, true)
+}
+
+// ownNoteIn is ownNote with the numbers it quotes absolute or relative.
+func ownNoteIn(l Lang, tl *model.Timeline, ev *model.Event, absolute bool) lesson {
 	if ev.Note.Rule != model.RuleNone {
-		c := noteContext{l: l, tl: tl, ev: ev}
+		c := noteContext{l: l, tl: tl, ev: ev, relative: !absolute}
 		ls := c.lesson()
 		if also := ev.Note.Also; also != model.RuleNone {
 			more := c.say(also.String())

@@ -48,6 +48,10 @@ func keyMsg(k string) tea.KeyPressMsg {
 		return tea.KeyPressMsg{Code: tea.KeyBackspace}
 	case "ctrl+c":
 		return tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl}
+	case "pgdown":
+		return tea.KeyPressMsg{Code: tea.KeyPgDown}
+	case "pgup":
+		return tea.KeyPressMsg{Code: tea.KeyPgUp}
 	}
 	r := []rune(k)[0]
 	if r >= 'A' && r <= 'Z' {
@@ -95,6 +99,15 @@ func isSend(side model.Side, flags model.Flags) func(*model.Timeline, *model.Eve
 func isTimer(side model.Side, k model.TimerKind) func(*model.Timeline, *model.Event) bool {
 	return func(tl *model.Timeline, ev *model.Event) bool {
 		return ev.Kind == model.EvTimer && ev.Side == side && ev.Timer == k
+	}
+}
+
+// drillToQuestion starts a drill and answers its first n questions right, stopping at
+// question n.
+func drillToQuestion(m *Model, n int) {
+	press(m, "t", "space")
+	for i := 0; i < n; i++ {
+		press(m, fmt.Sprint(m.drill.qs[m.drill.at].Right+1), "space", "space", "space")
 	}
 }
 
@@ -178,6 +191,23 @@ func TestGoldenFrames(t *testing.T) {
 		}},
 		{"zh-picker", "client-close", "linux", func(t *testing.T, m *Model) { inChinese(m); press(m, "s") }},
 		{"zh-full-help", "client-close", "linux", func(t *testing.T, m *Model) { inChinese(m); press(m, "l", "?") }},
+		// The drill: a question (after answering the first two), and the summary.
+		{"drill-question", "lost-final-ack", "linux", func(t *testing.T, m *Model) { drillToQuestion(m, 2) }},
+		{"zh-drill-question", "lost-final-ack", "linux", func(t *testing.T, m *Model) { inChinese(m); drillToQuestion(m, 2) }},
+		{"drill-revealed", "client-close", "linux", func(t *testing.T, m *Model) {
+			drillToQuestion(m, 13)
+			q := m.drill.qs[13]
+			press(m, fmt.Sprint((q.Right+1)%len(q.Choices)+1), "space")
+		}},
+		{"zh-drill-summary", "client-close", "linux", func(t *testing.T, m *Model) {
+			inChinese(m)
+			press(m, "t")
+			answerAll(t, m, func(i int) bool { return i%5 == 2 })
+		}},
+		// Relative numbers in the narration of a new connection in TIME_WAIT.
+		{"syn-in-time-wait-connect", "syn-in-time-wait", "linux", func(t *testing.T, m *Model) {
+			stepTo(t, m, func(tl *model.Timeline, ev *model.Event) bool { return ev.Kind == model.EvApp && ev.Call == "connect" })
+		}},
 	}
 	for _, size := range [][2]int{{80, 24}, {120, 40}} {
 		t.Run(fmt.Sprintf("%dx%d", size[0], size[1]), func(t *testing.T) {

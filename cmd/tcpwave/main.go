@@ -18,6 +18,7 @@ const usage = `tcpwave: see how a TCP connection closes.
 Usage:
   tcpwave [SCENARIO|FILE] [--profile linux|rfc9293] [--set knob=value]...
                                  open the interactive diagram (default: client-close)
+  tcpwave drill [SCENARIO|FILE]  predict each next step of a run: a drill with a score
   tcpwave list                   the scenario catalog
   tcpwave trace SCENARIO|FILE    print every event of a run as text
   tcpwave render SCENARIO|FILE   print the finished diagram
@@ -60,6 +61,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 			return runRender(args[1:], stdout, stderr)
 		case "serve":
 			return runServe(args[1:], stdout, stderr)
+		case "drill":
+			return runDrill(args[1:], stdout, stderr)
 		case "help", "-h", "--help", "-help":
 			if cliLang(args) == view.Zh {
 				fmt.Fprint(stdout, usageZh)

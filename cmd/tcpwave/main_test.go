@@ -84,6 +84,8 @@ func TestBadInputIsOneClearLine(t *testing.T) {
 		{[]string{"trace", "client-close", "--set", "nope=1"}, `unknown knob "nope"`},
 		{[]string{"trace", "client-close", "--drop", "middle:1"}, `want SIDE:N`},
 		{[]string{"trace"}, "name one scenario"},
+		{[]string{"drill", "client-clsoe"}, `unknown scenario "client-clsoe" (did you mean "client-close"?)`},
+		{[]string{"drill", "client-close", "--profile", "bsd"}, `unknown profile "bsd"`},
 	}
 	for _, c := range cases {
 		code, _, errs := runCmd(c.args...)
@@ -105,6 +107,9 @@ func TestHelpAndVersion(t *testing.T) {
 	}
 	if code, out, _ := runCmd("--help"); code != 0 || !strings.Contains(out, "tcpwave trace") {
 		t.Errorf("--help: %d %q", code, out)
+	}
+	if code, _, errs := runCmd("drill", "--help"); code != 0 || !strings.Contains(errs, "Usage: tcpwave drill") {
+		t.Errorf("drill --help: %d %q", code, errs)
 	}
 	for _, sub := range []string{"trace", "list", "knobs"} {
 		if code, _, errs := runCmd(sub, "--help"); code != 0 || !strings.Contains(errs, "Usage: tcpwave "+sub) {

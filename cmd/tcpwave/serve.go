@@ -29,7 +29,8 @@ const serveSynopsis = `tcpwave serve [--listen 127.0.0.1:2222] [--host-key PATH]
        [--profile linux|rfc9293] [--set knob=value]... [--drop SIDE:N]... [--delay D]
 
 Serves the UI over SSH: every 'ssh -p 2222 HOST' gets its own tcpwave.
-'ssh -t -p 2222 HOST SCENARIO' (or 'ssh -p 2222 SCENARIO@HOST') opens a scenario directly.
+'ssh -t -p 2222 HOST SCENARIO' (or 'ssh -p 2222 SCENARIO@HOST') opens a scenario directly;
+'ssh -t -p 2222 HOST drill [SCENARIO]' (or 'ssh -p 2222 drill@HOST') starts the drill.
 With --presenter-keys it is a class: whoever logs in with one of those keys presents,
 and everyone else follows the presenter's story live (f explores on one's own).`
 
@@ -241,6 +242,12 @@ func sessionModel(rf runFlags) server.Factory {
 		if err != nil {
 			return nil, err
 		}
+		// "drill" (ssh -t host drill [SCENARIO] [zh], or ssh drill@host) starts the drill.
+		words := strings.Fields(arg)
+		drill := len(words) > 0 && words[0] == "drill" || len(words) == 0 && sess.User() == "drill"
+		if len(words) > 0 && words[0] == "drill" {
+			arg = strings.Join(words[1:], " ")
+		}
 		sc, err := sshScenario(arg, sess.User())
 		if err != nil {
 			return nil, err
@@ -251,7 +258,7 @@ func sessionModel(rf runFlags) server.Factory {
 			return nil, err
 		}
 		opts := rf.viewOptions(sc)
-		opts.Lang = lang
+		opts.Lang, opts.Drill = lang, drill
 		return view.New(opts)
 	}
 }

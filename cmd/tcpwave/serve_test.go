@@ -295,3 +295,31 @@ func TestSessionModelSpeaksTheClientsLanguage(t *testing.T) {
 		}
 	}
 }
+
+// TestSessionModelDrill: the word drill (ssh -t host drill [SCENARIO] [zh]) or the
+// user name drill (ssh drill@host) starts the drill; anything else does not.
+func TestSessionModelDrill(t *testing.T) {
+	for _, c := range []struct {
+		user, arg, id string
+		drill         bool
+		lang          view.Lang
+	}{
+		{"student", "drill half-close zh", "half-close", true, view.Zh},
+		{"student", "drill", "client-close", true, view.En},
+		{"drill", "", "client-close", true, view.En},
+		{"student", "half-close", "half-close", false, view.En},
+		{"drill", "lost-final-ack", "lost-final-ack", false, view.En},
+	} {
+		m, err := sessionModel(runFlags{profile: "linux"})(userSession{user: c.user, env: []string{"LANG=C"}}, c.arg)
+		if err != nil {
+			t.Fatalf("%s@ %q: %v", c.user, c.arg, err)
+		}
+		vm := m.(*view.Model)
+		if vm.Drilling() != c.drill || vm.Scenario().ID != c.id || vm.Lang() != c.lang {
+			t.Errorf("%s@ %q: drilling %v, %s, %s; want %v, %s, %s", c.user, c.arg, vm.Drilling(), vm.Scenario().ID, vm.Lang(), c.drill, c.id, c.lang)
+		}
+	}
+	if _, err := sessionModel(runFlags{profile: "linux"})(userSession{user: "student"}, "drill nope"); err == nil {
+		t.Error("drill of an unknown scenario was accepted")
+	}
+}

@@ -14,8 +14,23 @@ import (
 
 // runUI opens the interactive diagram: tcpwave [SCENARIO|FILE] [flags].
 func runUI(args []string, stdout, stderr io.Writer) int {
+	return openUI(args, stdout, stderr, false)
+}
+
+// runDrill opens the diagram with the predict-the-next-step drill running:
+// tcpwave drill [SCENARIO|FILE] [flags].
+func runDrill(args []string, stdout, stderr io.Writer) int {
+	return openUI(args, stdout, stderr, true)
+}
+
+// openUI opens the interactive diagram, with the drill running if drill.
+func openUI(args []string, stdout, stderr io.Writer, drill bool) int {
 	var rf runFlags
-	fs := newFlagSet("tcpwave", "tcpwave [SCENARIO|FILE] [--profile linux|rfc9293] [--set knob=value]... [--drop SIDE:N]...", stderr, args)
+	name, use := "tcpwave", "tcpwave [SCENARIO|FILE] [--profile linux|rfc9293] [--set knob=value]... [--drop SIDE:N]..."
+	if drill {
+		name, use = "drill", "tcpwave drill [SCENARIO|FILE] [--profile linux|rfc9293] [--lang en|zh] [--set knob=value]... [--drop SIDE:N]..."
+	}
+	fs := newFlagSet(name, use, stderr, args)
 	rf.register(fs)
 	pos, err := fs.parse(args)
 	if err != nil {
@@ -36,13 +51,14 @@ func runUI(args []string, stdout, stderr io.Writer) int {
 	if undrawable(stderr, fs.lang, "tcpwave", arg, tl) {
 		return 1
 	}
-	m, err := view.New(rf.viewOptions(tl.Scenario))
+	opts := rf.viewOptions(tl.Scenario)
+	opts.Drill = drill
+	m, err := view.New(opts)
 	if err != nil {
 		say(stderr, fs.lang, "tcpwave: %s\n", errorText(fs.lang, err))
 		return 2
 	}
-	opts := []tea.ProgramOption{tea.WithOutput(stdout)}
-	if _, err := tea.NewProgram(m, opts...).Run(); err != nil {
+	if _, err := tea.NewProgram(m, tea.WithOutput(stdout)).Run(); err != nil {
 		fmt.Fprintf(stderr, "tcpwave: %v\n", err)
 		return 1
 	}

@@ -549,14 +549,14 @@ func TestScenarioArgument(t *testing.T) {
 		t.Errorf("bad scenario: output %q", errOut.String()+out2.String())
 	}
 
-	// Three words are refused before the factory; two (a scenario and a language)
-	// reach it.
-	_, _, errOut3, done3 := ptySession(t, c, "xterm", 80, 24, "half-close zh rm", nil)
+	// Four words are refused before the factory; three (drill, a scenario and a
+	// language) reach it.
+	_, _, errOut3, done3 := ptySession(t, c, "xterm", 80, 24, "drill half-close zh rm", nil)
 	if st := exitStatus(waitDone(t, done3, 5*time.Second)); st != 1 {
-		t.Errorf("three args: exit status %d, want 1", st)
+		t.Errorf("four args: exit status %d, want 1", st)
 	}
 	if !strings.Contains(errOut3.String(), "expected a scenario id and a language") {
-		t.Errorf("three args: stderr %q", errOut3.String())
+		t.Errorf("four args: stderr %q", errOut3.String())
 	}
 }
 

@@ -141,8 +141,8 @@ func (s *Server) handle(sess ssh.Session) {
 	arg := ""
 	if raw := strings.TrimSpace(sess.RawCommand()); raw != "" {
 		args := sess.Command()
-		if len(args) < 1 || len(args) > 2 {
-			fmt.Fprintf(sess.Stderr(), "tcpwave: expected a scenario id and a language (zh or en), or one of them, got %q\n", raw)
+		if len(args) < 1 || len(args) > 3 {
+			fmt.Fprintf(sess.Stderr(), "tcpwave: expected a scenario id and a language (zh or en), or one of them, optionally after drill, got %q\n", raw)
 			_ = sess.Exit(exitError)
 			logger.Info("session refused", "reason", ReasonBadArg, "cmd", esc(raw))
 			return
