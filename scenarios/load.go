@@ -302,15 +302,15 @@ func (v *validator) app(field string, a app) model.App {
 		v.fail(field+".next_isn", "want -4294967296 to 4294967296, got %d", a.NextISN)
 	}
 	if k := a.Keepalive; k != nil {
-		// Linux defaults: tcp_keepalive_time 7200 s, tcp_keepalive_intvl 75 s,
-		// tcp_keepalive_probes 9.
+		// Linux defaults (DefaultKeepalive): tcp_keepalive_time 7200 s,
+		// tcp_keepalive_intvl 75 s, tcp_keepalive_probes 9.
 		ka := &model.Keepalive{
-			Idle:     v.dur(field+".keepalive.idle", k.Idle, 7200*time.Second),
-			Interval: v.dur(field+".keepalive.interval", k.Interval, 75*time.Second),
+			Idle:     v.dur(field+".keepalive.idle", k.Idle, DefaultKeepalive.Idle),
+			Interval: v.dur(field+".keepalive.interval", k.Interval, DefaultKeepalive.Interval),
 			Probes:   int(k.Probes),
 		}
 		if ka.Probes == 0 {
-			ka.Probes = 9
+			ka.Probes = DefaultKeepalive.Probes
 		}
 		if ka.Probes < 0 || ka.Probes > 127 {
 			v.fail(field+".keepalive.probes", "want 1 to 127, got %d", k.Probes)
