@@ -116,8 +116,11 @@ func (m *Model) frame() string {
 		}
 		m.diag.lang = m.lang
 		m.diag.draw(g, 0, s.diagY, s.diagH, m.cursor, m.now, true)
-		if m.cursor == 0 && m.now == 0 && m.diag.tooBig == nil {
+		if m.cursor == 0 && m.now == 0 && m.diag.tooBig == nil && m.card == nil {
 			m.drawAbout(g, s.diagY+2, s.diagH-2, w)
+		}
+		if m.card != nil {
+			m.drawCard(g, w, 1, s.sepY)
 		}
 	}
 

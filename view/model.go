@@ -32,6 +32,10 @@ type Options struct {
 	// Lang is the language of every word on screen (En by default); the language key
 	// switches it at the same point of the story.
 	Lang Lang
+	// Question opens the interview question with this id (tcpwave questions ID): its
+	// scenario at the step that answers it, paused, with its answer card. It replaces
+	// Scenario and Profile.
+	Question string
 }
 
 // flashHold is how long a message (drop, undo, profile) stays while playing.
@@ -91,6 +95,7 @@ type Model struct {
 	help          help.Model
 
 	picker *picker
+	card   *questionCard // the answer card of an interview question, when shown
 	flash  string
 	// narPage is the page of the narration shown for the event narAt (the more key
 	// turns it); narPages is how many the last frame had.
@@ -121,6 +126,16 @@ var _ tea.Model = (*Model)(nil)
 // New builds the model for a scenario and profile. It fails on an unknown profile or a
 // bad override.
 func New(opts Options) (*Model, error) {
+	var question *scenarios.Question
+	if opts.Question != "" {
+		q, ok := scenarios.QuestionByID(opts.Question)
+		if !ok {
+			return nil, &UnknownQuestionError{ID: opts.Question}
+		}
+		question = q
+		opts.Scenario, _ = scenarios.Lookup(q.Scenario)
+		opts.Profile = q.Profile
+	}
 	if opts.Scenario == nil {
 		sc, err := scenarios.Get("client-close")
 		if err != nil {
@@ -144,6 +159,11 @@ func New(opts Options) (*Model, error) {
 	}
 	if err := m.load(opts.Scenario, opts.Profile, nil); err != nil {
 		return nil, err
+	}
+	if question != nil {
+		if err := m.openQuestion(question); err != nil {
+			return nil, err
+		}
 	}
 	m.restyle()
 	m.updateKeys()
@@ -260,6 +280,9 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	case tea.KeyPressMsg:
 		if m.picker != nil {
 			return m.pickerKey(msg)
+		}
+		if m.card != nil {
+			return m.cardKey(msg)
 		}
 		return m.key(msg)
 	}
@@ -605,6 +628,17 @@ func (m *Model) pickerKey(msg tea.KeyPressMsg) tea.Cmd {
 		p.move(-1)
 	case key.Matches(msg, k.PickDown):
 		p.move(1)
+	case msg.Code == tea.KeyTab:
+		p.switchTab()
+	case key.Matches(msg, k.PickChoose) && p.questions:
+		q := p.selectedQuestion()
+		if q == nil {
+			return nil
+		}
+		m.closePicker()
+		if err := m.openQuestion(q); err != nil {
+			m.setFlash(err.Error())
+		}
 	case key.Matches(msg, k.PickChoose):
 		sc := p.selected()
 		if sc == nil {
