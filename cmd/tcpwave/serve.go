@@ -132,6 +132,10 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 		"list":    func(w io.Writer) { writeCatalog(w, view.En) },
 		"list zh": func(w io.Writer) { writeCatalog(w, view.Zh) },
 		"list en": func(w io.Writer) { writeCatalog(w, view.En) },
+		// The interview questions (面试题); the picker's second tab opens them.
+		"questions":    func(w io.Writer) { writeQuestions(w, view.En) },
+		"questions zh": func(w io.Writer) { writeQuestions(w, view.Zh) },
+		"questions en": func(w io.Writer) { writeQuestions(w, view.En) },
 	}
 
 	srv, err := server.New(cfg)
