@@ -319,6 +319,7 @@ var fixedValues = map[string]string{
 	"port_range_high":           strconv.Itoa(portHigh),
 	"port_count":                strconv.Itoa(portHigh - portLow + 1),
 	"tcp_max_tw_buckets":        "262144",
+	"keepalive_total":           spaced(model.FormatDuration(DefaultKeepalive.Idle + time.Duration(DefaultKeepalive.Probes)*DefaultKeepalive.Interval)),
 }
 
 // The ephemeral ports Linux uses by default (net.ipv4.ip_local_port_range).

@@ -1,6 +1,7 @@
 package view
 
 import (
+	"regexp"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -150,6 +151,18 @@ func (c *questionCard) lines(l Lang, w int) []cardLine {
 	if c.missed {
 		add(l.t("ui.card.missed"), stWarn)
 	}
-	add(c.q.Card(l.String()), stPlain)
+	add(keepTogether(c.q.Card(l.String())), stPlain)
 	return out
+}
+
+// nbspRE finds the spaces a line must not break at: between a number and its unit
+// ("60 s", "200 ms"), in "RFC 6191", and in SO_LINGER's "{1, 0}".
+var nbspRE = regexp.MustCompile(`([0-9]) (s|ms|µs)\b|(RFC) ([0-9])|\{([0-9]), ([0-9t])\}`)
+
+// keepTogether joins those with a no-break space, which the wrap does not break at
+// and the terminal shows as a space.
+func keepTogether(s string) string {
+	return nbspRE.ReplaceAllStringFunc(s, func(m string) string {
+		return strings.Replace(m, " ", "\u00a0", 1)
+	})
 }
