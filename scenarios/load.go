@@ -71,12 +71,13 @@ type keepalive struct {
 }
 
 type step struct {
-	On    string      `yaml:"on"`
-	At    string      `yaml:"at"`
-	After string      `yaml:"after"`
-	Do    string      `yaml:"do"`
-	N     wholeNumber `yaml:"n"`
-	ISN   wholeNumber `yaml:"isn"`
+	On     string      `yaml:"on"`
+	At     string      `yaml:"at"`
+	After  string      `yaml:"after"`
+	Do     string      `yaml:"do"`
+	N      wholeNumber `yaml:"n"`
+	ISN    wholeNumber `yaml:"isn"`
+	Linger string      `yaml:"linger"` // for do: linger, SO_LINGER's time
 }
 
 type fault struct {
@@ -344,9 +345,19 @@ func (v *validator) app(field string, a app) model.App {
 		c, ok := model.ParseCall(st.Do)
 		switch {
 		case st.Do == "":
-			v.fail(f+".do", "missing: say what the app does (close, shutdown, write, read, linger0, connect)")
+			v.fail(f+".do", "missing: say what the app does (close, shutdown, write, read, linger0, linger, connect)")
 		case !ok:
-			v.fail(f+".do", "unknown call %q (want close, shutdown, write, read, linger0 or connect)", st.Do)
+			v.fail(f+".do", "unknown call %q (want close, shutdown, write, read, linger0, linger or connect)", st.Do)
+		}
+		if c == model.CallLinger {
+			// SO_LINGER {1, t}: t is whole seconds in the API (l_linger is an int); any
+			// duration is taken here, for compressed stories.
+			if st.Linger == "" {
+				v.fail(f+".linger", "linger needs its time, e.g. linger: 2s (for SO_LINGER {1, 0} use linger0)")
+			}
+			s.Linger = v.dur(f+".linger", st.Linger, 0)
+		} else if st.Linger != "" {
+			v.fail(f+".linger", "only do: linger takes a linger time")
 		}
 		s.Call = c
 		s.N, s.ISN = int(st.N), int64(st.ISN)

@@ -22,6 +22,14 @@ var zhQuestionScenarioTexts = map[string]string{
 	"scenario.peer-host-gone-keepalive.title":       "对端主机消失，由保活发现",
 	"scenario.peer-host-gone-keepalive.explanation": "和 peer-host-gone 一样，服务端主机没了，但客户端没有数据要发：没有保活，它会永远等下去。它按 Linux 的默认值开启了 SO_KEEPALIVE：空闲 2 小时（tcp_keepalive_time 7200 s）后发一个探测，之后每 75 s 一个（tcp_keepalive_intvl）；9 个探测（tcp_keepalive_probes）都没有回应时，连接被丢弃，应用收到 ETIMEDOUT，距最后一次对端的动静已过去 2 小时 11 分 15 秒。时间轴是压缩的：漫长的等待画成断开的一段。",
 	"scenario.peer-host-gone-keepalive.moral":       "空闲的连接面对已消失的主机，不开保活就什么也发现不了；即使开了，按 Linux 的默认值也要两个多小时（7200 s + 9 × 75 s）才放弃。",
+
+	"scenario.linger-graceful.title":       "SO_LINGER {1, 2 s}：等 FIN 被 ACK",
+	"scenario.linger-graceful.explanation": "客户端写入 100 字节，设置超时为 2 s 的 SO_LINGER，然后调用 close()。FIN 照常发出，但 close() 不会立刻返回：应用一直阻塞到 FIN 被 ACK（Linux sk_stream_wait_close），这里要一个往返再加上服务端的延迟确认。之后 close() 返回 0，关闭照常进行，客户端经过 FIN_WAIT_2 进入 TIME_WAIT。这样等待换来的是：确知对端的 TCP 已收到每一个字节（但不代表对端应用已经读了）。对照 linger-abort（SO_LINGER {1, 0}）和 linger-timeout（时间先用完）。",
+	"scenario.linger-graceful.moral":       "带超时的 SO_LINGER 让 close() 等到自己的 FIN 被 ACK：对端的 TCP 收齐之后它返回 0，关闭照常进行，和普通的 close() 一样。",
+
+	"scenario.linger-timeout.title":       "SO_LINGER {1, 1 s} 超时",
+	"scenario.linger-timeout.explanation": "和 linger-graceful 一样，客户端在 SO_LINGER {1, 1 s} 下 close()，但它的 FIN 丢了四次。数据已被 ACK，FIN 没有。1 s 后 close() 照样返回 0：Linux 不发 RST，也不丢弃任何东西（BSD 的 close() 在这里返回 EWOULDBLOCK；只有 SO_LINGER {1, 0} 才发 RST）。此时已成孤儿的 socket 继续重发 FIN，第五次终于送达，关闭照常结束。可应用分辨不出这次返回和 linger-graceful 那次有什么不同。",
+	"scenario.linger-timeout.moral":       "SO_LINGER 的时间用完时，Linux 的 close() 照样返回 0，好像什么都没发生：不发 RST，不报错，FIN 仍在后台重发。带超时的 SO_LINGER 限制的是 close() 阻塞多久，而不是 TCP 做什么。",
 }
 
 func init() {
