@@ -258,3 +258,22 @@ func TestParseQuestionsErrors(t *testing.T) {
 		t.Errorf("a repeated id: %v", err)
 	}
 }
+
+// FuzzParseQuestions: whatever the index holds, the loader answers with questions or
+// an error, never a panic.
+func FuzzParseQuestions(f *testing.F) {
+	f.Add(questionsYAML)
+	f.Add([]byte("- id: x\n  zh: 问\n  en: q\n  scenario: client-close\n  at: {kind: last}\n  answer: {zh: 答, en: a}\n"))
+	f.Add([]byte("[]"))
+	f.Add([]byte("- {id: [1, 2]}"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		qs, err := ParseQuestions("fuzz.yaml", data)
+		if err == nil && len(qs) == 0 {
+			t.Fatal("no error and no questions")
+		}
+		for _, q := range qs {
+			q.Card("zh")
+			q.Card("en")
+		}
+	})
+}

@@ -12,7 +12,7 @@ var questionTexts = [numLangs]map[string]string{
 		"ui.card.title":             "Answer",
 		"ui.card.close":             "esc close",
 		"ui.card.more":              "m more (%d/%d)",
-		"ui.card.missed":            "This run does not have the step the answer points to (a --set or --delay changed it): the diagram is at its start.",
+		"ui.card.missed":            "This run does not have the step the answer points to: the diagram is at its start.",
 	},
 	Zh: {
 		"ui.picker.tab.scenarios":   "场景",
@@ -23,7 +23,7 @@ var questionTexts = [numLangs]map[string]string{
 		"ui.card.title":             "参考答案",
 		"ui.card.close":             "esc 关闭",
 		"ui.card.more":              "m 下一页（%d/%d）",
-		"ui.card.missed":            "这次运行中没有答案所指的那一步（--set 或 --delay 改变了它）：图停在开头。",
+		"ui.card.missed":            "这次运行中没有答案所指的那一步：图停在开头。",
 	},
 }
 

@@ -17,12 +17,19 @@ type questionCard struct {
 	q     *scenarios.Question
 	page  int
 	pages int // as the last frame drew it
-	// missed is set when the question's step was not found in this run (a --set or
-	// --delay changed the story): the card still shows, the cursor is at the start.
+	// missed is set when the question's step was not found in the run (the model no
+	// longer tells the story the index expects; the tests catch it): the card still
+	// shows, the cursor is at the start.
 	missed bool
+	// wrapped is the card's text as the last frame wrapped it, for wrappedLang and
+	// wrappedW: a frame redraws it without wrapping it again.
+	wrapped     []cardLine
+	wrappedLang Lang
+	wrappedW    int
 }
 
-// openQuestion loads the question's scenario under its profile, moves to its step,
+// openQuestion loads the question's scenario under its profile, as the catalog has
+// it (without --delay or --set: the card speaks of that story), moves to its step,
 // paused, and shows its card.
 func (m *Model) openQuestion(q *scenarios.Question) error {
 	sc, ok := scenarios.Lookup(q.Scenario)
@@ -31,7 +38,11 @@ func (m *Model) openQuestion(q *scenarios.Question) error {
 	}
 	m.stop()
 	m.cursor = 0
-	if err := m.load(sc, q.Profile, nil); err != nil {
+	opts := m.opts
+	m.opts.Delay, m.opts.Overrides = 0, nil
+	err := m.load(sc, q.Profile, nil)
+	m.opts = opts
+	if err != nil {
 		return err
 	}
 	i, found := q.At.Find(m.tl)
@@ -112,7 +123,10 @@ func (m *Model) drawCard(g *grid, w, y0, y1 int) {
 	g.text(x0+2, y0, " "+l.t("ui.card.title")+" ", stStrong, x1-2)
 
 	inW := x1 - x0 - 4
-	lines := c.lines(l, inW)
+	if c.wrapped == nil || c.wrappedLang != l || c.wrappedW != inW {
+		c.wrapped, c.wrappedLang, c.wrappedW = c.lines(l, inW), l, inW
+	}
+	lines := c.wrapped
 	rows := y1 - y0 - 2
 	c.pages = max(1, (len(lines)+rows-1)/rows)
 	c.page = (c.page%c.pages + c.pages) % c.pages

@@ -4,11 +4,13 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
 
+	"github.com/tcpwave/tcpwave/model"
 	"github.com/tcpwave/tcpwave/scenarios"
 )
 
@@ -162,5 +164,46 @@ func TestCardKeys(t *testing.T) {
 	}
 	if _, err := New(Options{Question: "nope"}); err == nil || !strings.Contains(err.Error(), "tcpwave questions") {
 		t.Errorf("an unknown question: %v", err)
+	}
+}
+
+// BenchmarkViewWithCard measures one frame at 80×24 with a Chinese answer card open.
+func BenchmarkViewWithCard(b *testing.B) {
+	m := mustNew(b, Options{Question: "time-wait-harm", Lang: Zh})
+	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	m.View()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		_ = m.View()
+	}
+}
+
+// TestQuestionIgnoresDelay: a question opens its scenario as the catalog has it, the
+// story its card tells, even when --delay and --set were given for the others.
+func TestQuestionIgnoresDelay(t *testing.T) {
+	m := mustNew(t, Options{Question: "why-2msl", Lang: En, Delay: 10 * time.Millisecond,
+		Overrides: []model.Override{{Knob: "time_wait", Value: "10s"}}})
+	if d := m.sc.Delay; d != [2]time.Duration{29 * time.Second, 29 * time.Second} || m.tl.Profile.TimeWait != 60*time.Second {
+		t.Errorf("opened with delay %v and TIME_WAIT %v, want the catalog's 29 s and 60 s", d, m.tl.Profile.TimeWait)
+	}
+}
+
+// TestCardMissedStep: when the run has no step the question names, the card says so
+// and the diagram waits at its start.
+func TestCardMissedStep(t *testing.T) {
+	q0, _ := scenarios.QuestionByID("why-2msl")
+	q := *q0
+	q.At.Nth = 99
+	m := mustNew(t, Options{Lang: En})
+	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	if err := m.openQuestion(&q); err != nil {
+		t.Fatal(err)
+	}
+	if m.card == nil || !m.card.missed || m.cursor != 0 {
+		t.Fatalf("card %v, missed %v, cursor %d", m.card != nil, m.card != nil && m.card.missed, m.cursor)
+	}
+	if out := screenText(m); !strings.Contains(out, "This run does not have the step") {
+		t.Errorf("the card does not say its step is missing:\n%s", out)
 	}
 }
