@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/tcpwave/tcpwave/scenarios"
+	"github.com/tcpwave/tcpwave/view"
 )
 
 func TestQuestionsCommand(t *testing.T) {
@@ -78,4 +79,21 @@ func TestQuestionsEndToEnd(t *testing.T) {
 	s.keys("Enter")
 	s.waitFor("opened", "参考答案", "收到乱序的 FIN 会怎样？", "CLOSE_WAIT", "第一个 FIN 丢失")
 	s.keys("q")
+}
+
+// TestSessionOpensAQuestion: over SSH, a question's id (with a language word) opens it.
+func TestSessionOpensAQuestion(t *testing.T) {
+	m, err := sessionModel(runFlags{profile: "linux"})(userSession{user: "student"}, "fourth-lost zh")
+	if err != nil {
+		t.Fatal(err)
+	}
+	vm := m.(*view.Model)
+	if !vm.CardOpen() || vm.Scenario().ID != "lost-final-ack" || vm.Lang() != view.Zh {
+		t.Errorf("card %v, scenario %s, lang %v; want the fourth-lost card over lost-final-ack in Chinese", vm.CardOpen(), vm.Scenario().ID, vm.Lang())
+	}
+	// A scenario's id stays the scenario, even where a question has the same id.
+	m, err = sessionModel(runFlags{profile: "linux"})(userSession{user: "student"}, "why-2msl")
+	if err != nil || m.(*view.Model).CardOpen() {
+		t.Errorf("why-2msl over SSH: %v, card %v; want the scenario", err, err == nil && m.(*view.Model).CardOpen())
+	}
 }

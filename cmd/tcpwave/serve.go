@@ -227,6 +227,14 @@ func sessionModel(rf runFlags) server.Factory {
 		if err != nil {
 			return nil, err
 		}
+		if _, isScenario := scenarios.Lookup(arg); !isScenario {
+			// An interview question's id opens it (ssh -t HOST fourth-lost zh).
+			if q, ok := scenarios.QuestionByID(arg); ok {
+				opts := rf.viewOptions(nil)
+				opts.Question, opts.Lang = q.ID, lang
+				return view.New(opts)
+			}
+		}
 		sc, err := sshScenario(arg, sess.User())
 		if err != nil {
 			return nil, err
