@@ -94,8 +94,10 @@ func (m *Model) cardKey(msg tea.KeyPressMsg) tea.Cmd {
 	return m.key(msg)
 }
 
-// drawCard draws the card in a box over the diagram's rows y0..y1 (exclusive): the
-// question, the answer, and a last row with how to page and close it.
+// drawCard draws the card in a box at the top of the diagram's rows y0..y1
+// (exclusive): the question, the answer, and on its bottom edge how to page and close
+// it. The box is as tall as the card (the diagram shows below it where there is room)
+// and at most 100 columns wide; the rows it takes are blanked across the screen.
 func (m *Model) drawCard(g *grid, w, y0, y1 int) {
 	c := m.card
 	x0, x1 := 0, w
@@ -105,11 +107,14 @@ func (m *Model) drawCard(g *grid, w, y0, y1 int) {
 	if y1-y0 < 5 || x1-x0 < 20 {
 		return
 	}
-	// The box: a frame, blank inside.
+	inW := x1 - x0 - 4
+	if c.wrapped == nil || c.wrappedLang != m.lang || c.wrappedW != inW {
+		c.wrapped, c.wrappedLang, c.wrappedW = c.lines(m.lang, inW), m.lang, inW
+	}
+	y1 = min(y1, y0+len(c.wrapped)+2)
+	// The box: a frame, blank inside, and nothing of the diagram beside it.
 	for y := y0; y < y1; y++ {
-		for x := x0; x < x1; x++ {
-			g.set(x, y, ' ', stPlain)
-		}
+		g.hline(0, w, y, ' ', stPlain)
 		g.set(x0, y, '│', stDim)
 		g.set(x1-1, y, '│', stDim)
 	}
@@ -122,10 +127,6 @@ func (m *Model) drawCard(g *grid, w, y0, y1 int) {
 	l := m.lang
 	g.text(x0+2, y0, " "+l.t("ui.card.title")+" ", stStrong, x1-2)
 
-	inW := x1 - x0 - 4
-	if c.wrapped == nil || c.wrappedLang != l || c.wrappedW != inW {
-		c.wrapped, c.wrappedLang, c.wrappedW = c.lines(l, inW), l, inW
-	}
 	lines := c.wrapped
 	rows := y1 - y0 - 2
 	c.pages = max(1, (len(lines)+rows-1)/rows)
