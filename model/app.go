@@ -61,6 +61,8 @@ func (s *sim) runStep(side Side, idx int) {
 		s.ep[side].Linger0 = true
 		s.record(Event{Kind: EvApp, Side: side, Call: "setsockopt SO_LINGER {l_onoff=1, l_linger=0}",
 			Note: Note{Rule: RuleLinger0Set}})
+	case CallLinger:
+		s.lingerSet(side, st.Linger)
 	case CallConnect:
 		s.appConnect(side, st.ISN)
 	case CallRead:
@@ -105,6 +107,9 @@ func (s *sim) appClose(side Side) {
 	if e.Linger0 {
 		s.appEvent(side, "close", Note{Rule: RuleCloseLinger0})
 		s.abort(side, Note{Rule: RuleAbortLinger0})
+		return
+	}
+	if e.Linger > 0 && s.lingerClose(side) {
 		return
 	}
 	e.Orphan = p.HalfDuplexClose

@@ -97,7 +97,13 @@ type Endpoint struct {
 	Orphan    bool   // the app called close(): no process holds the socket
 	RcvShut   bool   // the app can no longer read (close(), not shutdown(SHUT_WR))
 	Linger0   bool   // SO_LINGER {1, 0} is set
-	Listening bool   // a listening socket exists on this host (the server)
+	// Linger is SO_LINGER's time when it is set and not 0 (SO_LINGER {1, Linger});
+	// Lingering is set while close() blocks in it, until LingerUntil at the latest
+	// (linger.go).
+	Linger      time.Duration
+	Lingering   bool
+	LingerUntil time.Duration
+	Listening   bool // a listening socket exists on this host (the server)
 
 	// Retransmission (RFC 6298): the current RTO, its estimator and the backoff count.
 	RTO     time.Duration

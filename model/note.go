@@ -45,6 +45,10 @@ const (
 	RuleAbortUnread          // … so it resets: the abort
 	RuleCloseLinger0         // close() with SO_LINGER {1, 0}
 	RuleAbortLinger0         // … so it resets: the abort
+	RuleLingerSet            // setsockopt SO_LINGER {1, D}
+	RuleCloseLinger          // close() with SO_LINGER {1, D}: it blocks until our FIN is ACKed, at most D
+	RuleLingerDone           // … our FIN was ACKed: close() returns 0
+	RuleLingerTimeout        // … D passed first: close() returns 0 all the same; the close goes on
 	RuleCloseAfterShutdown   // close() after shutdown(): FIN already sent
 	RuleCloseActive          // close() in ESTABLISHED: FIN, FIN_WAIT_1
 	RuleClosePassive         // close() in CLOSE_WAIT: FIN, LAST_ACK
@@ -167,6 +171,10 @@ var ruleKeys = [NumRules]string{
 	RuleAbortUnread:            "abort-unread",
 	RuleCloseLinger0:           "close-linger0",
 	RuleAbortLinger0:           "abort-linger0",
+	RuleLingerSet:              "linger-set",
+	RuleCloseLinger:            "close-linger",
+	RuleLingerDone:             "linger-done",
+	RuleLingerTimeout:          "linger-timeout",
 	RuleCloseAfterShutdown:     "close-after-shutdown",
 	RuleCloseActive:            "close-active",
 	RuleClosePassive:           "close-passive",

@@ -103,9 +103,12 @@ const (
 	// CallRead makes an app that did not read (NoRead) start reading: it reads what is
 	// queued, and from then on everything that arrives.
 	CallRead
+	// CallLinger sets SO_LINGER {1, Step.Linger}: close() then blocks until its FIN is
+	// ACKed, at most that long (linger.go).
+	CallLinger
 )
 
-var callNames = [...]string{"close", "shutdown", "write", "linger0", "connect", "read"}
+var callNames = [...]string{"close", "shutdown", "write", "linger0", "connect", "read", "linger"}
 
 // String returns the call's name as written in scenario files.
 func (c CallKind) String() string { return callNames[c] }
@@ -123,6 +126,8 @@ type Step struct {
 	Call  CallKind
 	N     int   // bytes, for write
 	ISN   int64 // for connect: the new ISS relative to the previous incarnation's SND.NXT
+	// Linger is SO_LINGER's l_linger, for linger: how long close() may block.
+	Linger time.Duration
 }
 
 // FaultAction is what the link does to a matching segment.

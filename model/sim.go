@@ -12,6 +12,7 @@ const (
 	itemArrive                 // a segment reaches its receiver
 	itemLost                   // a segment vanishes on the link
 	itemTimer                  // a timer fires
+	itemLinger                 // SO_LINGER's time in close() runs out (linger.go)
 )
 
 type item struct {
@@ -181,7 +182,10 @@ func (s *sim) run() *Timeline {
 				s.ep[it.side].Timers[it.timer].Armed = false
 				s.fire(it.side, it.timer)
 			}
+		case itemLinger:
+			s.lingerTimeout(it.side)
 		}
+		s.lingerCheck()
 		s.reportTimers()
 		s.items++
 		if s.items-s.checkpointed >= max(checkpointEvery, len(s.queue)) {

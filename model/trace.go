@@ -152,6 +152,8 @@ func (st Step) String() string {
 		call = "shutdown(SHUT_WR)"
 	case CallLinger0:
 		call = "SO_LINGER {1,0}"
+	case CallLinger:
+		call = fmt.Sprintf("SO_LINGER {1,%s}", FormatDuration(st.Linger))
 	case CallRead:
 		call = "read"
 	case CallConnect:

@@ -71,12 +71,13 @@ type keepalive struct {
 }
 
 type step struct {
-	On    string      `yaml:"on"`
-	At    string      `yaml:"at"`
-	After string      `yaml:"after"`
-	Do    string      `yaml:"do"`
-	N     wholeNumber `yaml:"n"`
-	ISN   wholeNumber `yaml:"isn"`
+	On     string      `yaml:"on"`
+	At     string      `yaml:"at"`
+	After  string      `yaml:"after"`
+	Do     string      `yaml:"do"`
+	N      wholeNumber `yaml:"n"`
+	ISN    wholeNumber `yaml:"isn"`
+	Linger string      `yaml:"linger"` // for do: linger, SO_LINGER's time
 }
 
 type fault struct {
@@ -313,15 +314,15 @@ func (v *validator) app(field string, a app) model.App {
 		v.fail(field+".next_isn", "want -4294967296 to 4294967296, got %d", a.NextISN)
 	}
 	if k := a.Keepalive; k != nil {
-		// Linux defaults: tcp_keepalive_time 7200 s, tcp_keepalive_intvl 75 s,
-		// tcp_keepalive_probes 9.
+		// Linux defaults (DefaultKeepalive): tcp_keepalive_time 7200 s,
+		// tcp_keepalive_intvl 75 s, tcp_keepalive_probes 9.
 		ka := &model.Keepalive{
-			Idle:     v.dur(field+".keepalive.idle", k.Idle, 7200*time.Second),
-			Interval: v.dur(field+".keepalive.interval", k.Interval, 75*time.Second),
+			Idle:     v.dur(field+".keepalive.idle", k.Idle, DefaultKeepalive.Idle),
+			Interval: v.dur(field+".keepalive.interval", k.Interval, DefaultKeepalive.Interval),
 			Probes:   int(k.Probes),
 		}
 		if ka.Probes == 0 {
-			ka.Probes = 9
+			ka.Probes = DefaultKeepalive.Probes
 		}
 		if ka.Probes < 0 || ka.Probes > 127 {
 			v.fail(field+".keepalive.probes", "want 1 to 127, got %d", k.Probes)
@@ -355,9 +356,19 @@ func (v *validator) app(field string, a app) model.App {
 		c, ok := model.ParseCall(st.Do)
 		switch {
 		case st.Do == "":
-			v.fail(f+".do", "missing: say what the app does (close, shutdown, write, read, linger0, connect)")
+			v.fail(f+".do", "missing: say what the app does (close, shutdown, write, read, linger0, linger, connect)")
 		case !ok:
-			v.fail(f+".do", "unknown call %q (want close, shutdown, write, read, linger0 or connect)", st.Do)
+			v.fail(f+".do", "unknown call %q (want close, shutdown, write, read, linger0, linger or connect)", st.Do)
+		}
+		if c == model.CallLinger {
+			// SO_LINGER {1, t}: t is whole seconds in the API (l_linger is an int); any
+			// duration is taken here, for compressed stories.
+			if st.Linger == "" {
+				v.fail(f+".linger", "linger needs its time, e.g. linger: 2s (for SO_LINGER {1, 0} use linger0)")
+			}
+			s.Linger = v.dur(f+".linger", st.Linger, 0)
+		} else if st.Linger != "" {
+			v.fail(f+".linger", "only do: linger takes a linger time")
 		}
 		s.Call = c
 		s.N, s.ISN = int(st.N), int64(st.ISN)

@@ -18,7 +18,11 @@ func positionOf(f any, field string) (int, int) {
 	}
 	parts := strings.Split(field, ".")
 	for n := len(parts); n > 0; n-- {
-		p, err := yaml.PathString("$." + strings.Join(parts[:n], "."))
+		path := "$." + strings.Join(parts[:n], ".")
+		if strings.HasPrefix(field, "[") {
+			path = "$" + path[2:] // an element of a list at the top (the question index)
+		}
+		p, err := yaml.PathString(path)
 		if err != nil {
 			continue
 		}

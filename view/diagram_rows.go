@@ -353,8 +353,11 @@ func callText(call string) string {
 	verb, args, _ := strings.Cut(name, " ")
 	switch verb {
 	case "setsockopt":
-		if strings.Contains(args, "l_linger=0") {
+		if strings.Contains(args, "l_linger=0}") {
 			return "SO_LINGER{1,0}"
+		}
+		if _, t, ok := strings.Cut(args, "l_linger="); ok {
+			return "SO_LINGER{1," + strings.TrimSuffix(t, "}") + "}"
 		}
 		return "setsockopt()"
 	case "shutdown":

@@ -29,6 +29,10 @@ func ErrorText(l Lang, err error) string {
 	if err == nil {
 		return ""
 	}
+	var uq *UnknownQuestionError
+	if errors.As(err, &uq) {
+		return uq.text(l)
+	}
 	var tb *TooBigError
 	if errors.As(err, &tb) {
 		return tb.text(l)

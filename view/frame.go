@@ -124,8 +124,11 @@ func (m *Model) frame() string {
 		}
 		m.diag.lang = m.lang
 		m.diag.draw(g, 0, s.diagY, s.diagH, m.play.Cursor(), m.play.Now(), true)
-		if m.play.Cursor() == 0 && m.play.Now() == 0 && m.diag.tooBig == nil {
+		if m.play.Cursor() == 0 && m.play.Now() == 0 && m.diag.tooBig == nil && m.card == nil {
 			m.drawAbout(g, s.diagY+2, s.diagH-2, w)
+		}
+		if m.card != nil {
+			m.drawCard(g, w, 1, s.sepY)
 		}
 	}
 

@@ -31,6 +31,12 @@ var zhMessages = map[string]string{
 	"tcpwave %s: warning: the run was stopped after %d events, the most a run may have; what follows is its beginning\n":                "tcpwave %s：注意：这次运行在 %d 个事件处被截断（一次运行最多这么多），下面只是它的开头\n",
 	"tcpwave %s: warning: the run was stopped at %d years of virtual time, the longest a run may last; what follows is its beginning\n": "tcpwave %s：注意：这次运行在虚拟时间 %d 年处被截断（一次运行最长这么久），下面只是它的开头\n",
 
+	"unknown question %q; run 'tcpwave questions' for the list":                    "没有面试题 %q；'tcpwave questions' 列出全部题目",
+	"tcpwave questions: %s\n":                                                      "tcpwave questions：%s\n",
+	"tcpwave questions: --print needs a question's ID (see 'tcpwave questions')\n": "tcpwave questions：--print 需要一道题的 ID（见 'tcpwave questions'）\n",
+	"tcpwave questions: name at most one question, got %d\n":                       "tcpwave questions：最多指定一道题，这里给了 %d 个\n",
+	"with an ID: print the question and its answer card instead of opening the UI": "给出 ID 时：打印题目和参考答案，而不打开界面",
+
 	// The flags' help.
 	"TCP behaviour: linux or rfc9293":                                                                        "TCP 行为：linux 或 rfc9293",
 	"override a profile knob, knob=value (repeatable; see 'tcpwave knobs')":                                  "覆盖配置里的一个参数，knob=value（可重复；见 'tcpwave knobs'）",
@@ -95,8 +101,6 @@ var zhMessages = map[string]string{
 	"more than %d steps: a story needs a handful (write n bytes in one step)":                                                       "步骤超过 %d 个：一个场景只需要几步（n 个字节用一步 write 写完）",
 	"unknown trigger %q (want eof, reset, established, closed or previous)":                                                         "不认识的触发条件 %q（应为 eof、reset、established、closed 或 previous）",
 	"use either at (absolute time) or on (an event), not both":                                                                      "at（绝对时间）和 on（事件）只能用一个",
-	"missing: say what the app does (close, shutdown, write, read, linger0, connect)":                                               "缺少：说明应用做什么（close、shutdown、write、read、linger0、connect）",
-	"unknown call %q (want close, shutdown, write, read, linger0 or connect)":                                                       "不认识的调用 %q（应为 close、shutdown、write、read、linger0 或 connect）",
 	"write needs n, the number of bytes, from 1 to 1048576":                                                                         "write 需要 n，即字节数，1 到 1048576",
 	"unknown fault %q (want drop, delay or duplicate)":                                                                              "不认识的故障 %q（应为 drop、delay 或 duplicate）",
 	"want client or server, got %q":                                                                                                 "应为 client 或 server，这里是 %q",
@@ -104,4 +108,20 @@ var zhMessages = map[string]string{
 	"want 1 to 10000 (the 1st, 2nd... matching segment), got %d":                                                                    "应为 1 到 10000（第 1、第 2……个匹配的报文段），这里是 %d",
 	"want 1 to 10000, got %d":                                                                                                       "应为 1 到 10000，这里是 %d",
 	"%s needs a delay":                                                                                                              "%s 需要一个 delay",
+
+	// The app's calls, with SO_LINGER's time (the question index's scenarios).
+	"missing: say what the app does (close, shutdown, write, read, linger0, linger, connect)": "缺少：说明应用做什么（close、shutdown、write、read、linger0、linger、connect）",
+	"unknown call %q (want close, shutdown, write, read, linger0, linger or connect)":         "不认识的调用 %q（应为 close、shutdown、write、read、linger0、linger 或 connect）",
+	"linger needs its time, e.g. linger: 2s (for SO_LINGER {1, 0} use linger0)":               "linger 需要给出时长，例如 linger: 2s（SO_LINGER {1, 0} 请用 linger0）",
+	"only do: linger takes a linger time":                                                     "只有 do: linger 才能带 linger 时长",
+
+	// The question index's loader.
+	"%q is used twice":       "%q 重复使用了",
+	"want one of %s, got %q": "应为 %s 之一，这里是 %q",
+	"unknown state %q":       "不认识的状态 %q",
+	"missing: every question needs it in both languages": "缺少：每道题都要有中英两种写法",
+	"%q is not in the catalog":                           "场景目录里没有 %q",
+	"holds the control character %U":                     "含有控制字符 %U",
+	"want client or server":                              "应为 client 或 server",
+	"{%s} is not a knob or a known default":              "{%s} 既不是参数，也不是已知的默认值",
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/charmbracelet/colorprofile"
 
 	"github.com/tcpwave/tcpwave/model"
+	"github.com/tcpwave/tcpwave/scenarios"
 	"github.com/tcpwave/tcpwave/view/player"
 )
 
@@ -41,6 +42,10 @@ type Options struct {
 	// Questions links the drill's missed questions to the interview-question index
 	// (nil: the summary names the scenario and step instead).
 	Questions QuestionIndex
+	// Question opens the interview question with this id (tcpwave questions ID): its
+	// scenario at the step that answers it, paused, with its answer card. It replaces
+	// Scenario and Profile.
+	Question string
 }
 
 // flashHold is how long a message (drop, undo, profile) stays while playing.
@@ -86,6 +91,7 @@ type Model struct {
 
 	class  class
 	picker *picker
+	card   *questionCard // the answer card of an interview question, when shown
 	flash  string
 	// narPage is the page of the narration shown for the event narAt (the more key
 	// turns it); narPages is how many the last frame had.
@@ -115,6 +121,16 @@ var _ tea.Model = (*Model)(nil)
 // New builds the model for a scenario and profile. It fails on an unknown profile or a
 // bad override.
 func New(opts Options) (*Model, error) {
+	var question *scenarios.Question
+	if opts.Question != "" {
+		q, ok := scenarios.QuestionByID(opts.Question)
+		if !ok {
+			return nil, &UnknownQuestionError{ID: opts.Question}
+		}
+		question = q
+		opts.Scenario, _ = scenarios.Lookup(q.Scenario)
+		opts.Profile = q.Profile
+	}
 	p, err := player.New(player.Config{
 		Scenario: opts.Scenario, Profile: opts.Profile, Overrides: opts.Overrides,
 		Faults: opts.Faults, Delay: opts.Delay, Dwell: readingTime,
@@ -134,6 +150,11 @@ func New(opts Options) (*Model, error) {
 		height: 24,
 	}
 	m.class = newClass(opts)
+	if question != nil {
+		if err := m.openQuestion(question); err != nil {
+			return nil, err
+		}
+	}
 	m.sync()
 	m.restyle()
 	if opts.Drill {
@@ -236,6 +257,9 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		}
 		if m.picker != nil {
 			return m.pickerKey(msg)
+		}
+		if m.card != nil {
+			return m.cardKey(msg)
 		}
 		if m.drill != nil {
 			return m.drillKey(msg)
@@ -487,6 +511,17 @@ func (m *Model) pickerKey(msg tea.KeyPressMsg) tea.Cmd {
 		p.move(-1)
 	case key.Matches(msg, k.PickDown):
 		p.move(1)
+	case msg.Code == tea.KeyTab:
+		p.switchTab()
+	case key.Matches(msg, k.PickChoose) && p.questions:
+		q := p.selectedQuestion()
+		if q == nil {
+			return nil
+		}
+		m.closePicker()
+		if err := m.openQuestion(q); err != nil {
+			m.setFlash(err.Error())
+		}
 	case key.Matches(msg, k.PickChoose):
 		sc := p.selected()
 		if sc == nil {

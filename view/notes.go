@@ -86,7 +86,8 @@ func (c *noteContext) lesson() lesson {
 			return c.say(key+".relative", n.Seq-iss)
 		}
 		return c.say(key, n.Seq)
-	case model.RuleInvalidRateLimited:
+	case model.RuleInvalidRateLimited, model.RuleLingerSet, model.RuleCloseLinger,
+		model.RuleLingerDone, model.RuleLingerTimeout:
 		return c.say(key, trimSecs(n.D))
 	case model.RuleReadEOF:
 		// "This side may still write" only while it may: not once it has shut down or

@@ -7,13 +7,17 @@ import (
 	"github.com/tcpwave/tcpwave/scenarios"
 )
 
-// picker is the scenario picker: the catalog, filtered by what has been typed.
+// picker is the scenario picker: the catalog, filtered by what has been typed; its
+// second tab is the interview-question index (picker_questions.go).
 type picker struct {
 	filter  string
 	all     []*model.Scenario
 	matches []*model.Scenario
 	sel     int
 	lang    Lang
+	// questions is true on the questions tab; qs is that tab's list.
+	questions bool
+	qs        questionList
 }
 
 func newPicker(current string, l Lang) *picker {
@@ -29,6 +33,10 @@ func newPicker(current string, l Lang) *picker {
 
 // refilter keeps the scenarios whose id or title contains every word of the filter.
 func (p *picker) refilter() {
+	if p.questions {
+		p.qs.refilter(p.filter)
+		return
+	}
 	words := strings.Fields(strings.ToLower(p.filter))
 	p.matches = p.matches[:0]
 	for _, sc := range p.all {
@@ -48,6 +56,10 @@ func (p *picker) refilter() {
 }
 
 func (p *picker) move(d int) {
+	if p.questions {
+		p.qs.move(d)
+		return
+	}
 	if len(p.matches) == 0 {
 		return
 	}
@@ -62,7 +74,7 @@ func (p *picker) typeText(s string) {
 		return
 	}
 	p.filter += s
-	p.sel = 0
+	p.sel, p.qs.sel = 0, 0
 	p.refilter()
 }
 
@@ -76,7 +88,7 @@ func (p *picker) backspace() {
 }
 
 func (p *picker) selected() *model.Scenario {
-	if p.sel < 0 || p.sel >= len(p.matches) {
+	if p.questions || p.sel < 0 || p.sel >= len(p.matches) {
 		return nil
 	}
 	return p.matches[p.sel]
@@ -85,6 +97,14 @@ func (p *picker) selected() *model.Scenario {
 // draw draws the picker into g at (x, y), w×h.
 func (p *picker) draw(g *grid, x, y, w, h int) {
 	if h <= 0 {
+		return
+	}
+	if h >= 4 {
+		p.drawTabs(g, x, y, w)
+		y, h = y+1, h-1
+	}
+	if p.questions {
+		p.qs.draw(g, p, x, y, w, h)
 		return
 	}
 	g.text(x, y, p.lang.t("ui.picker.title"), stStrong, x+w)

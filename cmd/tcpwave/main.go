@@ -24,6 +24,7 @@ Usage:
   tcpwave render SCENARIO|FILE   print the finished diagram
   tcpwave serve                  serve the UI over SSH
   tcpwave knobs                  the profile knobs and their values
+  tcpwave questions [ID]         the interview questions (面试题); with an ID, open its answer
 
 Run 'tcpwave COMMAND --help' for a command's flags. 'tcpwave --version' prints the version.
 `
@@ -59,6 +60,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 			return runKnobs(args[1:], stdout, stderr)
 		case "render":
 			return runRender(args[1:], stdout, stderr)
+		case "questions":
+			return runQuestions(args[1:], stdout, stderr)
 		case "serve":
 			return runServe(args[1:], stdout, stderr)
 		case "drill":

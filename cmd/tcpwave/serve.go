@@ -148,6 +148,10 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 		"list":    func(w io.Writer) { writeCatalog(w, view.En) },
 		"list zh": func(w io.Writer) { writeCatalog(w, view.Zh) },
 		"list en": func(w io.Writer) { writeCatalog(w, view.En) },
+		// The interview questions (面试题); the picker's second tab opens them.
+		"questions":    func(w io.Writer) { writeQuestions(w, view.En) },
+		"questions zh": func(w io.Writer) { writeQuestions(w, view.Zh) },
+		"questions en": func(w io.Writer) { writeQuestions(w, view.En) },
 	}
 
 	srv, err := server.New(cfg)
@@ -247,6 +251,14 @@ func sessionModel(rf runFlags) server.Factory {
 		drill := len(words) > 0 && words[0] == "drill" || len(words) == 0 && sess.User() == "drill"
 		if len(words) > 0 && words[0] == "drill" {
 			arg = strings.Join(words[1:], " ")
+		}
+		if _, isScenario := scenarios.Lookup(arg); !isScenario && !drill {
+			// An interview question's id opens it (ssh -t HOST fourth-lost zh).
+			if q, ok := scenarios.QuestionByID(arg); ok {
+				opts := rf.viewOptions(nil)
+				opts.Question, opts.Lang = q.ID, lang
+				return view.New(opts)
+			}
 		}
 		sc, err := sshScenario(arg, sess.User())
 		if err != nil {

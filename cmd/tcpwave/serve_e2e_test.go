@@ -59,6 +59,12 @@ func TestServeEndToEnd(t *testing.T) {
 		t.Errorf("ssh HOST list: %v:\n%s", err, out)
 	}
 
+	// ... and the interview questions, in Chinese.
+	out, err = exec.Command("ssh", append(append([]string{}, sshArgs...), "student@127.0.0.1", "questions zh")...).CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "为什么 TIME_WAIT 要等 2MSL？") {
+		t.Errorf("ssh HOST questions zh: %v:\n%s", err, out)
+	}
+
 	tm := newTmux(t, dir)
 
 	// A session: the UI appears at the pane's size, the keys work, q quits cleanly.

@@ -42,7 +42,7 @@ func TestEveryQuestionIsSound(t *testing.T) {
 			tl, alts := run(t, sc.ID, profile)
 			qs := Questions(tl, alts)
 			where := sc.ID + "/" + profile
-			if len(qs) < 3 {
+			if len(qs) < 2 { // peer-host-gone: the same retransmission, asked once
 				t.Errorf("%s: only %d questions", where, len(qs))
 			}
 			if again := Questions(tl, alts); !reflect.DeepEqual(qs, again) {

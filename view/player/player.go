@@ -508,3 +508,20 @@ func (p *Player) SetPosition(pos Position) error {
 	p.speed = max(0, min(pos.Speed, len(Speeds)-1))
 	return nil
 }
+
+// OpenAsIs plays sc under profile from its first event, paused, exactly as its file
+// has it: without the command line's delay, overrides and faults (an interview
+// question's story, whose answer card quotes its numbers). Later moves, a profile
+// switch included, use the configuration again.
+func (p *Player) OpenAsIs(sc *model.Scenario, profile string) error {
+	cfg := p.cfg
+	p.cfg.Delay, p.cfg.Overrides, p.cfg.Faults = 0, nil, nil
+	err := p.load(sc, profile, nil)
+	p.cfg = cfg
+	if err != nil {
+		return err
+	}
+	p.playing, p.swapped = false, nil
+	p.Jump(0)
+	return nil
+}
