@@ -131,6 +131,9 @@ func New(opts Options) (*Model, error) {
 		opts.Scenario, _ = scenarios.Lookup(q.Scenario)
 		opts.Profile = q.Profile
 	}
+	if opts.Questions == nil {
+		opts.Questions = questionLinks{}
+	}
 	p, err := player.New(player.Config{
 		Scenario: opts.Scenario, Profile: opts.Profile, Overrides: opts.Overrides,
 		Faults: opts.Faults, Delay: opts.Delay, Dwell: readingTime,
