@@ -126,6 +126,9 @@ func (m *Model) follow() {
 	if !c.haveLead {
 		return
 	}
+	if m.drill != nil {
+		m.leaveDrill() // the class's story replaces the one being drilled
+	}
 	m.gen++ // no tick of its own
 	if err := m.play.SetPosition(c.lead); err != nil {
 		m.setFlash(ErrorText(m.lang, err))

@@ -328,7 +328,7 @@ func (m *Model) moved() { m.flash = "" }
 func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 	m.updateKeys()
 	k, p := &m.keys, m.play
-	if m.locked() && !key.Matches(msg, k.Quit, k.Help, k.Lang, k.More, k.Follow) {
+	if m.locked() && !key.Matches(msg, k.Quit, k.Help, k.Lang, k.More, k.Follow, k.Numbers) {
 		return nil // a follower watches: the story is the presenter's
 	}
 	if !key.Matches(msg, k.Next, k.Prev) {
@@ -442,7 +442,7 @@ func (m *Model) updateKeys() {
 		k.Follow.SetHelp("f", m.lang.t("key.follow"))
 	}
 	if m.locked() {
-		for _, b := range []*key.Binding{&k.Play, &k.Next, &k.Prev, &k.First, &k.Last, &k.Faster, &k.Slower, &k.Drop, &k.Undo, &k.Profile, &k.Pick} {
+		for _, b := range []*key.Binding{&k.Play, &k.Next, &k.Prev, &k.First, &k.Last, &k.Faster, &k.Slower, &k.Drop, &k.Undo, &k.Profile, &k.Pick, &k.Drill} {
 			b.SetEnabled(false)
 		}
 	}

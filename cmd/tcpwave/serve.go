@@ -177,7 +177,7 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintf(stdout, "host key %s (%s, %s, %s)\n", srv.Fingerprint(), strings.TrimPrefix(signer.PublicKey().Type(), "ssh-"), keyPath, how)
 	fmt.Fprintf(stdout, "connect: ssh -p %s %s    a scenario: ssh -t -p %s %s SCENARIO\n", port, host, port, host)
 	if len(cfg.PresenterKeys) > 0 {
-		fmt.Fprintf(stdout, "a class: the %d keys in %s present, everyone else follows\n", len(cfg.PresenterKeys), presKey)
+		fmt.Fprintf(stdout, "a class: %s holds the presenter keys (%d); every other session follows\n", presKey, len(cfg.PresenterKeys))
 	}
 	if len(cfg.AuthorizedKeys) == 0 {
 		fmt.Fprintln(stdout, "open to anyone who can reach it (--authorized-keys FILE restricts it)")
