@@ -18,6 +18,11 @@ var classTexts = [numLangs]map[string]string{
 		"key.follow":            "follow",
 		"key.explore":           "explore",
 		"key.long.follow":       "explore on your own / rejoin the class",
+		"poll.ask":              "The presenter asks the class: answer with 1–4.",
+		"poll.sent":             "Your answer, %d, is in: the presenter reveals the model's.",
+		"poll.unanswered":       "The model: %s. (You did not answer.)",
+		"poll.tally":            "The class:",
+		"poll.waiting":          "%d yet to answer",
 	},
 	Zh: {
 		"class.presenter":       "正在讲课：%d 人跟随，%d 人自己探索",
@@ -35,6 +40,11 @@ var classTexts = [numLangs]map[string]string{
 		"key.follow":            "跟随",
 		"key.explore":           "探索",
 		"key.long.follow":       "自己探索 / 回到课堂",
+		"poll.ask":              "老师向全班提问：按 1–4 作答。",
+		"poll.sent":             "你的答案 %d 已提交：等老师揭晓模型给出的答案。",
+		"poll.unanswered":       "模型给出的是：%s。（你没有作答。）",
+		"poll.tally":            "全班：",
+		"poll.waiting":          "还有 %d 人未答",
 	},
 }
 

@@ -34,16 +34,25 @@ type Class interface {
 	// Following tells the room whether a follower follows (false: it explores on its
 	// own), for the presenter's count.
 	Following(bool)
+	// Poll hands the room the presenter's drill (class_poll.go); Answer a follower's
+	// choice (from 0) for a question of it.
+	Poll(PollState)
+	Answer(question, choice int)
 }
 
 // FollowMsg is the presenter's position, sent to a follower.
 type FollowMsg struct{ Position player.Position }
 
 // RoomMsg says how the room stands: whether a presenter is there, and how many follow
-// and how many explore on their own (the presenter's header shows both).
+// and how many explore on their own (the presenter's header shows both); the
+// presenter's drill as a poll, and, for the presenter, the answers so far to its
+// question (by choice) and how many following have not answered.
 type RoomMsg struct {
 	Presenter            bool
 	Following, Exploring int
+	Poll                 PollState
+	Answers              [4]int
+	Unanswered           int
 }
 
 // class is a model's side of a class.
@@ -55,6 +64,9 @@ type class struct {
 	published            player.Position
 	havePublished        bool
 	following, exploring int
+	poll                 PollState // the drill as last published
+	answers              [4]int
+	unanswered           int
 
 	// A follower's: whether it follows (else it explores on its own copy), whether a
 	// presenter is in the room, and the presenter's last position.
@@ -62,6 +74,7 @@ type class struct {
 	presenterIn bool
 	lead        player.Position
 	haveLead    bool
+	fpoll       followerPoll
 }
 
 // newClass is the class part of a model with these options.
@@ -71,6 +84,7 @@ func newClass(opts Options) class {
 		c.role = Solo
 	}
 	c.follows = c.role == Follower
+	c.fpoll.picked = -1
 	return c
 }
 
@@ -106,6 +120,7 @@ func (m *Model) classMsg(msg tea.Msg) (tea.Cmd, bool) {
 		switch c.role {
 		case Presenter:
 			c.following, c.exploring = msg.Following, msg.Exploring
+			c.answers, c.unanswered = msg.Answers, msg.Unanswered
 		case Follower:
 			if c.presenterIn && !msg.Presenter {
 				m.setFlash(m.lang.t("class.flash.left"))
@@ -113,6 +128,7 @@ func (m *Model) classMsg(msg tea.Msg) (tea.Cmd, bool) {
 				m.setFlash(m.lang.t("class.flash.joined"))
 			}
 			c.presenterIn = msg.Presenter
+			m.pollMsg(msg.Poll)
 		}
 		return nil, true
 	}
@@ -153,12 +169,14 @@ func (m *Model) toggleFollow() {
 	m.setFlash(m.lang.t("class.flash.explore"))
 }
 
-// publish hands a presenter's position to the room when it has moved.
+// publish hands a presenter's position, and its drill, to the room when they have
+// changed.
 func (m *Model) publish() {
 	c := &m.class
 	if c.role != Presenter {
 		return
 	}
+	m.publishPoll()
 	pos := m.play.Position()
 	if c.havePublished && samePosition(pos, c.published) {
 		return

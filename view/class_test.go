@@ -14,10 +14,14 @@ import (
 type room struct {
 	published []player.Position
 	following []bool
+	polls     []PollState
+	answers   [][2]int
 }
 
 func (r *room) Publish(p player.Position) { r.published = append(r.published, p) }
 func (r *room) Following(f bool)          { r.following = append(r.following, f) }
+func (r *room) Poll(p PollState)          { r.polls = append(r.polls, p) }
+func (r *room) Answer(q, choice int)      { r.answers = append(r.answers, [2]int{q, choice}) }
 
 func classModel(t *testing.T, role Role, r *room, lang Lang) *Model {
 	t.Helper()
@@ -119,5 +123,57 @@ func TestSoloHasNoClass(t *testing.T) {
 	press(m, "f")
 	if screenText(m) != before || m.Role() != Solo {
 		t.Error("f changed a solo screen")
+	}
+}
+
+// TestClassPoll: the presenter's drill asks the class. A follower sees the same
+// question, answers it with a number, and the presenter's pane counts the answers;
+// the presenter's own answer reveals the model's, and the follower is told whether it
+// was right.
+func TestClassPoll(t *testing.T) {
+	r := &room{}
+	lead := classModel(t, Presenter, r, En)
+	f := classModel(t, Follower, &room{}, Zh)
+	fr := f.class.room.(*room)
+	// The presenter starts the drill; it plays up to its first question and asks.
+	lead.startDrill()
+	lead.drillSkip()
+	lead.Update(RoomMsg{Presenter: true, Following: 1})
+	if len(r.polls) == 0 || !r.polls[len(r.polls)-1].Active || r.polls[len(r.polls)-1].Revealed {
+		t.Fatalf("the presenter's question was not put to the class: %+v", r.polls)
+	}
+	poll := r.polls[len(r.polls)-1]
+	f.Update(FollowMsg{lead.Player().Position()})
+	f.Update(RoomMsg{Presenter: true, Following: 1, Poll: poll})
+	q := lead.drill.qs[poll.Question]
+	right := q.Right
+	s := screenText(f)
+	if !strings.Contains(s, "老师向全班提问") || !strings.Contains(s, f.answerText(q, q.Choices[0])) {
+		t.Fatalf("the follower is not asked the presenter's question:\n%s", s)
+	}
+	wrong := (right + 1) % len(q.Choices)
+	press(f, string(rune('1'+wrong)))
+	if len(fr.answers) != 1 || fr.answers[0] != [2]int{poll.Question, wrong} {
+		t.Fatalf("the follower's answer did not reach the room: %v", fr.answers)
+	}
+	press(f, string(rune('1'+right))) // one answer: the second is not sent
+	if len(fr.answers) != 1 {
+		t.Errorf("a second answer was sent: %v", fr.answers)
+	}
+	// The presenter sees the count.
+	var answers [4]int
+	answers[wrong] = 1
+	lead.Update(RoomMsg{Presenter: true, Following: 3, Poll: poll, Answers: answers, Unanswered: 2})
+	if s := screenText(lead); !strings.Contains(s, "The class:") || !strings.Contains(s, "2 yet to answer") {
+		t.Errorf("the presenter does not see the poll:\n%s", s)
+	}
+	// The presenter answers: revealed. The follower is told it was wrong.
+	press(lead, string(rune('1'+right)))
+	if last := r.polls[len(r.polls)-1]; !last.Revealed || last.Question != poll.Question {
+		t.Fatalf("the reveal was not published: %+v", last)
+	}
+	f.Update(RoomMsg{Presenter: true, Following: 1, Poll: r.polls[len(r.polls)-1]})
+	if s := screenText(f); !strings.Contains(s, "你选了") {
+		t.Errorf("the follower is not told its answer was wrong:\n%s", s)
 	}
 }

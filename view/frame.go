@@ -65,7 +65,7 @@ func (m *Model) layout(helpH int) screen {
 		s.narH = 6
 	}
 	// A drill's question takes the rows it needs, leaving the diagram two at least.
-	s.narH = max(s.narH, min(m.drillRows(), h-(1+1+1+3+timersH+1+helpH)-2))
+	s.narH = max(s.narH, min(max(m.drillRows()+len(m.pollTally(w)), len(m.pollLines(w-2))), h-(1+1+1+3+timersH+1+helpH)-2))
 	fixed := 1 + 1 + 1 + 3 + timersH + 1 + s.narH + helpH
 	s.diagY = 2
 	s.diagH = max(1, h-fixed)
@@ -149,7 +149,7 @@ func (m *Model) frame() string {
 		g.set(s.tmX-1, s.narSepY, '┴', stDim)
 	}
 	title := m.lang.t("ui.what-happened")
-	if m.drillRows() > 0 && m.drill.phase == drillAsking {
+	if m.drillRows() > 0 && m.drill.phase == drillAsking || m.polling() {
 		title = m.lang.t("drill.pane")
 	}
 	g.text(1, s.narSepY, " "+title+" ", stStrong, w)

@@ -328,6 +328,10 @@ func (m *Model) moved() { m.flash = "" }
 func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 	m.updateKeys()
 	k, p := &m.keys, m.play
+	if m.polling() && msg.Code >= '1' && msg.Code <= '4' && msg.Mod == 0 {
+		m.pollAnswer(int(msg.Code - '1')) // the presenter's question to the class
+		return nil
+	}
 	if m.locked() && !key.Matches(msg, k.Quit, k.Help, k.Lang, k.More, k.Follow, k.Numbers) {
 		return nil // a follower watches: the story is the presenter's
 	}

@@ -19,9 +19,15 @@ func (m *Model) drawNarration(g *grid, x, y, w, h int) {
 	if h <= 0 {
 		return
 	}
-	if lines := m.drillLines(w); lines != nil {
-		for i := 0; i < h && i < len(lines); i++ {
-			g.text(x, y+i, lines[i].text, lines[i].st, x+w)
+	asked := m.drillLines(w)
+	if asked != nil {
+		asked = append(asked[:len(asked):len(asked)], m.pollTally(w)...)
+	} else {
+		asked = m.pollLines(w)
+	}
+	if asked != nil {
+		for i := 0; i < h && i < len(asked); i++ {
+			g.text(x, y+i, asked[i].text, asked[i].st, x+w)
 		}
 		return
 	}

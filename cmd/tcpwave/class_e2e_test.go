@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -96,8 +97,8 @@ func TestClassEndToEnd(t *testing.T) {
 	})
 	tm.waitScreen(teacher, "one explores", func(s string) bool { return strings.Contains(s, "1 following, 1 exploring") })
 	tm.keys(teacher, "l", "l")
-	tm.waitScreen(teacher, "two steps on", func(s string) bool { return counter(s) != want })
-	want = counter(tm.capture(teacher))
+	want = stepped(want, 2)
+	tm.waitScreen(teacher, "two steps on, "+want, func(s string) bool { return counter(s) == want })
 	tm.waitScreen(b, "b follows on to "+want, func(s string) bool { return counter(s) == want })
 	if counter(tm.capture(a)) == want {
 		t.Errorf("an exploring student was moved by the presenter")
@@ -107,6 +108,29 @@ func TestClassEndToEnd(t *testing.T) {
 	tm.waitScreen(a, "rejoined at "+want, func(s string) bool {
 		return strings.Contains(s, "following the presenter") && counter(s) == want
 	})
+
+	// The presenter puts the drill's first question to the class: both students are
+	// asked, b answers, the presenter sees the count and reveals.
+	tm.keys(teacher, "t")
+	tm.waitScreen(teacher, "the drill's question", func(s string) bool { return strings.Contains(s, "The class:") })
+	for _, p := range []string{a, b} {
+		tm.waitScreen(p, "the class's question", func(s string) bool { return strings.Contains(s, "answer with 1–4") })
+	}
+	tm.keys(b, "2")
+	tm.waitScreen(b, "the answer sent", func(s string) bool { return strings.Contains(s, "Your answer, 2, is in") })
+	tm.waitScreen(teacher, "one answer counted", func(s string) bool {
+		return strings.Contains(s, "2: 1") && strings.Contains(s, "1 yet to answer")
+	})
+	tm.keys(teacher, "1")
+	tm.waitScreen(b, "the reveal", func(s string) bool { return strings.Contains(s, "the model") || strings.Contains(s, "✓") })
+	tm.keys(teacher, "t") // leaves the drill, where its story is
+	tm.waitScreen(teacher, "the drill left", func(s string) bool { return !strings.Contains(s, "The class:") })
+	want = counter(tm.capture(teacher))
+	for _, p := range []string{a, b} {
+		tm.waitScreen(p, "the question gone, at "+want, func(s string) bool {
+			return !strings.Contains(s, "answer with 1–4") && counter(s) == want
+		})
+	}
 
 	// The presenter leaves: the followers keep the last picture and are told.
 	tm.keys(teacher, "q")
@@ -142,6 +166,16 @@ var counterRE = regexp.MustCompile(`(\d+)/(\d+)`)
 func counter(screen string) string {
 	first, _, _ := strings.Cut(screen, "\n")
 	return counterRE.FindString(first)
+}
+
+// stepped is counter c moved on by n events.
+func stepped(c string, n int) string {
+	m := counterRE.FindStringSubmatch(c)
+	if m == nil {
+		return c
+	}
+	at, _ := strconv.Atoi(m[1])
+	return strconv.Itoa(at+n) + "/" + m[2]
 }
 
 // lastOf is the counter's total, "33/", for "at the last event".

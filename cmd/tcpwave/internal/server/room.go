@@ -29,10 +29,13 @@ type room struct {
 	members    map[*member]struct{}
 	following  int // followers that follow (the rest explore)
 	followers  int
+	// poll is the presenter's drill; answers the followers' choices to its question.
+	poll    view.PollState
+	answers map[*member]int
 }
 
 func newRoom(fps int) *room {
-	return &room{frame: time.Second / time.Duration(max(fps, 1)), members: map[*member]struct{}{}}
+	return &room{frame: time.Second / time.Duration(max(fps, 1)), members: map[*member]struct{}{}, answers: map[*member]int{}}
 }
 
 // member is one session's side of the room: it is the view's Class.
@@ -82,8 +85,13 @@ func (m *member) leave() {
 		return
 	}
 	delete(r.members, m)
+	delete(r.answers, m)
 	if m.presenter {
 		r.presenters--
+		if r.presenters == 0 {
+			r.poll = view.PollState{} // a presenter's drill ends with them
+			clear(r.answers)
+		}
 	} else {
 		r.followers--
 		if m.follows {
@@ -123,6 +131,38 @@ func (m *member) Publish(pos player.Position) {
 	r.mu.Unlock()
 }
 
+// Poll implements view.Class: the presenter's drill. A new question clears the answers.
+func (m *member) Poll(p view.PollState) {
+	if !m.presenter {
+		return
+	}
+	r := m.room
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if p.Question != r.poll.Question || p.Active != r.poll.Active {
+		clear(r.answers)
+	}
+	r.poll = p
+	r.wakeAll()
+}
+
+// Answer implements view.Class: a follower's choice for the poll's question, counted
+// once per follower (the last choice counts) and only while the question is open.
+func (m *member) Answer(question, choice int) {
+	r := m.room
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if m.presenter || !r.poll.Active || r.poll.Revealed || question != r.poll.Question || choice < 0 || choice >= 4 {
+		return
+	}
+	r.answers[m] = choice
+	for o := range r.members {
+		if o.presenter {
+			o.poke()
+		}
+	}
+}
+
 // Following implements view.Class: a follower breaks away or rejoins.
 func (m *member) Following(f bool) {
 	r := m.room
@@ -155,8 +195,20 @@ func (m *member) state() roomState {
 	r := m.room
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	msg := view.RoomMsg{Presenter: r.presenters > 0, Following: r.following, Exploring: r.followers - r.following}
+	if r.presenters > 0 {
+		msg.Poll = r.poll
+	}
+	if m.presenter && r.poll.Active {
+		for o, c := range r.answers {
+			if o.follows {
+				msg.Answers[c]++
+			}
+		}
+		msg.Unanswered = r.following - (msg.Answers[0] + msg.Answers[1] + msg.Answers[2] + msg.Answers[3])
+	}
 	return roomState{
-		msg:     view.RoomMsg{Presenter: r.presenters > 0, Following: r.following, Exploring: r.followers - r.following},
+		msg:     msg,
 		pos:     r.pos,
 		havePos: r.havePos && r.presenters > 0,
 	}

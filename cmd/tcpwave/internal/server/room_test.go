@@ -134,3 +134,40 @@ func TestRoomFansOutTheLatest(t *testing.T) {
 		t.Errorf("after everyone left: %d members, %d presenters, %d followers, %d following", len(r.members), r.presenters, r.followers, r.following)
 	}
 }
+
+// TestRoomCountsThePoll: the followers' answers to the presenter's question are
+// counted by choice, once each, only for the open question and only while following;
+// a new question, or the presenter's leaving, clears them.
+func TestRoomCountsThePoll(t *testing.T) {
+	r := newRoom(1000)
+	pres := r.join(true)
+	a, b, c := r.join(false), r.join(false), r.join(false)
+	pres.Poll(view.PollState{Active: true, Question: 2})
+	a.Answer(2, 1)
+	b.Answer(2, 3)
+	b.Answer(2, 1) // the last choice counts
+	c.Answer(1, 0) // another question: not counted
+	a.Answer(2, 9) // no such choice
+	msg := pres.state().msg
+	if msg.Answers != [4]int{0, 2, 0, 0} || msg.Unanswered != 1 {
+		t.Errorf("answers %v, %d unanswered; want [0 2 0 0] and 1", msg.Answers, msg.Unanswered)
+	}
+	if fm := c.state().msg; fm.Poll != (view.PollState{Active: true, Question: 2}) || fm.Answers != [4]int{} {
+		t.Errorf("a follower sees %+v", fm)
+	}
+	b.Following(false) // an explorer's answer is not the class's
+	if msg := pres.state().msg; msg.Answers != [4]int{0, 1, 0, 0} || msg.Unanswered != 1 {
+		t.Errorf("after b explores: answers %v, %d unanswered", msg.Answers, msg.Unanswered)
+	}
+	pres.Poll(view.PollState{Active: true, Question: 2, Revealed: true})
+	c.Answer(2, 0) // revealed: too late
+	pres.Poll(view.PollState{Active: true, Question: 3})
+	if msg := pres.state().msg; msg.Answers != [4]int{} {
+		t.Errorf("a new question kept the answers: %v", msg.Answers)
+	}
+	a.Answer(3, 2)
+	pres.leave()
+	if fm := a.state().msg; fm.Poll.Active || len(r.answers) != 0 {
+		t.Errorf("the presenter left and the poll stayed: %+v, %d answers", fm.Poll, len(r.answers))
+	}
+}
