@@ -50,7 +50,7 @@ type followerPoll struct {
 	state  PollState
 	qs     []drill.Question
 	qsFor  *model.Timeline // the timeline qs were made for
-	picked int            // the choice sent, or -1
+	picked int             // the choice sent, or -1
 }
 
 // pollMsg takes the room's poll (a follower's).
