@@ -122,6 +122,10 @@ type Step struct {
 	Call  CallKind
 	N     int   // bytes, for write
 	ISN   int64 // for connect: the new ISS relative to the previous incarnation's SND.NXT
+	// HasISN: connect forces ISN; without it the ISN clock picks one.
+	HasISN bool
+	// AutoPort: connect from a port the kernel picks, not the bound old one.
+	AutoPort bool
 }
 
 // FaultAction is what the link does to a matching segment.

@@ -36,6 +36,9 @@ type Segment struct {
 	// had it not been lost.
 	Transit time.Duration
 
+	// Stamps is its Timestamps option, if any (RFC 7323).
+	Stamps
+
 	// Why is the rule that sent it (WhyFIN, WhyAckFinLast, …); for a send event it is
 	// the event's note too.
 	Why Note

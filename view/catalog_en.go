@@ -216,6 +216,30 @@ var enTexts = map[string]string{
 	"send.probe":     "Tail loss probe (⟲%[1]d: %[2]s again): the probe timeout, PTO = 2·SRTT + %[3]s s capped by the RTO, %[4]s s here, passed with no ACK, so Linux sends the last segment once more, before any RTO and without backing it off, to draw an ACK.",
 	"send.syn-quick": "The SYN again (⟲%[1]d), %[2]s s after this side answered a stray ACK with a RST: Linux re-arms the timer at 2 jiffies rather than the RTO, since that RST may just have cleared a TIME_WAIT at the peer.",
 	"send.retrans":   "Retransmission ⟲%[1]d (%[2]s): the RTO (%[3]s s) expired before the earlier copy was acknowledged.",
+
+	// Issue 11: timestamps and PAWS, TIME_WAIT reuse, out-of-order segments, SYN
+	// linear timeouts, the ISN clock.
+	"connect-time-wait-reuse":         "connect() from the bound old port finds its own TIME_WAIT on the 4-tuple. That TIME_WAIT holds the peer's last timestamp, so Linux takes it over instead of failing: the old socket is dropped and the new connection starts with ISN %d, the old SND.NXT + 65537, above every number the old one used; it also inherits TS.Recent, so PAWS will reject any old segment that still arrives.",
+	"connect-time-wait-reuse.auto":    "connect() from an automatic port may take over this TIME_WAIT: tcp_tw_reuse allows it here, the TIME_WAIT holds a timestamp, and its last one arrived more than tcp_tw_reuse_delay ago. The old socket is dropped and the new connection starts with ISN %d, the old SND.NXT + 65537; it inherits TS.Recent, so PAWS guards it against old segments.",
+	"time-wait-recycled":              "TIME_WAIT ends early, taken over by the new connect() (the kernel counts it as TWRecycled).",
+	"connect-other-port":              "connect() from an automatic port: the 4-tuple is held by a socket in %s, so the kernel simply picks another free local port. The new connection has another 4-tuple, with no conflict at all, and this diagram does not follow it.",
+	"connect-other-port.off":          "connect() from an automatic port: tcp_tw_reuse is 0, so the kernel may not take over this TIME_WAIT; it skips this port and picks another free one. The new connection has another 4-tuple, which this diagram does not follow. (tcp_tw_reuse = 1 would allow the takeover.)",
+	"connect-other-port.not-loopback": "connect() from an automatic port: tcp_tw_reuse is 2, the default, which allows taking over a TIME_WAIT on loopback only, and these hosts talk over a real link. So the kernel skips this port and picks another free one: a new 4-tuple, which this diagram does not follow. (With loopback = 1 or tcp_tw_reuse = 1 it would take over the TIME_WAIT.)",
+	"connect-other-port.no-ts":        "connect() from an automatic port: this TIME_WAIT holds no timestamp (tcp_timestamps is off), so nothing would protect a new connection on its 4-tuple from the old one's segments. The kernel skips this port and picks another free one: a new 4-tuple, which this diagram does not follow.",
+	"connect-other-port-delay":        "connect() from an automatic port: tcp_tw_reuse allows taking over this TIME_WAIT, but only %[1]s s after its last timestamp arrived (tcp_tw_reuse_delay), and that was %[2]s s ago. Not yet: the kernel picks another free port, a new 4-tuple which this diagram does not follow, and the TIME_WAIT stays.",
+	"connect-clock":                   "connect() opens a new connection. The 4-tuple is free, so the ISN comes from the ISN generator, a hash of the 4-tuple plus a clock that ticks every %[2]s: %[1]d here, far above the old connection's numbers.",
+	"paws-reject":                     "This segment's timestamp is older than TS.Recent, the newest one this connection has accepted (by %d ms of the sender's clock): it comes from an older connection or an earlier time. PAWS discards it before even looking at its sequence number, and answers with a duplicate ACK. Its bytes would have fitted the window: the timestamp is what protected this connection.",
+	"why-paws-ack":                    "Duplicate ACK: the segment failed PAWS (its timestamp is old); the ACK restates where this connection is.",
+	"paws-time-wait":                  "TIME_WAIT checks the timestamp first: this one is older than the last the old connection accepted, so the segment fails PAWS. It is discarded, answered with the old connection's ACK, and TIME_WAIT starts its 2MSL again.",
+	"ooo-queued":                      "This segment starts beyond RCV.NXT: something before it is still missing. It is held in the out-of-order queue (%d held now) until the hole is filled, and answered at once with a duplicate ACK, so that the sender learns of the hole.",
+	"ooo-queued.fin":                  "This FIN starts beyond RCV.NXT: it overtook data that is still on its way. It cannot be processed yet (a FIN closes the stream only after every byte before it), so it is held in the out-of-order queue (%d held now), and a duplicate ACK goes out at once. The state does not change until the hole is filled.",
+	"ooo-full":                        "This segment starts beyond RCV.NXT, and the out-of-order queue already holds %d segments, as many as this model keeps (Linux bounds it by memory): it is dropped, and a duplicate ACK goes out. The sender will retransmit it.",
+	"ooo-filled":                      "This segment fills the hole before the held segments: they are taken from the out-of-order queue and delivered in order, a held FIN included.",
+	"why-ack-gap-filled":              "ACK at once: a hole in the sequence space was filled, and an immediate ACK tells the sender everything up to RCV.NXT has arrived.",
+	"time-wait-syn-ts":                "A new SYN reached TIME_WAIT. Its sequence number is not above the old connection's, but its timestamp is newer than the last one TIME_WAIT saw, which proves it is not an old duplicate: TIME_WAIT ends and a new connection opens on the same 4-tuple.",
+	"timer-note.linear":               "The SYN's RTO stays at its initial %[2]s s after retransmission %[1]d: Linux keeps the first tcp_syn_linear_timeouts (%[3]d) SYN retransmissions linear, in case one SYN was lost, and doubles only after them.",
+	"remark.connect-time-wait.linux":  "Linux lets this connect() take over the TIME_WAIT because it holds a timestamp (tcp_twsk_unique); without timestamps (the rfc9293 profile, or tcp_timestamps = 0) TIME_WAIT blocks the bound port and connect() fails with EADDRNOTAVAIL.",
+	"remark.connect-time-wait.rfc":    "Without timestamps TIME_WAIT blocks the 4-tuple. Linux, with its default tcp_timestamps = 1, would let connect() from the bound port take over the TIME_WAIT, and PAWS would then guard the new connection.",
 }
 
 // sources are what each rule cites, by key (a variant, "close-wait.merged", cites
@@ -322,4 +346,25 @@ var sources = map[string]string{
 	"send.probe":               "RFC 8985 §7.3; Linux tcp_send_loss_probe",
 	"send.syn-quick":           "Linux tcp_rcv_synsent_state_process (TCP_TIMEOUT_MIN)",
 	"send.retrans":             "RFC 9293 §3.8.1; RFC 6298 5.4-5.5",
+
+	// Issue 11.
+	"connect-time-wait-reuse":         "Linux tcp_twsk_unique (tcp_ipv4.c), __inet_check_established; RFC 7323 §5",
+	"time-wait-recycled":              "Linux tcp_twsk_unique; LINUX_MIB_TIMEWAITRECYCLED",
+	"connect-other-port":              "Linux __inet_hash_connect (inet_hashtables.c)",
+	"connect-other-port.off":          "Linux __inet_hash_connect, tcp_twsk_unique (net.ipv4.tcp_tw_reuse)",
+	"connect-other-port.not-loopback": "Linux tcp_twsk_unique (tcp_tw_reuse = 2: loopback only)",
+	"connect-other-port.no-ts":        "Linux tcp_twsk_unique (tw_ts_recent_stamp)",
+	"connect-other-port-delay":        "Linux tcp_twsk_unique (net.ipv4.tcp_tw_reuse_delay)",
+	"connect-clock":                   "RFC 9293 §3.4.1 MUST-8; RFC 6528; Linux secure_tcp_seq",
+	"paws-reject":                     "RFC 7323 §5.3 R1; Linux tcp_validate_incoming, tcp_paws_discard (PAWSEstab)",
+	"why-paws-ack":                    "RFC 7323 §5.3 R1; Linux tcp_send_dupack",
+	"paws-time-wait":                  "RFC 7323 §5; Linux tcp_timewait_state_process (PAWSTimewait)",
+	"ooo-queued":                      "RFC 9293 §3.10.7.4; RFC 5681 §4.2; Linux tcp_data_queue_ofo",
+	"ooo-full":                        "RFC 9293 §3.10.7.4; Linux tcp_prune_ofo_queue",
+	"ooo-filled":                      "RFC 9293 §3.10.7.4 steps 7-8; Linux tcp_ofo_queue, tcp_fin",
+	"why-ack-gap-filled":              "RFC 5681 §4.2; Linux tcp_data_queue (ICSK_ACK_NOW)",
+	"time-wait-syn-ts":                "RFC 6191 §2; Linux tcp_timewait_state_process",
+	"timer-note.linear":               "Linux tcp_retransmit_timer, tcp_write_timeout (tcp_syn_linear_timeouts)",
+	"remark.connect-time-wait.linux":  "Linux tcp_twsk_unique",
+	"remark.connect-time-wait.rfc":    "RFC 9293 §3.6.1 MUST-13; Linux tcp_twsk_unique",
 }

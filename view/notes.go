@@ -73,6 +73,24 @@ func (c *noteContext) lesson() lesson {
 		return c.say(key, n.Seq, n.N)
 	case model.RuleNewISNLinux, model.RuleNewISNRFC:
 		return c.say(key, n.Seq)
+	case model.RuleConnectTakeover:
+		if n.N == 1 {
+			return c.say(key+".auto", n.Seq)
+		}
+		return c.say(key, n.Seq)
+	case model.RuleConnectClock:
+		return c.say(key, n.Seq, c.tl.Profile.ISNClock.String())
+	case model.RuleConnectOtherPort:
+		return c.otherPort()
+	case model.RuleConnectOtherPortDelay:
+		return c.say(key, trimSecs(n.D), trimSecs(ev.T-c.before(side).TSRecentAt))
+	case model.RulePAWSReject, model.RuleOOOFull:
+		return c.say(key, n.N)
+	case model.RuleOOOQueued:
+		if s := c.seg(); s != nil && s.Len == 0 && s.Flags.Has(model.FIN) {
+			return c.say(key+".fin", n.N)
+		}
+		return c.say(key, n.N)
 	case model.RuleInvalidRateLimited:
 		return c.say(key, trimSecs(n.D))
 	case model.RuleReadEOF:
@@ -104,6 +122,22 @@ func (c *noteContext) lesson() lesson {
 		return c.send()
 	}
 	return c.say(key)
+}
+
+// otherPort says why connect() from an automatic port left this 4-tuple alone: it was
+// busy, or its TIME_WAIT could not be taken over (Linux tcp_twsk_unique).
+func (c *noteContext) otherPort() lesson {
+	n, p := c.ev.Note, &c.tl.Profile
+	b := c.before(c.ev.Side)
+	switch {
+	case n.State != model.TimeWait:
+		return c.say("connect-other-port", n.State.String())
+	case !b.TSOK || !b.TSRecentSet:
+		return c.say("connect-other-port.no-ts")
+	case p.TWReuse == 0:
+		return c.say("connect-other-port.off")
+	}
+	return c.say("connect-other-port.not-loopback")
 }
 
 // closeWait is the CLOSE_WAIT lesson, told by what this side does with the ACK it
@@ -207,7 +241,7 @@ func (c *noteContext) send() lesson {
 	switch {
 	case seg.Cause == model.CauseProbe:
 		return c.say("send.probe", seg.Retrans, why.why, trimSecs(p.RTOMin), trimSecs(timer.Length))
-	case seg.Flags.Has(model.SYN) && !seg.Flags.Has(model.ACK) && p.SynSentQuickRetry > 0 && timer.Length == p.SynSentQuickRetry:
+	case seg.Flags.Has(model.SYN) && !seg.Flags.Has(model.ACK) && p.QuickRetry() > 0 && timer.Length == p.QuickRetry():
 		return c.say("send.syn-quick", seg.Retrans, trimSecs(timer.Length))
 	}
 	return c.say("send.retrans", seg.Retrans, why.why, trimSecs(timer.Length))
