@@ -131,7 +131,7 @@ const oooCap = 4
 // Held is one segment held in the out-of-order queue.
 type Held struct {
 	Seq uint32
-	Len int
+	Len uint32 // payload bytes (uint32 keeps snapshots small)
 	FIN bool
 }
 
@@ -259,7 +259,7 @@ func (s *sim) updateTSRecent(side Side, seg *Segment) {
 // profiles do this: RFC 9293 asks for it too.
 func (s *sim) holdOutOfOrder(side Side, seg *Segment) {
 	e := &s.ep[side]
-	h := Held{Seq: seg.Seq, Len: seg.Len, FIN: seg.Flags.Has(FIN)}
+	h := Held{Seq: seg.Seq, Len: uint32(seg.Len), FIN: seg.Flags.Has(FIN)}
 	dup := false
 	for i := range e.NOOO {
 		if e.OOO[i] == h {
@@ -291,7 +291,7 @@ func (s *sim) drainOutOfOrder(side Side) (took, fin bool) {
 			if seqGT(h.Seq, e.RcvNxt) {
 				continue
 			}
-			end := h.Seq + uint32(h.Len)
+			end := h.Seq + h.Len
 			if seqGT(end, e.RcvNxt) {
 				n := end - e.RcvNxt
 				e.RcvNxt += n
