@@ -84,7 +84,14 @@ func (c *noteContext) lesson() lesson {
 		return c.otherPort()
 	case model.RuleConnectOtherPortDelay:
 		return c.say(key, trimSecs(n.D), trimSecs(ev.T-c.before(side).TSRecentAt))
-	case model.RulePAWSReject, model.RuleOOOFull:
+	case model.RulePAWSReject:
+		// Say that the bytes would have been taken only where they would have.
+		if s, b := c.seg(), c.before(side); s != nil && s.Len > 0 && b.RcvWnd > 0 &&
+			int32(s.Seq-b.RcvNxt) >= 0 && int32(s.Seq-b.RcvNxt) < int32(b.RcvWnd) {
+			return c.say(key+".in-window", n.N)
+		}
+		return c.say(key, n.N)
+	case model.RuleOOOFull:
 		return c.say(key, n.N)
 	case model.RuleOOOQueued:
 		if s := c.seg(); s != nil && s.Len == 0 && s.Flags.Has(model.FIN) {
