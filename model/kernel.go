@@ -200,6 +200,10 @@ func (s *sim) stamp(side Side, seg *Segment) {
 	}
 }
 
+// pawsMSL is Linux's TCP_PAWS_MSL: after it, a TIME_WAIT's timestamp is too old to
+// reject a RST by.
+const pawsMSL = 60 * time.Second
+
 // pawsFails is RFC 7323 §5.3 R1 (Linux tcp_paws_check): the segment's TSval is older
 // than TS.Recent by more than win.
 func pawsFails(e *Endpoint, seg *Segment, win int32) bool {
@@ -218,6 +222,11 @@ func (s *sim) pawsCheck(side Side, seg *Segment) bool {
 			return false
 		}
 		if seg.Flags.Has(RST) {
+			// tcp_paws_reject: a RST is let through once TS.Recent is older than
+			// TCP_PAWS_MSL (60 s); before that it is dropped silently.
+			if s.now >= e.TSRecentAt+pawsMSL {
+				return false
+			}
 			s.explain(Note{Rule: RulePAWSTimeWait})
 			return true
 		}
@@ -336,6 +345,8 @@ func (s *sim) connectTakesOver(side Side, auto bool) (ok bool, autoReason Rule) 
 		return false, RuleConnectOtherPort
 	}
 	if !auto {
+		// __inet_hash_connect: a bound port calls check_established with twp ==
+		// NULL, and tcp_twsk_unique's "!twp ||" skips tcp_tw_reuse and the delay.
 		return true, RuleNone
 	}
 	reuse := p.TWReuse

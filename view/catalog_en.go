@@ -74,7 +74,7 @@ var enTexts = map[string]string{
 	"remark.fin-wait-2.held":            "The app still holds this socket (shutdown(), not close()), so even Linux waits in FIN_WAIT_2 as long as it takes.",
 	"remark.fin-wait-2.linux":           "Linux limits an orphaned FIN_WAIT_2 to tcp_fin_timeout (%s s); RFC 9293 would wait for the peer's FIN as long as it takes.",
 	"remark.fin-wait-2.rfc":             "RFC 9293 waits in FIN_WAIT_2 as long as it takes. Linux gives a socket closed with close() only tcp_fin_timeout (%s s).",
-	"remark.syn-in-time-wait.linux":     "Linux (tcp_timewait_state_process) accepts a SYN above the old RCV.NXT and answers any other with the old connection's ACK; RFC 6191 without timestamps drops the others silently.",
+	"remark.syn-in-time-wait.linux":     "Linux (tcp_timewait_state_process) accepts a SYN above the old RCV.NXT, or one with a newer timestamp, and answers any other with the old connection's ACK; RFC 6191 without timestamps drops the others silently.",
 	"remark.syn-in-time-wait.rfc":       "RFC 6191 without timestamps: a SYN above the last sequence number opens a new incarnation, any other is dropped. Linux would answer those with the old connection's ACK.",
 	"remark.rfc1337.on":                 "With tcp_rfc1337 the RST is ignored and TIME_WAIT keeps protecting the 4-tuple; without it the RST would end TIME_WAIT early (assassination, RFC 1337).",
 	"remark.rfc1337.off":                "Without RFC 1337's fix the RST ends TIME_WAIT early (assassination); with tcp_rfc1337=1 it would be ignored.",

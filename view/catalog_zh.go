@@ -72,7 +72,7 @@ var zhTexts = map[string]string{
 	"remark.fin-wait-2.held":            "应用仍持有这个 socket（调用的是 shutdown()，不是 close()），所以即使是 Linux，也会在 FIN_WAIT_2 一直等下去，等多久都行。",
 	"remark.fin-wait-2.linux":           "Linux 把孤儿连接停留在 FIN_WAIT_2 的时间限制为 tcp_fin_timeout（%s s）；RFC 9293 则会一直等对端的 FIN，等多久都行。",
 	"remark.fin-wait-2.rfc":             "RFC 9293 会在 FIN_WAIT_2 一直等下去，等多久都行。Linux 对用 close() 关闭的 socket 只给 tcp_fin_timeout（%s s）。",
-	"remark.syn-in-time-wait.linux":     "Linux（tcp_timewait_state_process）接受序列号大于旧 RCV.NXT 的 SYN，其他 SYN 一律用旧连接的 ACK 回应；RFC 6191 在不使用时间戳时则把其他 SYN 静默丢弃。",
+	"remark.syn-in-time-wait.linux":     "Linux（tcp_timewait_state_process）接受序列号大于旧 RCV.NXT、或时间戳更新的 SYN，其他 SYN 一律用旧连接的 ACK 回应；RFC 6191 在不使用时间戳时则把其他 SYN 静默丢弃。",
 	"remark.syn-in-time-wait.rfc":       "RFC 6191（不使用时间戳时）：序列号大于旧连接最后一个序列号的 SYN 会开启一个新的连接实例，其他 SYN 则被丢弃。Linux 会用旧连接的 ACK 回应这些 SYN。",
 	"remark.rfc1337.on":                 "开启 tcp_rfc1337 时，这个 RST 被忽略，TIME_WAIT 继续保护该四元组；若不开启，RST 会提前结束 TIME_WAIT（即 TIME_WAIT 暗杀，RFC 1337）。",
 	"remark.rfc1337.off":                "没有 RFC 1337 的修复时，RST 会提前结束 TIME_WAIT（TIME_WAIT 暗杀）；设置 tcp_rfc1337=1 后，这个 RST 会被忽略。",
