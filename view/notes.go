@@ -93,6 +93,11 @@ func (c *noteContext) lesson() lesson {
 		return c.say(key, n.N)
 	case model.RuleOOOFull:
 		return c.say(key, n.N)
+	case model.RulePAWSTimeWait:
+		if s := c.seg(); s != nil && s.Flags.Has(model.RST) {
+			return c.say(key + ".rst")
+		}
+		return c.say(key)
 	case model.RuleOOOQueued:
 		if s := c.seg(); s != nil && s.Len == 0 && s.Flags.Has(model.FIN) {
 			return c.say(key+".fin", n.N)
