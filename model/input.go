@@ -410,7 +410,7 @@ func (s *sim) timeWaitSyn(side Side, seg *Segment) bool {
 	tsUsed := e.TSOK && e.TSRecentSet
 	tsNew := tsUsed && seg.HasTS && s.prof.Timestamps
 	tsNewer := tsNew && int32(e.TSRecent-seg.TSval) < 0
-	pawsReject := tsNew && int32(e.TSRecent-seg.TSval) > 0
+	pawsReject := tsNew && s.pawsFails(e, seg, 0)
 	if s.prof.SynInTimeWait == SynTWLinux {
 		// tcp_timewait_state_process: a SYN that passes PAWS and is either after
 		// rcv_nxt or has a newer timestamp opens a new incarnation (TCP_TW_SYN).

@@ -39,6 +39,13 @@ type Kernel struct {
 	// tick (the rfc9293 profile's exact clock).
 	HZ int
 
+	// DisorderedAck is Linux's leniency to pure ACKs that fail PAWS
+	// (tcp_disordered_ack_check, 6.14+): an old one, below RCV.NXT, is dropped without
+	// a duplicate ACK (PAWSOldAck); a duplicate ACK at RCV.NXT whose timestamp is
+	// within the replay window (RTO × 1200 ticks, tcp_tsval_replay) is accepted. RFC
+	// 7323 §5.3 answers every failure with an ACK.
+	DisorderedAck bool
+
 	// ISNClock is the tick of the ISN generator: an ISN is a per-4-tuple hash plus a
 	// clock (RFC 9293 §3.4.1, RFC 6528: 4 µs; Linux secure_tcp_seq: ktime_ns >> 6, 64
 	// ns).
@@ -47,7 +54,7 @@ type Kernel struct {
 
 func linuxKernel() Kernel {
 	return Kernel{Timestamps: true, TWReuse: 2, TWReuseDelay: time.Second,
-		SynLinearTimeouts: 4, HZ: 250, ISNClock: 64 * time.Nanosecond}
+		SynLinearTimeouts: 4, HZ: 250, DisorderedAck: true, ISNClock: 64 * time.Nanosecond}
 }
 
 func rfcKernel() Kernel {
@@ -63,6 +70,7 @@ var kernelKnobs = []Knob{
 	boolKnob("loopback", func(p *Profile) *bool { return &p.Loopback }),
 	intKnob("tcp_syn_linear_timeouts", func(p *Profile) *int { return &p.SynLinearTimeouts }),
 	rangeKnob("hz", 0, 1000, func(p *Profile) *int { return &p.HZ }),
+	boolKnob("paws_disordered_ack", func(p *Profile) *bool { return &p.DisorderedAck }),
 	{Name: "isn_clock",
 		get: func(p *Profile) string { return p.ISNClock.String() },
 		set: func(p *Profile, v string) error {
@@ -204,10 +212,15 @@ func (s *sim) stamp(side Side, seg *Segment) {
 // reject a RST by.
 const pawsMSL = 60 * time.Second
 
+// paws24Days is TCP_PAWS_24DAYS: a TS.Recent this old no longer judges anything, since
+// a 1 ms clock may have wrapped half its 32 bits since (RFC 7323 §5.5).
+const paws24Days = 24 * 24 * time.Hour
+
 // pawsFails is RFC 7323 §5.3 R1 (Linux tcp_paws_check): the segment's TSval is older
-// than TS.Recent by more than win.
-func pawsFails(e *Endpoint, seg *Segment, win int32) bool {
-	return e.TSOK && seg.HasTS && e.TSRecentSet && int32(e.TSRecent-seg.TSval) > win
+// than TS.Recent by more than win, and TS.Recent is less than 24 days old.
+func (s *sim) pawsFails(e *Endpoint, seg *Segment, win int32) bool {
+	return e.TSOK && seg.HasTS && e.TSRecentSet && int32(e.TSRecent-seg.TSval) > win &&
+		s.now < e.TSRecentAt+paws24Days
 }
 
 // pawsCheck discards a segment that fails PAWS in a synchronized state (RFC 7323 §5.3;
@@ -218,7 +231,7 @@ func pawsFails(e *Endpoint, seg *Segment, win int32) bool {
 func (s *sim) pawsCheck(side Side, seg *Segment) bool {
 	e := &s.ep[side]
 	if e.State == TimeWait {
-		if !pawsFails(e, seg, 0) {
+		if !s.pawsFails(e, seg, 0) {
 			return false
 		}
 		if seg.Flags.Has(RST) {
@@ -237,11 +250,23 @@ func (s *sim) pawsCheck(side Side, seg *Segment) bool {
 		return true
 	}
 	// TCP_PAWS_WINDOW = 1 outside TIME_WAIT.
-	if seg.Flags.Has(RST) || !pawsFails(e, seg, 1) {
+	if seg.Flags.Has(RST) || !s.pawsFails(e, seg, 1) {
 		return false
 	}
 	if seg.Flags.Has(SYN) {
 		return false // Linux: syn_challenge, as RFC 5961 §4 below
+	}
+	if s.prof.DisorderedAck && seg.Flags.Has(ACK) && seg.SeqSpace() == 0 {
+		// tcp_disordered_ack_check (step 4, a window update, never applies here:
+		// the model's windows do not move).
+		switch {
+		case seqLT(seg.Seq, e.RcvNxt):
+			s.explain(Note{Rule: RulePAWSOldAck})
+			return true
+		case seg.Seq == e.RcvNxt && seg.Ack == e.SndUna &&
+			int64(int32(e.TSRecent-seg.TSval)) <= int64(e.RTO)*1200/int64(time.Second):
+			return false
+		}
 	}
 	if s.invalidAck(side, seg, WhyPAWSAck) {
 		s.explain(Note{Rule: RulePAWSReject, N: int(e.TSRecent - seg.TSval)})
@@ -256,7 +281,7 @@ func (s *sim) updateTSRecent(side Side, seg *Segment) {
 	if !e.TSOK || !seg.HasTS || seqGT(seg.Seq, e.LastAckSent) {
 		return
 	}
-	if !e.TSRecentSet || int32(seg.TSval-e.TSRecent) >= 0 {
+	if !e.TSRecentSet || int32(seg.TSval-e.TSRecent) >= 0 || s.now >= e.TSRecentAt+paws24Days {
 		e.TSRecent, e.TSRecentAt, e.TSRecentSet = seg.TSval, s.now, true
 	}
 }

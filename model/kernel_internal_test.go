@@ -36,3 +36,44 @@ func TestPAWSInTimeWait(t *testing.T) {
 		}
 	}
 }
+
+// PAWS on a synchronized connection (tcp_validate_incoming): data failing it is
+// answered by a duplicate ACK; an old pure ACK below RCV.NXT is dropped silently
+// (tcp_disordered_ack_check, PAWSOldAck); a duplicate ACK at RCV.NXT within the
+// replay window passes; a RST always passes; without the Linux leniency every failure
+// draws the ACK (RFC 7323 §5.3).
+func TestPAWSEstablished(t *testing.T) {
+	for _, c := range []struct {
+		name      string
+		linux     bool
+		flags     Flags
+		seq       uint32
+		len       int
+		tsval     uint32
+		consumed  bool
+		ackedBack bool
+	}{
+		{"old data", true, PSH | ACK, 500, 10, 900, true, true},
+		{"old pure ACK below RCV.NXT", true, ACK, 400, 0, 900, true, false},
+		{"old pure ACK, RFC 7323", false, ACK, 400, 0, 900, true, true},
+		{"dup ACK in the replay window", true, ACK, 500, 0, 900, false, false},
+		{"dup ACK beyond the replay window", true, ACK, 500, 0, 100, true, true},
+		{"old RST", true, RST, 500, 0, 900, false, false},
+		{"fresh data", true, PSH | ACK, 500, 10, 1000, false, false},
+	} {
+		p := Linux()
+		p.DisorderedAck = c.linux
+		s := &sim{prof: p, now: time.Second, events: []Event{{}}}
+		s.sc = &Scenario{Delay: [2]time.Duration{time.Millisecond, time.Millisecond}}
+		e := &s.ep[A]
+		e.State, e.TSOK, e.TSRecentSet, e.TSRecent = Established, true, true, 1000
+		e.RcvNxt, e.SndUna, e.SndNxt, e.RcvWnd, e.RTO = 500, 77, 77, 65535, 220*time.Millisecond
+		seg := Segment{From: B, Flags: c.flags, Seq: c.seq, Ack: 77, Len: c.len, Stamps: Stamps{HasTS: true, TSval: c.tsval}}
+		if got := s.pawsCheck(A, &seg); got != c.consumed {
+			t.Errorf("%s: consumed=%v, want %v", c.name, got, c.consumed)
+		}
+		if got := len(s.segs) > 0; got != c.ackedBack {
+			t.Errorf("%s: answered=%v, want %v", c.name, got, c.ackedBack)
+		}
+	}
+}

@@ -111,6 +111,7 @@ const (
 	RuleOOOFull               // beyond RCV.NXT, the queue (N) full: dropped
 	RuleOOOFilled             // the hole is filled: held segments delivered
 	RuleTimeWaitSynTS         // a SYN with a newer timestamp ends TIME_WAIT
+	RulePAWSOldAck            // Linux: an old pure ACK fails PAWS: dropped, no ACK
 
 	// States entered on sending.
 	RuleFinWait1 // ESTABLISHED → FIN_WAIT_1
@@ -244,6 +245,7 @@ var ruleKeys = [NumRules]string{
 	RuleOOOFull:                "ooo-full",
 	RuleOOOFilled:              "ooo-filled",
 	RuleTimeWaitSynTS:          "time-wait-syn-ts",
+	RulePAWSOldAck:             "paws-old-ack",
 	RuleFinWait1:               "fin-wait-1",
 	RuleLastAck:                "last-ack",
 	RuleFinWait2Timeout:        "fin-wait-2-timeout",
