@@ -34,6 +34,11 @@ type Kernel struct {
 	// again are added to tcp_syn_retries (tcp_retransmit_timer, tcp_write_timeout).
 	SynLinearTimeouts int
 
+	// SynAckRetries is how many times a passive open resends its SYN|ACK before giving
+	// up (Linux net.ipv4.tcp_synack_retries = 5, reqsk_timer_handler; RFC 9293 §3.8.3
+	// gives a SYN 3 minutes, which the rfc9293 profile's 8 exceed).
+	SynAckRetries int
+
 	// HZ is the kernel's tick rate (CONFIG_HZ, 250 on Debian and most distributions):
 	// timers that Linux counts in jiffies are rounded up to a whole jiffy. 0 means no
 	// tick (the rfc9293 profile's exact clock).
@@ -54,12 +59,12 @@ type Kernel struct {
 
 func linuxKernel() Kernel {
 	return Kernel{Timestamps: true, TWReuse: 2, TWReuseDelay: time.Second,
-		SynLinearTimeouts: 4, HZ: 250, DisorderedAck: true, ISNClock: 64 * time.Nanosecond}
+		SynLinearTimeouts: 4, SynAckRetries: 5, HZ: 250, DisorderedAck: true, ISNClock: 64 * time.Nanosecond}
 }
 
 func rfcKernel() Kernel {
 	return Kernel{Timestamps: false, TWReuse: 0, TWReuseDelay: time.Second,
-		SynLinearTimeouts: 0, HZ: 0, ISNClock: 4 * time.Microsecond}
+		SynLinearTimeouts: 0, SynAckRetries: 8, HZ: 0, ISNClock: 4 * time.Microsecond}
 }
 
 // kernelKnobs are the Kernel fields a scenario or --set may change.
@@ -69,6 +74,7 @@ var kernelKnobs = []Knob{
 	durKnob("tcp_tw_reuse_delay", func(p *Profile) *time.Duration { return &p.TWReuseDelay }),
 	boolKnob("loopback", func(p *Profile) *bool { return &p.Loopback }),
 	intKnob("tcp_syn_linear_timeouts", func(p *Profile) *int { return &p.SynLinearTimeouts }),
+	intKnob("tcp_synack_retries", func(p *Profile) *int { return &p.SynAckRetries }),
 	rangeKnob("hz", 0, 1000, func(p *Profile) *int { return &p.HZ }),
 	boolKnob("paws_disordered_ack", func(p *Profile) *bool { return &p.DisorderedAck }),
 	{Name: "isn_clock",

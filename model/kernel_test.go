@@ -3,6 +3,7 @@ package model_test
 import (
 	"fmt"
 	"math/rand/v2"
+	"strings"
 	"testing"
 	"time"
 
@@ -183,5 +184,47 @@ func TestOutOfOrderQueueBound(t *testing.T) {
 		if read != 10+700 {
 			t.Errorf("%s: the client read %d bytes, want 710", name, read)
 		}
+	}
+}
+
+// A passive open resends its SYN|ACK tcp_synack_retries times (Linux 5, doubling from
+// 1 s, no linear timeouts), gives up 32 s after the last, and tells no app: nobody
+// accept()ed it.
+func TestSynAckRetries(t *testing.T) {
+	sc := &model.Scenario{ID: "synack", Title: "synack", Exchanged: [2]int{10, 10}, ISN: [2]uint32{89, 289},
+		Delay:  [2]time.Duration{10 * time.Millisecond, 10 * time.Millisecond},
+		Faults: []model.Fault{{Action: model.FaultDrop, Side: model.B, Flags: model.SYN | model.ACK, Exact: true, Nth: 1, Times: 100}},
+		Apps: [2]model.App{
+			{Steps: []model.Step{{On: model.OnEOF, After: 200 * time.Millisecond, Call: model.CallClose},
+				{After: time.Second, Call: model.CallConnect, ISN: 100000, HasISN: true}}},
+			{Steps: []model.Step{{Call: model.CallClose}}}}}
+	p := model.Linux()
+	tl := model.Run(sc, p)
+	var synacks []time.Duration
+	var gaveUp time.Duration
+	for _, ev := range tl.Events {
+		if ev.Kind == model.EvSend && ev.Side == model.B && tl.Segments[ev.Seg].Flags == model.SYN|model.ACK {
+			synacks = append(synacks, ev.T)
+		}
+		if ev.Kind == model.EvState && ev.Side == model.B && ev.Note.Rule == model.RuleTimedOut && gaveUp == 0 {
+			gaveUp = ev.T
+			if ev.Note.N != p.SynAckRetries {
+				t.Errorf("gave up after %d retransmissions, want %d", ev.Note.N, p.SynAckRetries)
+			}
+		}
+		if ev.Kind == model.EvApp && ev.Side == model.B && strings.Contains(ev.Call, "ETIMEDOUT") {
+			t.Errorf("the server's app is told %q of a connection it never accepted", ev.Call)
+		}
+	}
+	if len(synacks) < 6 {
+		t.Fatalf("SYN|ACKs at %v", synacks)
+	}
+	for i, g := range []int{1, 2, 4, 8, 16} {
+		if d := synacks[i+1] - synacks[i]; d != time.Duration(g)*time.Second {
+			t.Errorf("SYN|ACK %d came %v after the one before, want %ds", i+1, d, g)
+		}
+	}
+	if d := gaveUp - synacks[5]; d != 32*time.Second {
+		t.Errorf("gave up %v after the last SYN|ACK, want 32s", d)
 	}
 }

@@ -251,7 +251,9 @@ func (s *sim) retransmit(side Side) {
 	if e.Backoff >= limit {
 		prev := e.State
 		s.setState(side, Closed, Note{Rule: RuleTimedOut, N: e.Backoff, State: prev})
-		if !e.Orphan {
+		// A passive open nobody accept()ed yet is a request socket: it is dropped
+		// silently (Linux reqsk_timer_handler), no app is told.
+		if !e.Orphan && !(prev == SynReceived && e.Listening) {
 			e.Told |= ToldTimedOut
 			call := "read -> error ETIMEDOUT"
 			if prev == SynSent {

@@ -359,7 +359,7 @@ func (p *Profile) retries(e *Endpoint) int {
 		// tcp_syn_retries (6 + 4 = 10 retransmissions by default).
 		return p.SynRetries + p.SynLinearTimeouts
 	case e.State == SynReceived:
-		return p.SynRetries
+		return p.SynAckRetries
 	case e.Orphan:
 		if p.OrphanRetries == 0 {
 			return 8 // tcp_orphan_retries = 0 means 8 (tcp_timer.c tcp_orphan_retries)
