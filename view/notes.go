@@ -192,8 +192,11 @@ func (c *noteContext) timedOut() lesson {
 	} else {
 		src += "tcp_retries2"
 	}
-	if c.ev.Note.State == model.SynSent || c.ev.Note.State == model.SynReceived {
-		src = "RFC 9293 §3.8.3 R2; Linux tcp_syn_retries"
+	switch c.ev.Note.State {
+	case model.SynSent:
+		src = "RFC 9293 §3.8.3 R2; Linux tcp_write_timeout (tcp_syn_retries + tcp_syn_linear_timeouts)"
+	case model.SynReceived:
+		src = "RFC 9293 §3.8.3 R2; Linux reqsk_timer_handler (tcp_synack_retries)"
 	}
 	ls := c.say("timed-out", c.ev.Note.N, last)
 	if probe {
