@@ -167,6 +167,9 @@ func (s *sim) syncArrive(side Side, seg *Segment) {
 	if e.State == TimeWait && s.timeWaitSyn(side, seg) {
 		return
 	}
+	if s.synAgain(side, seg) {
+		return
+	}
 
 	// PAWS comes before the sequence check (RFC 7323 §5.3 R1; Linux
 	// tcp_validate_incoming, tcp_timewait_state_process).

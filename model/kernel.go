@@ -39,6 +39,12 @@ type Kernel struct {
 	// gives a SYN 3 minutes, which the rfc9293 profile's 8 exceed).
 	SynAckRetries int
 
+	// SynAckOnSyn answers a retransmitted SYN that reaches SYN_RECEIVED with the
+	// SYN|ACK again, at once, and restarts the SYN|ACK timer (Linux tcp_check_req,
+	// inet_rtx_syn_ack; rate-limited by tcp_invalid_ratelimit). RFC 9293 §3.10.7.4
+	// answers it, an old segment, with an ACK.
+	SynAckOnSyn bool
+
 	// HZ is the kernel's tick rate (CONFIG_HZ, 250 on Debian and most distributions):
 	// timers that Linux counts in jiffies are rounded up to a whole jiffy. 0 means no
 	// tick (the rfc9293 profile's exact clock).
@@ -59,7 +65,8 @@ type Kernel struct {
 
 func linuxKernel() Kernel {
 	return Kernel{Timestamps: true, TWReuse: 2, TWReuseDelay: time.Second,
-		SynLinearTimeouts: 4, SynAckRetries: 5, HZ: 250, DisorderedAck: true, ISNClock: 64 * time.Nanosecond}
+		SynLinearTimeouts: 4, SynAckRetries: 5, SynAckOnSyn: true, HZ: 250, DisorderedAck: true,
+		ISNClock: 64 * time.Nanosecond}
 }
 
 func rfcKernel() Kernel {
@@ -75,6 +82,7 @@ var kernelKnobs = []Knob{
 	boolKnob("loopback", func(p *Profile) *bool { return &p.Loopback }),
 	intKnob("tcp_syn_linear_timeouts", func(p *Profile) *int { return &p.SynLinearTimeouts }),
 	intKnob("tcp_synack_retries", func(p *Profile) *int { return &p.SynAckRetries }),
+	boolKnob("synack_on_syn", func(p *Profile) *bool { return &p.SynAckOnSyn }),
 	rangeKnob("hz", 0, 1000, func(p *Profile) *int { return &p.HZ }),
 	boolKnob("paws_disordered_ack", func(p *Profile) *bool { return &p.DisorderedAck }),
 	{Name: "isn_clock",
@@ -400,4 +408,29 @@ func (p *Profile) QuickRetry() time.Duration {
 		return 0
 	}
 	return p.timeoutMin()
+}
+
+// synAgain answers a retransmitted SYN that reaches a passive open in SYN_RECEIVED:
+// the peer has not had the SYN|ACK, so it goes again at once and the SYN|ACK timer
+// restarts with its current timeout (Linux tcp_check_req: inet_rtx_syn_ack,
+// mod_timer_pending with reqsk_timeout). The copy does not count toward
+// tcp_synack_retries (num_retrans, not num_timeout). It reports whether seg was one.
+func (s *sim) synAgain(side Side, seg *Segment) bool {
+	e := &s.ep[side]
+	p := &s.prof
+	if !p.SynAckOnSyn || e.State != SynReceived || !e.Listening || seg.Flags != SYN || seg.Seq != e.IRS {
+		return false
+	}
+	if p.InvalidRateLimit > 0 && s.sentOOWAck[side] && s.now-s.lastOOWAck[side] < p.InvalidRateLimit {
+		s.explain(Note{Rule: RuleInvalidRateLimited, D: p.InvalidRateLimit})
+		return true
+	}
+	s.sentOOWAck[side], s.lastOOWAck[side] = true, s.now
+	s.explain(Note{Rule: RuleSynAgain})
+	e.Resent++
+	s.rttTiming[side] = false
+	s.armTimer(side, TimerRetransmit, e.RTO)
+	s.nextCause = CauseSynAgain
+	s.sendSegment(side, SYN|ACK, e.ISS, e.RcvNxt, 0, e.Resent, Note{Rule: WhySYNACK})
+	return true
 }

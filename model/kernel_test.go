@@ -198,7 +198,9 @@ func TestSynAckRetries(t *testing.T) {
 			{Steps: []model.Step{{On: model.OnEOF, After: 200 * time.Millisecond, Call: model.CallClose},
 				{After: time.Second, Call: model.CallConnect, ISN: 100000, HasISN: true}}},
 			{Steps: []model.Step{{Call: model.CallClose}}}}}
+	// The timer alone: the client's retransmitted SYNs are not answered here.
 	p := model.Linux()
+	p.SynAckOnSyn = false
 	tl := model.Run(sc, p)
 	var synacks []time.Duration
 	var gaveUp time.Duration
@@ -226,5 +228,37 @@ func TestSynAckRetries(t *testing.T) {
 	}
 	if d := gaveUp - synacks[5]; d != 32*time.Second {
 		t.Errorf("gave up %v after the last SYN|ACK, want 32s", d)
+	}
+}
+
+// Linux answers a retransmitted SYN in SYN_RECEIVED with the SYN|ACK at once
+// (tcp_check_req, inet_rtx_syn_ack), outside the retry count, and restarts the timer.
+func TestSynAckOnRetransmittedSyn(t *testing.T) {
+	sc := &model.Scenario{ID: "synack", Title: "synack", Exchanged: [2]int{10, 10}, ISN: [2]uint32{89, 289},
+		Delay:  [2]time.Duration{10 * time.Millisecond, 10 * time.Millisecond},
+		Faults: []model.Fault{{Action: model.FaultDrop, Side: model.B, Flags: model.SYN | model.ACK, Exact: true, Nth: 1, Times: 3}},
+		Apps: [2]model.App{
+			{Steps: []model.Step{{On: model.OnEOF, After: 200 * time.Millisecond, Call: model.CallClose},
+				{After: time.Second, Call: model.CallConnect, ISN: 100000, HasISN: true}}},
+			{Steps: []model.Step{{Call: model.CallClose}}}}}
+	tl := model.Run(sc, model.Linux())
+	answered := 0
+	for i, ev := range tl.Events {
+		if ev.Kind != model.EvRecv || ev.Side != model.B || ev.Note.Rule != model.RuleSynAgain {
+			continue
+		}
+		next := tl.Events[i+1]
+		if next.Kind != model.EvSend || next.T != ev.T || tl.Segments[next.Seg].Cause != model.CauseSynAgain ||
+			tl.Segments[next.Seg].Flags != model.SYN|model.ACK {
+			t.Fatalf("a retransmitted SYN at %v was not answered by a SYN|ACK at once", ev.T)
+		}
+		if k, tm, ok := next.Snap[model.B].NextTimer(); !ok || k != model.TimerRetransmit || tm.Deadline != ev.T+tm.Length {
+			t.Errorf("the SYN|ACK timer did not restart at %v", ev.T)
+		}
+		answered++
+	}
+	last := tl.Events[len(tl.Events)-1].Snap
+	if answered == 0 || last[model.A].State != model.Established || last[model.B].State != model.Established {
+		t.Errorf("%d SYNs answered; the run ends %s/%s", answered, last[model.A].State, last[model.B].State)
 	}
 }

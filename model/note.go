@@ -112,6 +112,7 @@ const (
 	RuleOOOFilled             // the hole is filled: held segments delivered
 	RuleTimeWaitSynTS         // a SYN with a newer timestamp ends TIME_WAIT
 	RulePAWSOldAck            // Linux: an old pure ACK fails PAWS: dropped, no ACK
+	RuleSynAgain              // Linux: a retransmitted SYN in SYN_RECEIVED: SYN|ACK again
 
 	// States entered on sending.
 	RuleFinWait1 // ESTABLISHED → FIN_WAIT_1
@@ -246,6 +247,7 @@ var ruleKeys = [NumRules]string{
 	RuleOOOFilled:              "ooo-filled",
 	RuleTimeWaitSynTS:          "time-wait-syn-ts",
 	RulePAWSOldAck:             "paws-old-ack",
+	RuleSynAgain:               "syn-again",
 	RuleFinWait1:               "fin-wait-1",
 	RuleLastAck:                "last-ack",
 	RuleFinWait2Timeout:        "fin-wait-2-timeout",

@@ -56,6 +56,7 @@ const (
 	CauseNoTCB                // a RST from a host with no connection for the segment
 	CauseKeepalive            // a keepalive probe
 	CauseProbe                // a tail loss probe (RFC 8985 §7)
+	CauseSynAgain             // a SYN|ACK sent again for a retransmitted SYN (Linux tcp_check_req)
 )
 
 // RelSeq is Seq relative to the sender's ISN.

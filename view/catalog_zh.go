@@ -231,6 +231,8 @@ var zhTexts = map[string]string{
 	"paws-time-wait":                  "TIME_WAIT 先检查时间戳：这个时间戳比旧连接最后接受的还旧，没通过 PAWS。报文段被丢弃，用旧连接的 ACK 回应，TIME_WAIT 重新开始计 2MSL。",
 	"paws-time-wait.rst":              "TIME_WAIT 先检查时间戳：这个 RST 的时间戳比旧连接最后接受的还旧，没通过 PAWS，被静默丢弃。TIME_WAIT 照常继续。",
 	"paws-old-ack":                    "这个纯 ACK 没通过 PAWS（时间戳比 TS.Recent 旧），序列号又低于 RCV.NXT：这是一个旧 ACK，很常见，也无害。Linux 直接把它静默丢弃，不像其他没通过 PAWS 的报文段那样回一个重复 ACK。",
+	"syn-again":                       "客户端的 SYN 又来了：它还没收到 SYN|ACK（丢了，或仍在路上）。Linux 对重传的 SYN 立即再回一个 SYN|ACK，不等自己的定时器，并重启该定时器。",
+	"send.synack-again":               "再次发送 SYN|ACK（⟲%d），立即发出：客户端的 SYN 又来了，说明它没收到我们的 SYN|ACK。这个副本是对 SYN 的回应，不是超时重传，不计入 tcp_synack_retries。",
 	"ooo-queued":                      "这个报文段的起点超出了 RCV.NXT：前面还有数据没到。它被放进乱序队列（现有 %d 个）等空洞补上，同时立即回一个重复 ACK，让发送方知道有空洞。",
 	"ooo-queued.fin":                  "这个 FIN 的起点超出了 RCV.NXT：它超过了仍在路上的数据。现在还不能处理它（FIN 要在它之前的每个字节都到齐后才关闭数据流），所以先放进乱序队列（现有 %d 个），并立即回一个重复 ACK。空洞补上之前，状态不会变。",
 	"ooo-full":                        "这个报文段的起点超出了 RCV.NXT，而乱序队列里已有 %d 个报文段，是本模型保留的上限（Linux 按内存限制）：它被丢弃，并回一个重复 ACK。发送方会重传它。",

@@ -254,6 +254,8 @@ func (c *noteContext) send() lesson {
 	}
 	timer := c.before(side).Timers[model.TimerRetransmit]
 	switch {
+	case seg.Cause == model.CauseSynAgain:
+		return c.say("send.synack-again", seg.Retrans)
 	case seg.Cause == model.CauseProbe:
 		return c.say("send.probe", seg.Retrans, why.why, trimSecs(p.RTOMin), trimSecs(timer.Length))
 	case seg.Flags.Has(model.SYN) && !seg.Flags.Has(model.ACK) && p.QuickRetry() > 0 && timer.Length == p.QuickRetry():
