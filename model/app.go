@@ -64,7 +64,7 @@ func (s *sim) runStep(side Side, idx int) {
 	case CallLinger:
 		s.lingerSet(side, st.Linger)
 	case CallConnect:
-		s.appConnect(side, st.ISN)
+		s.appConnect(side, st)
 	case CallRead:
 		a.reading = true
 		if e := &s.ep[side]; e.RcvBuf == 0 && !e.FinRcvd {
@@ -165,17 +165,59 @@ func (s *sim) appWrite(side Side, n int) {
 	s.output(side)
 }
 
-// appConnect opens a new incarnation of the connection on the same 4-tuple.
-func (s *sim) appConnect(side Side, isnDelta int64) {
+// appConnect opens a new incarnation of the connection on the same 4-tuple: from the
+// port the app bound (the old connection's), or from a port the kernel picks
+// (Step.AutoPort; Linux __inet_hash_connect, which skips a port whose TIME_WAIT it may
+// not take over).
+func (s *sim) appConnect(side Side, st Step) {
 	e := &s.ep[side]
-	if e.State != Closed {
-		e.Told |= ToldAddrInUse
-		s.appEvent(side, "connect -> error EADDRNOTAVAIL", Note{Rule: RuleConnectInUse, State: e.State})
+	switch {
+	case e.State == Closed:
+		// A free 4-tuple: the ISN comes from the clock-driven generator (RFC 9293
+		// §3.4.1; Linux secure_tcp_seq), unless the scenario forces one.
+		iss, note := s.isnNow(side), Note{Rule: RuleConnectClock}
+		if st.HasISN {
+			iss, note = e.SndNxt+uint32(st.ISN), Note{Rule: RuleConnect, N: int(st.ISN)}
+		}
+		note.Seq = iss
+		s.appEvent(side, "connect", note)
+		s.newIncarnation(side, iss)
+		s.openActive(side)
+		return
+	case e.State == TimeWait:
+		ok, why := s.connectTakesOver(side, st.AutoPort)
+		if ok {
+			// tcp_twsk_unique: write_seq = tw_snd_nxt + 65535 + 2, and the new
+			// connection inherits TS.Recent, so PAWS guards it from the start.
+			iss := e.SndNxt + 65535 + 2
+			tsRecent, tsAt := e.TSRecent, e.TSRecentAt
+			n := 0
+			if st.AutoPort {
+				n = 1
+			}
+			s.appEvent(side, "connect", Note{Rule: RuleConnectTakeover, Seq: iss, N: n})
+			s.setState(side, Closed, Note{Rule: RuleTimeWaitRecycled})
+			s.newIncarnation(side, iss)
+			e.TSRecent, e.TSRecentAt, e.TSRecentSet = tsRecent, tsAt, e.TSOK
+			s.openActive(side)
+			return
+		}
+		if st.AutoPort {
+			s.appEvent(side, "connect -> ok, another port", Note{Rule: why, D: s.prof.TWReuseDelay, State: e.State})
+			return
+		}
+	case st.AutoPort:
+		s.appEvent(side, "connect -> ok, another port", Note{Rule: RuleConnectOtherPort, State: e.State})
 		return
 	}
-	iss := e.SndNxt + uint32(isnDelta)
-	s.newIncarnation(side, iss)
-	s.appEvent(side, "connect", Note{Rule: RuleConnect, Seq: iss, N: int(isnDelta)})
+	e.Told |= ToldAddrInUse
+	s.appEvent(side, "connect -> error EADDRNOTAVAIL", Note{Rule: RuleConnectInUse, State: e.State})
+}
+
+// openActive starts the active open of a new incarnation: SYN_SENT and the SYN (RFC
+// 9293 §3.10.1).
+func (s *sim) openActive(side Side) {
+	e := &s.ep[side]
 	s.setState(side, SynSent, Note{Rule: RuleSynSentState})
 	e.SndNxt = e.ISS + 1
 	s.timeSegment(side, e.ISS)
@@ -191,6 +233,9 @@ func (s *sim) newIncarnation(side Side, iss uint32) {
 		SndUna: iss, SndNxt: iss, RcvWnd: 65535, Listening: e.Listening,
 		RTO: s.prof.RTOInitial,
 	}
+	// An active open offers timestamps when the profile has them (RFC 7323 §3.2);
+	// a passive one takes them if the SYN offered them (openFromSyn).
+	e.TSOK = s.prof.Timestamps
 	s.apps[side].pending = 0
 }
 

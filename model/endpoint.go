@@ -130,6 +130,9 @@ type Endpoint struct {
 	// KeepaliveProbes counts keepalive probes sent and not answered.
 	KeepaliveProbes int
 
+	// KernelState is what the timestamp and out-of-order rules keep (kernel.go).
+	KernelState
+
 	Told Told // what the app has been told so far
 }
 

@@ -48,7 +48,9 @@ func (s *sim) sendRaw(side Side, flags Flags, seq, ack uint32, seqBase, ackBase 
 	savedISS, savedIRS := e.ISS, e.IRS
 	e.ISS, e.IRS = seqBase, ackBase
 	ackOwed := e.AckOwed
+	s.noStamp = true // tcp_v4_send_reset puts no timestamp on the RST
 	s.sendSegment(side, flags, seq, ack, 0, 0, Note{Rule: why})
+	s.noStamp = false
 	e.ISS, e.IRS, e.AckOwed = savedISS, savedIRS, ackOwed
 }
 
@@ -60,11 +62,13 @@ func (s *sim) listenArrive(side Side, seg *Segment) {
 	case seg.Flags.Has(ACK):
 		s.noTCB(side, seg, WhyRSTListenACK)
 	case seg.Flags.Has(SYN):
-		delta := s.sc.Apps[side].NextISNDelta
-		if delta == 0 {
-			delta = 65537
+		// The ISN comes from the clock-driven generator (RFC 9293 §3.4.1; Linux
+		// secure_tcp_seq), unless the scenario forces one relative to the old SND.NXT.
+		iss := s.isnNow(side)
+		if delta := s.sc.Apps[side].NextISNDelta; delta != 0 {
+			iss = s.ep[side].SndNxt + uint32(delta)
 		}
-		s.openFromSyn(side, seg, s.ep[side].SndNxt+uint32(delta), Note{Rule: RuleListenSyn})
+		s.openFromSyn(side, seg, iss, Note{Rule: RuleListenSyn, Seq: iss})
 	}
 }
 
@@ -74,6 +78,12 @@ func (s *sim) openFromSyn(side Side, seg *Segment, iss uint32, note Note) {
 	e := &s.ep[side]
 	e.IRS = seg.Seq
 	e.RcvNxt = seg.Seq + 1
+	// Timestamps are on when the SYN offered them and this host allows them (RFC 7323
+	// §3.2); TS.Recent starts as the SYN's TSval.
+	e.TSOK = s.prof.Timestamps && seg.HasTS
+	if e.TSOK {
+		e.TSRecent, e.TSRecentAt, e.TSRecentSet = seg.TSval, s.now, true
+	}
 	s.setState(side, SynReceived, note)
 	e.SndNxt = e.ISS + 1
 	s.timeSegment(side, e.ISS)
@@ -88,11 +98,12 @@ func (s *sim) synSentArrive(side Side, seg *Segment) {
 	if seg.Flags.Has(ACK) {
 		if seqLEQ(seg.Ack, e.ISS) || seqGT(seg.Ack, e.SndNxt) {
 			if !seg.Flags.Has(RST) {
-				if d := s.prof.SynSentQuickRetry; d > 0 && e.Backoff == 0 {
+				if s.prof.SynSentQuickRetry && e.Backoff == 0 {
 					// The stray ACK may come from a TIME_WAIT that this RST is about to
-					// clear: try the SYN again at once (Linux, "previous FIN/ACK or
-					// RST/ACK might be ignored").
-					s.armTimer(side, TimerRetransmit, d)
+					// clear: try the SYN again after TCP_TIMEOUT_MIN, 2 jiffies (Linux
+					// tcp_rcv_synsent_state_process, "previous FIN/ACK or RST/ACK
+					// might be ignored").
+					s.armTimer(side, TimerRetransmit, s.prof.QuickRetry())
 				}
 				s.sendRaw(side, RST, seg.Ack, 0, seg.AckBase, e.IRS, WhyRSTBadSynAck)
 			}
@@ -113,6 +124,12 @@ func (s *sim) synSentArrive(side Side, seg *Segment) {
 	}
 	e.IRS = seg.Seq
 	e.RcvNxt = seg.Seq + 1
+	// The SYN|ACK says whether the peer agreed to timestamps; TS.Recent is its TSval
+	// (RFC 7323 §3.2; Linux tcp_rcv_synsent_state_process, tcp_store_ts_recent).
+	e.TSOK = e.TSOK && seg.HasTS
+	if e.TSOK {
+		e.TSRecent, e.TSRecentAt, e.TSRecentSet = seg.TSval, s.now, true
+	}
 	if ackOK {
 		s.ackAdvance(side, seg.Ack)
 	}
@@ -150,6 +167,15 @@ func (s *sim) syncArrive(side Side, seg *Segment) {
 	if e.State == TimeWait && s.timeWaitSyn(side, seg) {
 		return
 	}
+	if s.synAgain(side, seg) {
+		return
+	}
+
+	// PAWS comes before the sequence check (RFC 7323 §5.3 R1; Linux
+	// tcp_validate_incoming, tcp_timewait_state_process).
+	if s.pawsCheck(side, seg) {
+		return
+	}
 
 	// Step 1: sequence number check.
 	if !acceptable(e, seg) {
@@ -162,8 +188,12 @@ func (s *sim) syncArrive(side Side, seg *Segment) {
 	}
 	if e.State == TimeWait && p.SynInTimeWait == SynTWLinux && seg.Seq == e.RcvNxt && seg.Len == 0 && !seg.Flags.Has(RST) && !seg.Flags.Has(SYN) {
 		s.armTimer(side, TimerTimeWait, p.TimeWait)
+		s.updateTSRecent(side, seg)
 		s.explain(Note{Rule: RuleTimeWaitAckRearm})
 		return
+	}
+	if e.State != TimeWait {
+		s.updateTSRecent(side, seg)
 	}
 
 	// Step 2: RST (RFC 5961 §3: only an exact match resets; otherwise a challenge ACK).
@@ -255,15 +285,27 @@ func (s *sim) syncArrive(side Side, seg *Segment) {
 				if n > 0 {
 					e.RcvNxt += n
 					e.RcvBuf += int(n)
+					if took, fin := s.drainOutOfOrder(side); took {
+						s.afterGapFilled(side, fin)
+						return
+					}
 					s.ackLater(side, Note{Rule: WhyAckData, N: int(n)})
 					if seg.Dup {
 						s.explain(Note{Rule: RuleOldDuplicateAccepted, N: int(n)})
 					}
 				}
 			} else {
-				s.invalidAck(side, seg, WhyDupAckAhead)
+				s.holdOutOfOrder(side, seg)
 				return
 			}
+		}
+	}
+	// A FIN alone beyond RCV.NXT is held too, for when the data before it arrives.
+	if seg.Len == 0 && seg.Flags.Has(FIN) && seqGT(seg.Seq, e.RcvNxt) {
+		switch e.State {
+		case Established, FinWait1, FinWait2:
+			s.holdOutOfOrder(side, seg)
+			return
 		}
 	}
 
@@ -366,20 +408,50 @@ func (s *sim) timeWaitSyn(side Side, seg *Segment) bool {
 	}
 	e := &s.ep[side]
 	newer := seqGT(seg.Seq, e.RcvNxt)
+	// Timestamps: the old incarnation kept one (tsUsed), and the SYN offers one the
+	// new incarnation will use (tsNew); its TSval is newer, or older (PAWS).
+	tsUsed := e.TSOK && e.TSRecentSet
+	tsNew := tsUsed && seg.HasTS && s.prof.Timestamps
+	tsNewer := tsNew && int32(e.TSRecent-seg.TSval) < 0
+	pawsReject := tsNew && s.pawsFails(e, seg, 0)
 	if s.prof.SynInTimeWait == SynTWLinux {
-		if newer {
+		// tcp_timewait_state_process: a SYN that passes PAWS and is either after
+		// rcv_nxt or has a newer timestamp opens a new incarnation (TCP_TW_SYN).
+		if !pawsReject && (newer || tsNewer) {
 			iss := e.SndNxt + 65535 + 2
-			s.setState(side, Closed, Note{Rule: RuleTimeWaitSynLinux})
+			rule := RuleTimeWaitSynLinux
+			if !newer {
+				rule = RuleTimeWaitSynTS
+			}
+			s.setState(side, Closed, Note{Rule: rule})
 			s.openFromSyn(side, seg, iss, Note{Rule: RuleNewISNLinux, Seq: iss})
 			return true
 		}
-		// Not newer: answered with the old connection's ACK (TCP_TW_ACK), rate-limited.
+		// Not newer: answered with the old connection's ACK (TCP_TW_ACK),
+		// rate-limited; a PAWS failure also restarts TIME_WAIT.
+		if pawsReject {
+			s.armTimer(side, TimerTimeWait, s.prof.TimeWait)
+		}
 		s.invalidAck(side, seg, WhyTimeWaitAckSyn)
 		return true
 	}
-	if newer {
+	// RFC 6191 §2: with timestamps on both incarnations, a newer TSval (or an equal
+	// one with a higher sequence number) is new; without, the sequence number decides;
+	// if only the new incarnation uses timestamps, the SYN is honoured.
+	accept := newer
+	switch {
+	case tsNew:
+		accept = tsNewer || seg.TSval == e.TSRecent && newer
+	case !tsUsed && s.prof.Timestamps && seg.HasTS:
+		accept = true
+	}
+	if accept {
 		iss := e.SndNxt + 65535 + 2
-		s.setState(side, Closed, Note{Rule: RuleTimeWaitSynRFC})
+		rule := RuleTimeWaitSynRFC
+		if !newer {
+			rule = RuleTimeWaitSynTS
+		}
+		s.setState(side, Closed, Note{Rule: rule})
 		s.openFromSyn(side, seg, iss, Note{Rule: RuleNewISNRFC, Seq: iss})
 		return true
 	}

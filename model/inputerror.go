@@ -21,6 +21,8 @@ const (
 	ProblemBadDuration                       // a duration could not be read
 	ProblemTooLong                           // a duration is longer than MaxDuration
 	ProblemUnknownFlag                       // Value is no TCP flag's name
+	ProblemNotTick                           // a clock's tick wants 1ns to 1s
+	ProblemNotInRange                        // a count wants a whole number from Low to High
 )
 
 var problemKeys = [...]string{
@@ -34,6 +36,8 @@ var problemKeys = [...]string{
 	ProblemBadDuration:    "bad-duration",
 	ProblemTooLong:        "too-long",
 	ProblemUnknownFlag:    "unknown-flag",
+	ProblemNotTick:        "not-a-tick",
+	ProblemNotInRange:     "not-in-range",
 }
 
 // String is the problem's stable key ("unknown-knob"), as the catalogs know it.
@@ -54,6 +58,8 @@ type InputError struct {
 	Problem Problem
 	Knob    string // the knob the value was for, or ""
 	Value   string // the value as it was written
+	// Low and High bound a ProblemNotInRange value.
+	Low, High int
 }
 
 // Error implements error: "knob tcp_fin_timeout: no-unit "60"".

@@ -103,6 +103,21 @@ const (
 	RuleTimeWaitSynDropped     // RFC 6191: a SYN not above: dropped
 	RuleInvalidRateLimited     // the ACK to an invalid segment suppressed (within D)
 
+	// Timestamps, TIME_WAIT reuse, out-of-order segments (kernel.go; issue 11).
+	RuleConnectTakeover       // connect() takes over its TIME_WAIT: ISN Seq; N=1 from an automatic port
+	RuleTimeWaitRecycled      // TIME_WAIT → CLOSED: taken over by connect()
+	RuleConnectOtherPort      // an automatic-port connect() may not take over: another port
+	RuleConnectOtherPortDelay // … not yet: within tcp_tw_reuse_delay D of the last timestamp
+	RuleConnectClock          // connect() with the ISN clock's value Seq
+	RulePAWSReject            // PAWS: TSval N older than TS.Recent, discarded
+	RulePAWSTimeWait          // PAWS in TIME_WAIT: discarded, 2MSL restarted
+	RuleOOOQueued             // beyond RCV.NXT: held, N segments in the queue
+	RuleOOOFull               // beyond RCV.NXT, the queue (N) full: dropped
+	RuleOOOFilled             // the hole is filled: held segments delivered
+	RuleTimeWaitSynTS         // a SYN with a newer timestamp ends TIME_WAIT
+	RulePAWSOldAck            // Linux: an old pure ACK fails PAWS: dropped, no ACK
+	RuleSynAgain              // Linux: a retransmitted SYN in SYN_RECEIVED: SYN|ACK again
+
 	// States entered on sending.
 	RuleFinWait1 // ESTABLISHED → FIN_WAIT_1
 	RuleLastAck  // CLOSE_WAIT → LAST_ACK
@@ -148,6 +163,8 @@ const (
 	WhyResendData     // data sent again
 	WhyResendFIN      // the FIN sent again
 	WhyDuplicateCopy  // a copy the link made
+	WhyPAWSAck        // the duplicate ACK answering a segment that failed PAWS
+	WhyAckGapFilled   // the immediate ACK when a hole is filled
 
 	NumRules
 )
@@ -226,6 +243,19 @@ var ruleKeys = [NumRules]string{
 	RuleNewISNRFC:              "new-isn-rfc",
 	RuleTimeWaitSynDropped:     "time-wait-syn-dropped",
 	RuleInvalidRateLimited:     "invalid-rate-limited",
+	RuleConnectTakeover:        "connect-time-wait-reuse",
+	RuleTimeWaitRecycled:       "time-wait-recycled",
+	RuleConnectOtherPort:       "connect-other-port",
+	RuleConnectOtherPortDelay:  "connect-other-port-delay",
+	RuleConnectClock:           "connect-clock",
+	RulePAWSReject:             "paws-reject",
+	RulePAWSTimeWait:           "paws-time-wait",
+	RuleOOOQueued:              "ooo-queued",
+	RuleOOOFull:                "ooo-full",
+	RuleOOOFilled:              "ooo-filled",
+	RuleTimeWaitSynTS:          "time-wait-syn-ts",
+	RulePAWSOldAck:             "paws-old-ack",
+	RuleSynAgain:               "syn-again",
 	RuleFinWait1:               "fin-wait-1",
 	RuleLastAck:                "last-ack",
 	RuleFinWait2Timeout:        "fin-wait-2-timeout",
@@ -264,6 +294,8 @@ var ruleKeys = [NumRules]string{
 	WhyResendData:              "why-resend-data",
 	WhyResendFIN:               "why-resend-fin",
 	WhyDuplicateCopy:           "why-duplicate-copy",
+	WhyPAWSAck:                 "why-paws-ack",
+	WhyAckGapFilled:            "why-ack-gap-filled",
 }
 
 // String is the rule's stable key ("close-wait", "why-fin").

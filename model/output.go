@@ -16,12 +16,16 @@ func (s *sim) sendSegment(side Side, flags Flags, seq, ack uint32, n, retrans in
 		Cause: s.nextCause,
 	}
 	s.nextCause = CauseNone
+	s.stamp(side, &seg)
 	if flags.Has(ACK) {
 		seg.Ack = ack
 		seg.Piggyback = e.AckOwed
 		// Any segment with ACK carries the owed acknowledgment.
 		e.AckOwed = false
 		s.stopTimer(side, TimerDelayedAck)
+		if !s.noStamp {
+			e.LastAckSent = ack
+		}
 	}
 	delay := s.sc.Delay[side]
 	fx := s.applyFaults(&seg)
@@ -179,7 +183,8 @@ func (s *sim) armRetransmit(side Side) {
 				pto += 2 * time.Millisecond
 			}
 			e.ProbeArmed = true
-			s.armTimer(side, TimerRetransmit, min(pto, e.RTO))
+			// tcp_schedule_loss_probe: usecs_to_jiffies(timeout).
+			s.armTimer(side, TimerRetransmit, min(s.prof.jiffies(pto), e.RTO))
 			return
 		}
 	}
@@ -246,7 +251,9 @@ func (s *sim) retransmit(side Side) {
 	if e.Backoff >= limit {
 		prev := e.State
 		s.setState(side, Closed, Note{Rule: RuleTimedOut, N: e.Backoff, State: prev})
-		if !e.Orphan {
+		// A passive open nobody accept()ed yet is a request socket: it is dropped
+		// silently (Linux reqsk_timer_handler), no app is told.
+		if !e.Orphan && !(prev == SynReceived && e.Listening) {
 			e.Told |= ToldTimedOut
 			call := "read -> error ETIMEDOUT"
 			if prev == SynSent {
@@ -258,8 +265,13 @@ func (s *sim) retransmit(side Side) {
 	}
 	e.Backoff++
 	e.Resent++
-	e.RTO = min(2*e.RTO, s.prof.RTOMax) // RFC 6298 5.5: back off the timer
-	s.rttTiming[side] = false           // Karn: never time a retransmitted segment
+	// RFC 6298 5.5: back off the timer; Linux 6.5+ keeps the first
+	// tcp_syn_linear_timeouts SYN retransmissions at the initial RTO
+	// (tcp_retransmit_timer: total_rto > sysctl_tcp_syn_linear_timeouts).
+	if e.State != SynSent || e.Backoff > s.prof.SynLinearTimeouts {
+		e.RTO = min(2*e.RTO, s.prof.RTOMax)
+	}
+	s.rttTiming[side] = false // Karn: never time a retransmitted segment
 	s.armTimer(side, TimerRetransmit, e.RTO)
 	switch e.State {
 	case SynSent:

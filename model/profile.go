@@ -93,10 +93,13 @@ type Profile struct {
 	TailLossProbe bool
 
 	// SynSentQuickRetry: when SYN_SENT answers a stray ACK with a RST before any
-	// retransmission, the SYN is resent after this instead of the full RTO, since the
-	// RST may just have cleared the way (Linux tcp_rcv_synsent_state_process,
-	// TCP_TIMEOUT_MIN: 2 jiffies, 2 ms at HZ=1000). 0 waits for the RTO.
-	SynSentQuickRetry time.Duration
+	// retransmission, the SYN is resent after TCP_TIMEOUT_MIN, 2 jiffies (8 ms at
+	// HZ=250), instead of the full RTO, since the RST may just have cleared the way
+	// (Linux tcp_rcv_synsent_state_process). Off, it waits for the RTO.
+	SynSentQuickRetry bool
+
+	// The rules of Linux 6.18 and RFC 7323 added for issue 11 (kernel.go).
+	Kernel
 
 	// SkipTimeWait removes TIME_WAIT altogether (as SO_LINGER 0, a TW-bucket overflow or
 	// the old tcp_tw_recycle would): a teaching knob for why TIME_WAIT exists.
@@ -124,6 +127,7 @@ func RFC9293() Profile {
 		TransientFinWait2: false,
 		SynInTimeWait:     SynTWRFC6191,
 		InvalidRateLimit:  500 * time.Millisecond,
+		Kernel:            rfcKernel(),
 	}
 }
 
@@ -150,8 +154,9 @@ func Linux() Profile {
 		SynInTimeWait:     SynTWLinux,
 		InvalidRateLimit:  500 * time.Millisecond,
 		DropAckOfUnsent:   true,
-		SynSentQuickRetry: 2 * time.Millisecond,
+		SynSentQuickRetry: true,
 		TailLossProbe:     true,
+		Kernel:            linuxKernel(),
 	}
 }
 
@@ -246,7 +251,7 @@ var Knobs = []Knob{
 	durKnob("tcp_invalid_ratelimit", func(p *Profile) *time.Duration { return &p.InvalidRateLimit }),
 	boolKnob("drop_ack_of_unsent", func(p *Profile) *bool { return &p.DropAckOfUnsent }),
 	boolKnob("tail_loss_probe", func(p *Profile) *bool { return &p.TailLossProbe }),
-	durKnob("syn_sent_quick_retry", func(p *Profile) *time.Duration { return &p.SynSentQuickRetry }),
+	boolKnob("syn_sent_quick_retry", func(p *Profile) *bool { return &p.SynSentQuickRetry }),
 	boolKnob("skip_time_wait", func(p *Profile) *bool { return &p.SkipTimeWait }),
 	{Name: "syn_in_time_wait",
 		get: func(p *Profile) string {
@@ -267,6 +272,8 @@ var Knobs = []Knob{
 			return nil
 		}},
 }
+
+func init() { Knobs = append(Knobs, kernelKnobs...) }
 
 // KnobNames lists the knob names, sorted.
 func KnobNames() []string {
@@ -349,8 +356,12 @@ func FormatDuration(d time.Duration) string {
 // retries is the retransmission limit for an endpoint in its current condition.
 func (p *Profile) retries(e *Endpoint) int {
 	switch {
-	case e.State == SynSent || e.State == SynReceived:
-		return p.SynRetries
+	case e.State == SynSent:
+		// tcp_write_timeout: in SYN_SENT the linear timeouts come on top of
+		// tcp_syn_retries (6 + 4 = 10 retransmissions by default).
+		return p.SynRetries + p.SynLinearTimeouts
+	case e.State == SynReceived:
+		return p.SynAckRetries
 	case e.Orphan:
 		if p.OrphanRetries == 0 {
 			return 8 // tcp_orphan_retries = 0 means 8 (tcp_timer.c tcp_orphan_retries)

@@ -128,6 +128,10 @@ type Step struct {
 	ISN   int64 // for connect: the new ISS relative to the previous incarnation's SND.NXT
 	// Linger is SO_LINGER's l_linger, for linger: how long close() may block.
 	Linger time.Duration
+	// HasISN: connect forces ISN; without it the ISN clock picks one.
+	HasISN bool
+	// AutoPort: connect from a port the kernel picks, not the bound old one.
+	AutoPort bool
 }
 
 // FaultAction is what the link does to a matching segment.

@@ -36,6 +36,9 @@ type Segment struct {
 	// had it not been lost.
 	Transit time.Duration
 
+	// Stamps is its Timestamps option, if any (RFC 7323).
+	Stamps
+
 	// Why is the rule that sent it (WhyFIN, WhyAckFinLast, …); for a send event it is
 	// the event's note too.
 	Why Note
@@ -53,6 +56,7 @@ const (
 	CauseNoTCB                // a RST from a host with no connection for the segment
 	CauseKeepalive            // a keepalive probe
 	CauseProbe                // a tail loss probe (RFC 8985 §7)
+	CauseSynAgain             // a SYN|ACK sent again for a retransmitted SYN (Linux tcp_check_req)
 )
 
 // RelSeq is Seq relative to the sender's ISN.

@@ -65,6 +65,11 @@ type sim struct {
 	segs   []Segment
 	events []Event
 
+	// tsBase is each side's timestamp offset; noStamp sends a segment without
+	// the Timestamps option (a host's RST, tcp_v4_send_reset).
+	tsBase  [2]uint32
+	noStamp bool
+
 	recvEvent    int   // the recv event being processed, for explain
 	nextCause    Cause // the Cause of the next segment sent (then reset)
 	truncated    bool
@@ -105,6 +110,7 @@ func Run(sc *Scenario, p Profile, injected ...Fault) *Timeline {
 	s := &sim{sc: sc, prof: p}
 	s.faults = append(append([]Fault(nil), sc.Faults...), injected...)
 	s.faultHits = make([]int, len(s.faults))
+	s.tsBase = tsBases(sc)
 	s.segs = make([]Segment, 0, 32)
 	s.events = make([]Event, 0, 64)
 	for side := A; side <= B; side++ {
@@ -139,6 +145,14 @@ func (s *sim) initialEndpoint(side Side) Endpoint {
 		// pingpong mode (tcp_event_data_sent); the client, which wrote first, is not.
 		Pingpong: side == B && sc.Exchanged[B] > 0,
 	}
+	// The handshake negotiated timestamps, and the last segment before time zero left
+	// the peer's timestamp in TS.Recent (RFC 7323 §3.2, §4.3).
+	e.TSOK = s.prof.Timestamps
+	if e.TSOK {
+		back := -sc.Delay[side.Peer()]
+		e.TSRecent, e.TSRecentAt, e.TSRecentSet = s.tsClock(side.Peer(), back), back, true
+	}
+	e.LastAckSent = e.RcvNxt
 	// One RTT sample from the handshake (RFC 6298 2.2).
 	rtt := sc.Delay[0] + sc.Delay[1]
 	e.SRTT, e.RTTVar = rtt, rtt/2
@@ -342,7 +356,8 @@ func (s *sim) computeRTO(e *Endpoint) time.Duration {
 	} else {
 		rto = max(e.SRTT+max(time.Millisecond, 4*e.RTTVar), p.RTOMin)
 	}
-	return min(rto, p.RTOMax)
+	// Linux keeps the RTO in jiffies (__tcp_set_rto: usecs_to_jiffies rounds up).
+	return min(p.jiffies(rto), p.RTOMax)
 }
 
 // rttSample folds one measurement into the estimator (RFC 6298 2.3).

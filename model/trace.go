@@ -115,10 +115,10 @@ func (ev *Event) TraceBody(tl *Timeline) string {
 		return fmt.Sprintf("%s app %s %s", t, ev.Side, ev.Call)
 	case EvSend, EvDrop:
 		seg := &tl.Segments[ev.Seg]
-		return fmt.Sprintf("%s %s %s %s", t, ev.Kind, seg.From, seg.Label())
+		return fmt.Sprintf("%s %s %s %s%s", t, ev.Kind, seg.From, seg.Label(), seg.TSLabel())
 	case EvRecv:
 		seg := &tl.Segments[ev.Seg]
-		return fmt.Sprintf("%s recv %s %s", t, ev.Side, seg.Label())
+		return fmt.Sprintf("%s recv %s %s%s", t, ev.Side, seg.Label(), seg.TSLabel())
 	case EvState:
 		return fmt.Sprintf("%s state %s %s", t, ev.Side, ev.To)
 	case EvTimer:
@@ -157,7 +157,13 @@ func (st Step) String() string {
 	case CallRead:
 		call = "read"
 	case CallConnect:
-		call = fmt.Sprintf("connect isn=%+d", st.ISN)
+		call = "connect"
+		if st.HasISN {
+			call = fmt.Sprintf("connect isn=%+d", st.ISN)
+		}
+		if st.AutoPort {
+			call += " port=auto"
+		}
 	}
 	if when == "" {
 		return call

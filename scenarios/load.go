@@ -71,13 +71,16 @@ type keepalive struct {
 }
 
 type step struct {
-	On     string      `yaml:"on"`
-	At     string      `yaml:"at"`
-	After  string      `yaml:"after"`
-	Do     string      `yaml:"do"`
-	N      wholeNumber `yaml:"n"`
-	ISN    wholeNumber `yaml:"isn"`
-	Linger string      `yaml:"linger"` // for do: linger, SO_LINGER's time
+	On     string       `yaml:"on"`
+	At     string       `yaml:"at"`
+	After  string       `yaml:"after"`
+	Do     string       `yaml:"do"`
+	N      wholeNumber  `yaml:"n"`
+	ISN    *wholeNumber `yaml:"isn"`
+	Linger string       `yaml:"linger"` // for do: linger, SO_LINGER's time
+	// Port is, for connect, "bound" (the old connection's port, the default) or
+	// "auto" (a port the kernel picks).
+	Port string `yaml:"port"`
 }
 
 type fault struct {
@@ -371,9 +374,22 @@ func (v *validator) app(field string, a app) model.App {
 			v.fail(f+".linger", "only do: linger takes a linger time")
 		}
 		s.Call = c
-		s.N, s.ISN = int(st.N), int64(st.ISN)
-		if st.ISN < -(1<<32) || st.ISN > 1<<32 {
-			v.fail(f+".isn", "want -4294967296 to 4294967296, got %d", st.ISN)
+		s.N = int(st.N)
+		if st.ISN != nil {
+			s.ISN, s.HasISN = int64(*st.ISN), true
+			if *st.ISN < -(1<<32) || *st.ISN > 1<<32 {
+				v.fail(f+".isn", "want -4294967296 to 4294967296, got %d", *st.ISN)
+			}
+		}
+		switch st.Port {
+		case "", "bound":
+		case "auto":
+			s.AutoPort = true
+		default:
+			v.fail(f+".port", "want bound (the old connection's port) or auto (the kernel picks one), got %q", st.Port)
+		}
+		if (st.Port != "" || st.ISN != nil) && c != model.CallConnect && ok {
+			v.fail(f+".do", "port and isn are for connect only, not %s", st.Do)
 		}
 		if c == model.CallWrite && (st.N <= 0 || st.N > 1<<20) {
 			v.fail(f+".n", "write needs n, the number of bytes, from 1 to 1048576")

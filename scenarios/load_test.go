@@ -30,6 +30,12 @@ func TestParseErrorsSayFileLineColumnAndField(t *testing.T) {
 		{"syntax", "id: [x\n", `my.yaml:1:`},
 		{"wrong type", "id: x\ntitle: X\nexchanged: lots\n", `my.yaml:3:`},
 		{"empty", "", "my.yaml: the file is empty"},
+		{"bad port", "id: x\ntitle: X\nclient:\n  steps:\n    - do: connect\n      port: any\n",
+			`my.yaml:6:13: field client.steps[0].port: want bound (the old connection's port) or auto`},
+		{"port off connect", "id: x\ntitle: X\nclient:\n  steps:\n    - do: close\n      port: auto\n",
+			`my.yaml:5:11: field client.steps[0].do: port and isn are for connect only, not close`},
+		{"bad hz", "id: x\ntitle: X\nset:\n  hz: 5000\n",
+			`my.yaml:4:7: field set.hz: knob hz: not-in-range "5000"`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -121,6 +121,10 @@ func inputErrorText(l Lang, e *model.InputError, named string) string {
 		s = Msgf(l, "bad duration %s (want e.g. 200ms, 1.5s, 2m)", v)
 	case model.ProblemTooLong:
 		s = Msgf(l, "duration %s is longer than the %dh a scenario's times may be", v, int(model.MaxDuration.Hours()))
+	case model.ProblemNotTick:
+		s = Msgf(l, "want a tick from 1ns to 1s, got %s", v)
+	case model.ProblemNotInRange:
+		s = Msgf(l, "want a whole number from %d to %d, got %s", e.Low, e.High, v)
 	case model.ProblemUnknownFlag:
 		s = Msgf(l, "unknown flag %s (want SYN, FIN, RST, PSH, URG, ACK joined with |)", v)
 	default:

@@ -413,7 +413,8 @@ func (m *Model) drawEndpoints(g *grid, x, y, w int) {
 		nums := m.seqNums(e)
 		for i, n := range nums {
 			num := "      —" // no TCB: no sequence numbers
-			if e.State != model.Closed {
+			// In SYN_SENT no SYN has come yet: RCV.NXT is not defined (RFC 9293 §3.10.7.3).
+			if e.State != model.Closed && (i < 2 || e.State != model.SynSent) {
 				num = string(fmt.Appendf(nb[i][:0], "%7d", n))
 			}
 			g.text(x+1+cols[2+i], yy, num, stPlain, x+w)

@@ -145,7 +145,7 @@ func TestLessonsAreTrueWhereShown(t *testing.T) {
 			// Linux's quick SYN re-send is not an RTO.
 			if ev.Kind == model.EvSend {
 				seg := &tl.Segments[ev.Seg]
-				q := tl.Profile.SynSentQuickRetry
+				q := tl.Profile.QuickRetry()
 				if seg.Flags == model.SYN && seg.Retrans > 0 && q > 0 && tl.At(ev.Index - 1).Snap[ev.Side].Timers[model.TimerRetransmit].Length == q {
 					seen["syn-quick"]++
 					if strings.Contains(s.why, "RTO (") || !strings.Contains(s.why, "2 jiffies") {

@@ -124,4 +124,10 @@ var zhMessages = map[string]string{
 	"holds the control character %U":                     "含有控制字符 %U",
 	"want client or server":                              "应为 client 或 server",
 	"{%s} is not a knob or a known default":              "{%s} 既不是参数，也不是已知的默认值",
+
+	// The kernel's knobs.
+	"want a tick from 1ns to 1s, got %s":                                            "应为 1ns 到 1s 之间的时钟刻度，这里是 %s",
+	"want a whole number from %d to %d, got %s":                                     "应为 %d 到 %d 之间的整数，这里是 %s",
+	"want bound (the old connection's port) or auto (the kernel picks one), got %q": "应为 bound（旧连接的端口）或 auto（由内核挑选），这里是 %q",
+	"port and isn are for connect only, not %s":                                     "port 和 isn 只用于 connect，不能用于 %s",
 }

@@ -86,6 +86,36 @@ func (c *noteContext) lesson() lesson {
 			return c.say(key+".relative", n.Seq-iss)
 		}
 		return c.say(key, n.Seq)
+	case model.RuleConnectTakeover:
+		if n.N == 1 {
+			return c.say(key+".auto", n.Seq)
+		}
+		return c.say(key, n.Seq)
+	case model.RuleConnectClock:
+		return c.say(key, n.Seq, c.tl.Profile.ISNClock.String())
+	case model.RuleConnectOtherPort:
+		return c.otherPort()
+	case model.RuleConnectOtherPortDelay:
+		return c.say(key, trimSecs(n.D), trimSecs(ev.T-c.before(side).TSRecentAt))
+	case model.RulePAWSReject:
+		// Say that the bytes would have been taken only where they would have.
+		if s, b := c.seg(), c.before(side); s != nil && s.Len > 0 && b.RcvWnd > 0 &&
+			int32(s.Seq-b.RcvNxt) >= 0 && int32(s.Seq-b.RcvNxt) < int32(b.RcvWnd) {
+			return c.say(key+".in-window", n.N)
+		}
+		return c.say(key, n.N)
+	case model.RuleOOOFull:
+		return c.say(key, n.N)
+	case model.RulePAWSTimeWait:
+		if s := c.seg(); s != nil && s.Flags.Has(model.RST) {
+			return c.say(key + ".rst")
+		}
+		return c.say(key)
+	case model.RuleOOOQueued:
+		if s := c.seg(); s != nil && s.Len == 0 && s.Flags.Has(model.FIN) {
+			return c.say(key+".fin", n.N)
+		}
+		return c.say(key, n.N)
 	case model.RuleInvalidRateLimited, model.RuleLingerSet, model.RuleCloseLinger,
 		model.RuleLingerDone, model.RuleLingerTimeout:
 		return c.say(key, trimSecs(n.D))
@@ -118,6 +148,22 @@ func (c *noteContext) lesson() lesson {
 		return c.send()
 	}
 	return c.say(key)
+}
+
+// otherPort says why connect() from an automatic port left this 4-tuple alone: it was
+// busy, or its TIME_WAIT could not be taken over (Linux tcp_twsk_unique).
+func (c *noteContext) otherPort() lesson {
+	n, p := c.ev.Note, &c.tl.Profile
+	b := c.before(c.ev.Side)
+	switch {
+	case n.State != model.TimeWait:
+		return c.say("connect-other-port", n.State.String())
+	case !b.TSOK || !b.TSRecentSet:
+		return c.say("connect-other-port.no-ts")
+	case p.TWReuse == 0:
+		return c.say("connect-other-port.off")
+	}
+	return c.say("connect-other-port.not-loopback")
 }
 
 // closeWait is the CLOSE_WAIT lesson, told by what this side does with the ACK it
@@ -160,8 +206,11 @@ func (c *noteContext) timedOut() lesson {
 	} else {
 		src += "tcp_retries2"
 	}
-	if c.ev.Note.State == model.SynSent || c.ev.Note.State == model.SynReceived {
-		src = "RFC 9293 §3.8.3 R2; Linux tcp_syn_retries"
+	switch c.ev.Note.State {
+	case model.SynSent:
+		src = "RFC 9293 §3.8.3 R2; Linux tcp_write_timeout (tcp_syn_retries + tcp_syn_linear_timeouts)"
+	case model.SynReceived:
+		src = "RFC 9293 §3.8.3 R2; Linux reqsk_timer_handler (tcp_synack_retries)"
 	}
 	ls := c.say("timed-out", c.ev.Note.N, last)
 	if probe {
@@ -219,9 +268,11 @@ func (c *noteContext) send() lesson {
 	}
 	timer := c.before(side).Timers[model.TimerRetransmit]
 	switch {
+	case seg.Cause == model.CauseSynAgain:
+		return c.say("send.synack-again", seg.Retrans)
 	case seg.Cause == model.CauseProbe:
 		return c.say("send.probe", seg.Retrans, why.why, trimSecs(p.RTOMin), trimSecs(timer.Length))
-	case seg.Flags.Has(model.SYN) && !seg.Flags.Has(model.ACK) && p.SynSentQuickRetry > 0 && timer.Length == p.SynSentQuickRetry:
+	case seg.Flags.Has(model.SYN) && !seg.Flags.Has(model.ACK) && p.QuickRetry() > 0 && timer.Length == p.QuickRetry():
 		return c.say("send.syn-quick", seg.Retrans, trimSecs(timer.Length))
 	}
 	return c.say("send.retrans", seg.Retrans, why.why, trimSecs(timer.Length))

@@ -52,16 +52,16 @@ var zhScenarioTexts = map[string]string{
 	"scenario.data-after-close-rst.explanation": "客户端调用的是 close()，不是 shutdown()：它再也不会读了。服务端读到 EOF 后仍然写了 10 字节。Linux 无法把这些数据交给任何人，于是客户端回一个 RST 并丢弃连接（RFC 9293 §3.6.1 SHLD-3）。服务端的下一次写会以 EPIPE 失败。真正的半关闭要用 shutdown(SHUT_WR)。在 rfc9293 配置下，close() 只关闭发送方向：这些数据被接收，并得到 ACK。",
 
 	"scenario.old-duplicate.title":       "旧的重复报文段遇上 TIME_WAIT",
-	"scenario.old-duplicate.explanation": "服务端写入 10 字节；链路把它的一个副本扣留 2 s。连接关闭，客户端停在 TIME_WAIT。1 s 时客户端试图从同一个端口重新连接：connect() 失败（EADDRNOTAVAIL），因为 TIME_WAIT 还占着这个四元组。2 s 时旧副本到达，TIME_WAIT 回一个 ACK 并将其丢弃：无害。这就是需要 TIME_WAIT 的第一个原因。（这里开启了 tcp_rfc1337，这样那个 ACK 引出的 RST 就不会结束 TIME_WAIT；见 rst-in-time-wait。）可与 old-duplicate-no-time-wait 对照。",
+	"scenario.old-duplicate.explanation": "服务端写入 10 字节；链路把它的一个副本扣留 2 s。连接关闭，客户端停在 TIME_WAIT。1 s 时客户端的应用从同一个端口（它绑定了这个端口）重新连接。接下来怎样，取决于时间戳。Linux（tcp_timestamps = 1）：TIME_WAIT 记着服务端最后的时间戳，所以 connect() 直接接管它（ISN = 旧的 SND.NXT + 65537），新连接建立。服务端新的 ISN 让那些旧字节恰好落在新连接的接收窗口内（这里用 next_isn 强制如此），但 2 s 时到达的旧副本带着旧的时间戳：PAWS 把它丢弃，只回一个纯 ACK。rfc9293 配置没有时间戳：TIME_WAIT 占住这个四元组，connect() 以 EADDRNOTAVAIL 失败，2 s 时旧副本撞上 TIME_WAIT，换来一个 ACK 后被丢弃：无害。（不绑定端口的 connect() 两种情况都不会遇到：它会换一个端口，见 connect-reuses-time-wait。这里开启了 tcp_rfc1337，这样 TIME_WAIT 的 ACK 引出的 RST 就不会结束它；见 rst-in-time-wait。）可与 old-duplicate-no-time-wait 对照。",
 
 	"scenario.old-duplicate-no-time-wait.title":       "没有 TIME_WAIT：旧的重复报文段破坏新连接",
-	"scenario.old-duplicate-no-time-wait.explanation": "同样的过程，只是关掉了 TIME_WAIT（SO_LINGER 0、TIME_WAIT 表已满，或者旧版的 tcp_tw_recycle，都会造成这种效果）。客户端在 1 s 时在同一个四元组上重新连接，服务端选的 ISN 恰好让那些旧字节落在新连接的接收窗口内（这里用 next_isn 强制如此；真实协议栈的 ISN 时钟以及 PAWS 时间戳，让这种情况在慢速链路上不太可能发生，但快速的连接可能跑得比 ISN 时钟还快，RFC 9293 §3.4.3）。2 s 时旧副本到达，被当作新数据接收：应用读到了 10 字节，而服务端从未在这个连接上发送过它们。这就是 TIME_WAIT 存在的原因。",
+	"scenario.old-duplicate-no-time-wait.explanation": "同样的过程，只是关掉了 TIME_WAIT（SO_LINGER 0、TIME_WAIT 表已满，或者旧版的 tcp_tw_recycle，都会造成这种效果）。客户端在 1 s 时在同一个四元组上重新连接，服务端选的 ISN 恰好让那些旧字节落在新连接的接收窗口内（这里用 next_isn 强制如此；真实协议栈的 ISN 时钟以及 PAWS 时间戳，让这种情况在慢速链路上不太可能发生，但快速的连接可能跑得比 ISN 时钟还快，RFC 9293 §3.4.3）。2 s 时旧副本到达，被当作新数据接收：应用读到了 10 字节，而服务端从未在这个连接上发送过它们。这就是 TIME_WAIT 存在的原因。这里也关掉了时间戳（tcp_timestamps = 0）：如果开着，PAWS 仍会凭旧的时间戳拒绝这个旧副本，就像 old-duplicate 里那样。",
 
 	"scenario.syn-in-time-wait.title":       "新 SYN 到达 TIME_WAIT（被接受）",
 	"scenario.syn-in-time-wait.explanation": "服务端先关闭，停在 TIME_WAIT。客户端从同一个端口再次连接，ISN 高于旧连接的序号。TIME_WAIT 能判断出这是新连接，而不是旧的重复报文段，于是放新连接进来（RFC 9293 MAY-2，RFC 6191）；Linux 为服务端这一侧选的新 ISN 是旧的 SND.NXT + 65537。",
 
 	"scenario.syn-in-time-wait-rejected.title":       "新 SYN 到达 TIME_WAIT（被拒绝）",
-	"scenario.syn-in-time-wait-rejected.explanation": "和上例一样，但客户端新的 ISN 低于旧连接的序号，也没有时间戳能证明这个 SYN 是新的。Linux 的 TIME_WAIT 用旧连接的 ACK 回应；处于 SYN_SENT 的客户端看到这个 ACK 确认的是自己从未发送过的东西，于是回 RST。tcp_rfc1337 = 0 时，这个 RST 杀掉了 TIME_WAIT，客户端的下一个 SYN 就能进来；tcp_rfc1337 = 1 时，客户端只能不断重试，直到 TIME_WAIT 结束。RFC 6191 的做法则是静默丢弃这个 SYN。",
+	"scenario.syn-in-time-wait-rejected.explanation": "和上例一样，但客户端新的 ISN 低于旧连接的序号，而且时间戳是关闭的（tcp_timestamps = 0），没有任何东西能证明这个 SYN 是新的。（开启时间戳、也就是 Linux 的默认设置时，SYN 更新的 TSval 就能证明这一点，TIME_WAIT 会放它进来：RFC 6191 §2；可以试试 --set tcp_timestamps=1。）Linux 的 TIME_WAIT 用旧连接的 ACK 回应；处于 SYN_SENT 的客户端看到这个 ACK 确认的是自己从未发送过的东西，于是回 RST。tcp_rfc1337 = 0 时，这个 RST 杀掉了 TIME_WAIT，客户端的下一个 SYN 就能进来；tcp_rfc1337 = 1 时，客户端只能不断重试，直到 TIME_WAIT 结束。RFC 6191 的做法则是静默丢弃这个 SYN。",
 
 	"scenario.rst-in-time-wait.title":           "RST 到达 TIME_WAIT（TIME_WAIT 暗杀）",
 	"scenario.rst-in-time-wait.explanation":     "RFC 1337 Figure 1。正常关闭之后，客户端停在 TIME_WAIT。一个旧的重复报文段到达；TIME_WAIT 回一个 ACK。服务端主机上已经没有这个连接，便用 RST 回应这个 ACK；这个 RST 的序号恰好等于 RCV.NXT，让 TIME_WAIT 提前结束：这就是 TIME_WAIT 暗杀。开启 tcp_rfc1337 = 1（RFC 1337 的修复 F1）后，这个 RST 会被忽略，TIME_WAIT 继续保护该四元组。",
@@ -81,11 +81,18 @@ var zhScenarioTexts = map[string]string{
 	"scenario.lost-server-fin.moral":            "第二个 FIN 和第一个一样会被重传：LAST_ACK 等待，超时重发，只要有一份送达，挥手就完成了。",
 	"scenario.lost-final-ack.moral":             "没有人确认最后一个 ACK，所以它丢了只有对端知道：对端的 FIN 会再来一次。TIME_WAIT 还在，能回 ACK，并重新开始 2MSL：这是 TIME_WAIT 的第二个理由。",
 	"scenario.data-after-close-rst.moral":       "在 Linux 上 close() 关闭两个方向：之后到达的数据会换来 RST，写数据的一方得到 EPIPE。写完后还想继续读，要用 shutdown(SHUT_WR)。",
-	"scenario.old-duplicate.moral":              "TIME_WAIT 在 2MSL 内占住这个四元组，让旧连接的迟到报文段撞上它、无害地消失，而不是落进新连接：这是 TIME_WAIT 的第一个理由。",
+	"scenario.old-duplicate.moral":              "有两道防线让旧的重复报文段进不了同一个四元组上的新连接。TIME_WAIT 在 2MSL 内占住这个四元组，旧报文段撞上它就消失了。有了时间戳，PAWS 会拒绝时间戳比连接当前时间戳更旧的任何报文段；正因为如此，Linux 才允许已绑定端口的 connect() 接管自己的 TIME_WAIT。",
 	"scenario.old-duplicate-no-time-wait.moral": "没有 TIME_WAIT，旧连接的迟到报文段可能落进新连接的接收窗口，被当作新数据读出：数据被悄悄破坏。这正是 TIME_WAIT 存在的意义。",
 	"scenario.syn-in-time-wait.moral":           "TIME_WAIT 并不总是挡住同一四元组上的新连接：序号比旧连接用过的都大的 SYN 只可能是新的，可以放行。",
 	"scenario.syn-in-time-wait-rejected.moral":  "TIME_WAIT 分辨不出是不是旧的重复报文段的 SYN，不会被放行：Linux 用旧连接的 ACK 回应它，RFC 6191 直接丢弃。客户端能否在 2MSL 之前连上，取决于 tcp_rfc1337。",
 	"scenario.rst-in-time-wait.moral":           "RST 可以提前结束 TIME_WAIT（TIME_WAIT 暗杀），随之失去对旧的重复报文段的保护。tcp_rfc1337 = 1 让 TIME_WAIT 忽略这种 RST。",
+	// Issue 11.
+	"scenario.out-of-order-fin.title":               "FIN 超过了最后的数据（乱序）",
+	"scenario.out-of-order-fin.explanation":         "客户端已经用 shutdown(SHUT_WR) 关闭了自己的发送方向，仍在读。服务端读到 EOF，100 ms 后写入 10 字节并立即关闭，于是数据和 FIN 同时发出。链路把数据报文段扣留了 50 ms，FIN 先到，落在 RCV.NXT 之后。客户端还不能处理它：FIN 要等它之前的每个字节都到齐才能关闭数据流。于是客户端把 FIN 放进乱序队列，仍停在 FIN_WAIT_2，并立即回一个重复 ACK，确认号仍指向缺失的数据。数据一到，空洞补上：字节和排在后面的 FIN 按顺序交付，客户端立即一并确认，这时才进入 TIME_WAIT。两种配置都这样做：RFC 9293 说这样的报文段应当（SHOULD）留待以后处理，RFC 5681 说应当（SHOULD）立即发出重复 ACK。",
+	"scenario.out-of-order-fin.moral":               "FIN 和数据字节一样在序号空间里占一个位置：提前到达的 FIN 只会被暂存，不会被处理，直到它之前的所有数据都到齐；重复 ACK 则立刻把空洞告诉发送方。",
+	"scenario.connect-reuses-time-wait.title":       "自动分配端口的 connect() 遇上 TIME_WAIT（tcp_tw_reuse）",
+	"scenario.connect-reuses-time-wait.explanation": "客户端先关闭，停在 TIME_WAIT。随后它的应用又两次连接同一个服务端，都不绑定端口，由内核选择本地端口，而内核可能选中这个 TIME_WAIT 的端口。这里两台主机经回环接口通信，Linux 默认的 tcp_tw_reuse = 2 允许这样的 connect() 接管 TIME_WAIT，因为时间戳（PAWS）会保护新连接；但要等最后一个时间戳到达 TIME_WAIT 之后 tcp_tw_reuse_delay（1 s）。0.5 s 时还太早：内核换用另一个端口，TIME_WAIT 原样保留。1.5 s 时可以了：新连接接管 TIME_WAIT，ISN 为旧的 SND.NXT + 65537。试试 --set loopback=0 或 --set tcp_tw_reuse=0：内核就再也不会接管它。rfc9293 配置没有时间戳，同样永远不会接管。",
+	"scenario.connect-reuses-time-wait.moral":       "不绑定端口的 connect() 从不会因为 TIME_WAIT 而失败：它要么换一个端口，要么在 tcp_tw_reuse 允许、且有时间戳保护新连接时，过一秒后接管 TIME_WAIT。",
 }
 
 func init() {

@@ -32,7 +32,7 @@ var zhQuestionScenarioTexts = map[string]string{
 	"scenario.linger-timeout.moral":       "SO_LINGER 的时间用完时，Linux 的 close() 照样返回 0，好像什么都没发生：不发 RST，不报错，FIN 仍在后台重发。带超时的 SO_LINGER 限制的是 close() 阻塞多久，而不是 TCP 做什么。",
 
 	"scenario.time-wait-blocks-port.title":       "TIME_WAIT 占住客户端的端口",
-	"scenario.time-wait-blocks-port.explanation": "一个繁忙的客户端关闭连接，1 s 后又从同一个本地端口连向同一个服务端。TIME_WAIT 还占着这个四元组：connect() 以 EADDRNOTAVAIL 失败。直到 2MSL 定时器到期（Linux 下 60 s，rfc9293 配置下 240 s），同样的 connect() 才能成功，重新握手。客户端新建连接的速度如果快到端口范围撑不过一个 TIME_WAIT，每个端口都会遇到这种情况：按 Linux 默认的 ip_local_port_range（32768-60999，共 28232 个端口）连同一个服务端地址和端口，大约每秒 470 个连接。",
+	"scenario.time-wait-blocks-port.explanation": "一个繁忙的客户端关闭连接，1 s 后又从同一个本地端口连向同一个服务端。TIME_WAIT 还占着这个四元组：connect() 以 EADDRNOTAVAIL 失败。直到 2MSL 定时器到期（Linux 下 60 s，rfc9293 配置下 240 s），同样的 connect() 才能成功，重新握手。客户端新建连接的速度如果快到端口范围撑不过一个 TIME_WAIT，每个端口都会遇到这种情况：按 Linux 默认的 ip_local_port_range（32768-60999，共 28232 个端口）连同一个服务端地址和端口，大约每秒 470 个连接。这里关闭了时间戳（tcp_timestamps = 0）：开着时间戳，Linux 允许从绑定的端口 connect() 接管 TIME_WAIT（见 old-duplicate），tcp_tw_reuse 也允许自动分配的端口在 1 s 后这样做（见 connect-reuses-time-wait）。",
 	"scenario.time-wait-blocks-port.moral":       "每个 TIME_WAIT 都把它的四元组、也就是客户端连这个服务端用的端口，占住 2MSL：在它上面 connect() 会以 EADDRNOTAVAIL 失败，直到定时器到期；繁忙的客户端就是这样把端口耗尽的。",
 }
 

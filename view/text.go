@@ -250,6 +250,9 @@ func timerNote(l Lang, tl *model.Timeline, ev *model.Event) lesson {
 			return say("timer-note.probe", trimSecs(p.RTOMin), trimSecs(ev.Remaining))
 		}
 		if ev.Retrans > 0 {
+			if ev.Snap[ev.Side].State == model.SynSent && ev.Retrans <= p.SynLinearTimeouts {
+				return say("timer-note.linear", ev.Retrans, trimSecs(ev.Remaining), p.SynLinearTimeouts)
+			}
 			return say("timer-note.backoff", ev.Retrans, trimSecs(ev.Remaining))
 		}
 		return say("timer-note.retransmit")
@@ -351,6 +354,9 @@ func remark(l Lang, tl *model.Timeline, o *model.Profile, ev *model.Event) strin
 			[]any{trimSecs(p.FinTimeout)}, []any{trimSecs(o.FinTimeout)})
 	case p.SynInTimeWait != o.SynInTimeWait && ev.Kind == model.EvRecv && seg != nil && seg.Flags.Has(model.SYN) && wasState(tl, ev.Index, ev.Side, model.TimeWait):
 		return pick("remark.syn-in-time-wait.linux", "remark.syn-in-time-wait.rfc", nil, nil)
+	case p.Timestamps != o.Timestamps && ev.Kind == model.EvApp &&
+		(ev.Note.Rule == model.RuleConnectTakeover && ev.Note.N == 0 || ev.Note.Rule == model.RuleConnectInUse && ev.Note.State == model.TimeWait):
+		return pick("remark.connect-time-wait.linux", "remark.connect-time-wait.rfc", nil, nil)
 	case p.RFC1337 != o.RFC1337 && ev.Kind == model.EvRecv && seg != nil && seg.Flags.Has(model.RST) && wasState(tl, ev.Index, ev.Side, model.TimeWait):
 		if p.RFC1337 {
 			return l.t("remark.rfc1337.on")

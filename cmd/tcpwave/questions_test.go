@@ -77,7 +77,7 @@ func TestQuestionsEndToEnd(t *testing.T) {
 	s.keys("-l", "乱序")
 	s.waitFor("filter", "筛选：乱序", "收到乱序的 FIN 会怎样？")
 	s.keys("Enter")
-	s.waitFor("opened", "参考答案", "收到乱序的 FIN 会怎样？", "CLOSE_WAIT", "第一个 FIN 丢失")
+	s.waitFor("opened", "参考答案", "收到乱序的 FIN 会怎样？", "FIN_WAIT_2", "FIN 超过了最后的数据")
 	s.keys("q")
 }
 

@@ -1,0 +1,79 @@
+package model
+
+import (
+	"testing"
+	"time"
+)
+
+// PAWS in TIME_WAIT (tcp_timewait_state_process, tcp_paws_reject): an old segment is
+// discarded and re-arms 2MSL; an old RST is dropped, unless TS.Recent is older than
+// TCP_PAWS_MSL; a segment with a timestamp not older passes.
+func TestPAWSInTimeWait(t *testing.T) {
+	for _, c := range []struct {
+		name     string
+		flags    Flags
+		tsval    uint32
+		now      time.Duration
+		consumed bool
+		rearmed  bool
+	}{
+		{"old ACK", ACK, 900, 10 * time.Second, true, true},
+		{"old RST", RST, 900, 10 * time.Second, true, false},
+		{"old RST after TCP_PAWS_MSL", RST, 900, 61 * time.Second, false, false},
+		{"equal timestamp", ACK, 1000, 10 * time.Second, false, false},
+		{"newer timestamp", ACK, 1001, 10 * time.Second, false, false},
+	} {
+		s := &sim{prof: Linux(), now: c.now, events: []Event{{}}}
+		e := &s.ep[A]
+		e.State, e.TSOK, e.TSRecentSet, e.TSRecent = TimeWait, true, true, 1000
+		s.sc = &Scenario{Delay: [2]time.Duration{time.Millisecond, time.Millisecond}}
+		seg := Segment{From: B, Flags: c.flags, Stamps: Stamps{HasTS: true, TSval: c.tsval}}
+		if got := s.pawsCheck(A, &seg); got != c.consumed {
+			t.Errorf("%s: consumed=%v, want %v", c.name, got, c.consumed)
+		}
+		if got := e.Timers[TimerTimeWait].Armed; got != c.rearmed {
+			t.Errorf("%s: 2MSL re-armed=%v, want %v", c.name, got, c.rearmed)
+		}
+	}
+}
+
+// PAWS on a synchronized connection (tcp_validate_incoming): data failing it is
+// answered by a duplicate ACK; an old pure ACK below RCV.NXT is dropped silently
+// (tcp_disordered_ack_check, PAWSOldAck); a duplicate ACK at RCV.NXT within the
+// replay window passes; a RST always passes; without the Linux leniency every failure
+// draws the ACK (RFC 7323 §5.3).
+func TestPAWSEstablished(t *testing.T) {
+	for _, c := range []struct {
+		name      string
+		linux     bool
+		flags     Flags
+		seq       uint32
+		len       int
+		tsval     uint32
+		consumed  bool
+		ackedBack bool
+	}{
+		{"old data", true, PSH | ACK, 500, 10, 900, true, true},
+		{"old pure ACK below RCV.NXT", true, ACK, 400, 0, 900, true, false},
+		{"old pure ACK, RFC 7323", false, ACK, 400, 0, 900, true, true},
+		{"dup ACK in the replay window", true, ACK, 500, 0, 900, false, false},
+		{"dup ACK beyond the replay window", true, ACK, 500, 0, 100, true, true},
+		{"old RST", true, RST, 500, 0, 900, false, false},
+		{"fresh data", true, PSH | ACK, 500, 10, 1000, false, false},
+	} {
+		p := Linux()
+		p.DisorderedAck = c.linux
+		s := &sim{prof: p, now: time.Second, events: []Event{{}}}
+		s.sc = &Scenario{Delay: [2]time.Duration{time.Millisecond, time.Millisecond}}
+		e := &s.ep[A]
+		e.State, e.TSOK, e.TSRecentSet, e.TSRecent = Established, true, true, 1000
+		e.RcvNxt, e.SndUna, e.SndNxt, e.RcvWnd, e.RTO = 500, 77, 77, 65535, 220*time.Millisecond
+		seg := Segment{From: B, Flags: c.flags, Seq: c.seq, Ack: 77, Len: c.len, Stamps: Stamps{HasTS: true, TSval: c.tsval}}
+		if got := s.pawsCheck(A, &seg); got != c.consumed {
+			t.Errorf("%s: consumed=%v, want %v", c.name, got, c.consumed)
+		}
+		if got := len(s.segs) > 0; got != c.ackedBack {
+			t.Errorf("%s: answered=%v, want %v", c.name, got, c.ackedBack)
+		}
+	}
+}
