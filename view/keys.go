@@ -23,6 +23,8 @@ type KeyMap struct {
 	Lang    key.Binding
 	More    key.Binding
 	Quit    key.Binding
+	// Write saves the current timeline as a pcap (only where Options.Write allows).
+	Write key.Binding
 
 	// Picker keys, live only while the scenario picker is open.
 	PickUp     key.Binding
@@ -59,6 +61,7 @@ func keyMapIn(l Lang) KeyMap {
 		Lang:    b("lang", "L"),
 		More:    b("more", "m"),
 		Quit:    b("quit", "q", "ctrl+c"),
+		Write:   off(b("write", "w")),
 
 		PickUp:     off(b("up", "up", "ctrl+p")),
 		PickDown:   off(b("down", "down", "ctrl+n")),
@@ -123,6 +126,7 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 			long(k.Drop, "d", "drop"),
 			long(k.Undo, "u", "undo"),
 			long(k.More, "m", "more"),
+			long(k.Write, "w", "write"),
 		},
 		{
 			long(k.Profile, "p", "profile"),
@@ -138,7 +142,7 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 // pickerMode switches between the diagram's keys and the picker's keys.
 func (k *KeyMap) pickerMode(on bool) {
 	for _, b := range []*key.Binding{&k.Play, &k.Next, &k.Prev, &k.First, &k.Last, &k.Faster,
-		&k.Slower, &k.Drop, &k.Undo, &k.Profile, &k.Pick, &k.Lang, &k.More, &k.Help} {
+		&k.Slower, &k.Drop, &k.Undo, &k.Profile, &k.Pick, &k.Lang, &k.More, &k.Help, &k.Write} {
 		b.SetEnabled(!on)
 	}
 	for _, b := range []*key.Binding{&k.PickUp, &k.PickDown, &k.PickChoose, &k.PickCancel} {
@@ -155,8 +159,8 @@ func (k *KeyMap) pickerMode(on bool) {
 }
 
 // all lists every binding, in a fixed order.
-func (k *KeyMap) all() [19]*key.Binding {
-	return [19]*key.Binding{&k.Play, &k.Next, &k.Prev, &k.First, &k.Last, &k.Faster, &k.Slower,
+func (k *KeyMap) all() [20]*key.Binding {
+	return [20]*key.Binding{&k.Write, &k.Play, &k.Next, &k.Prev, &k.First, &k.Last, &k.Faster, &k.Slower,
 		&k.Drop, &k.Undo, &k.Profile, &k.Pick, &k.Lang, &k.More, &k.Help, &k.Quit,
 		&k.PickUp, &k.PickDown, &k.PickChoose, &k.PickCancel}
 }

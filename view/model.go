@@ -32,6 +32,9 @@ type Options struct {
 	// Lang is the language of every word on screen (En by default); the language key
 	// switches it at the same point of the story.
 	Lang Lang
+	// Write lets the w key save the current timeline as a pcap in the working directory
+	// (the local program only: a session served over SSH must not write the server's files).
+	Write bool
 }
 
 // flashHold is how long a message (drop, undo, profile) stays while playing.
@@ -257,6 +260,9 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return nil
 	case tickMsg:
 		return m.tick(msg)
+	case wroteMsg:
+		m.wrote(msg)
+		return nil
 	case tea.KeyPressMsg:
 		if m.picker != nil {
 			return m.pickerKey(msg)
@@ -385,6 +391,8 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		m.help.ShowAll = !m.help.ShowAll
 	case key.Matches(msg, k.Lang):
 		m.SetLang(m.lang.other())
+	case key.Matches(msg, k.Write):
+		return m.writePcap()
 	case key.Matches(msg, k.More):
 		if m.narAt != m.cursor {
 			m.narAt, m.narPage = m.cursor, 0
@@ -431,6 +439,7 @@ func (m *Model) updateKeys() {
 	_, ok := m.tl.DropTarget(m.cursor, m.now)
 	k.Drop.SetEnabled(ok)
 	k.Undo.SetEnabled(len(m.stack) > 1)
+	k.Write.SetEnabled(m.opts.Write)
 	if m.playing {
 		k.Play.SetHelp("space", m.lang.t("key.pause"))
 	} else {

@@ -41,13 +41,14 @@ func runUI(args []string, stdout, stderr io.Writer) int {
 	if undrawable(stderr, "tcpwave", arg, tl) {
 		return 1
 	}
-	m, err := view.New(rf.viewOptions(tl.Scenario))
+	opts := rf.viewOptions(tl.Scenario)
+	opts.Write = true // w saves the run as a pcap here; never over SSH
+	m, err := view.New(opts)
 	if err != nil {
 		fmt.Fprintf(stderr, "tcpwave: %v\n", err)
 		return 2
 	}
-	opts := []tea.ProgramOption{tea.WithOutput(stdout)}
-	if _, err := tea.NewProgram(m, opts...).Run(); err != nil {
+	if _, err := tea.NewProgram(m, tea.WithOutput(stdout)).Run(); err != nil {
 		fmt.Fprintf(stderr, "tcpwave: %v\n", err)
 		return 1
 	}
