@@ -193,6 +193,7 @@ func (m *Model) setTimeline(tl *model.Timeline) {
 	m.tl = tl
 	m.pace = newPacing(tl)
 	m.other, m.otherOK = otherProfile(tl)
+	m.otherOK = m.otherOK && tl.Forkable() // a capture's remarks would compare nothing
 	m.diag = nil
 	m.cursor = min(m.cursor, tl.Len()-1)
 }

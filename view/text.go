@@ -165,6 +165,9 @@ func joinSentences(l Lang, a, b string) string {
 
 // ending says where the story left both sides, at the last event.
 func ending(l Lang, tl *model.Timeline) string {
+	if !tl.Forkable() {
+		return captureEnding(l, tl)
+	}
 	switch {
 	case tl.Truncated:
 		return l.t("end.truncated", model.MaxEvents)
@@ -201,6 +204,9 @@ func where(l Lang, tl *model.Timeline) string {
 // ownNote is the lesson of an event: the model's rule in words, or for a timer event,
 // which the model leaves unexplained, what the timer is for.
 func ownNote(l Lang, tl *model.Timeline, ev *model.Event) lesson {
+	if ev.Note.Rule.Inferred() {
+		return inferredNote(l, tl, ev) // a capture's, not the model's
+	}
 	if ev.Note.Rule != model.RuleNone {
 		c := noteContext{l: l, tl: tl, ev: ev}
 		ls := c.lesson()
