@@ -156,6 +156,9 @@ func (m *Model) drawAbout(g *grid, y, h, w int) {
 	// Nothing is drawn below the first row yet: the whole width is free.
 	x0, width := 2, min(w-4, 100)
 	text := scenarioExplanation(m.lang, m.sc)
+	if !m.tl.Forkable() {
+		text = inferredNote(m.lang, m.tl, m.tl.At(0)).why // where the capture was taken
+	}
 	lines := wrap(text, width, nil)
 	room := h - 1
 	for i, l := range lines {
@@ -277,7 +280,11 @@ func (m *Model) drawHeader(g *grid, w int) {
 		if !short {
 			symbol += " " + word
 		}
-		right := fmt.Sprintf(" · %s · t=%s s · %s · %s× · %d/%d", m.profile, secs(m.now), symbol,
+		prof := m.profile
+		if !m.tl.Forkable() {
+			prof = m.lang.t("ui.inferred") // a capture's states, not a profile's run
+		}
+		right := fmt.Sprintf(" · %s · t=%s s · %s · %s× · %d/%d", prof, secs(m.now), symbol,
 			fmtSpeed(speeds[m.speed]), m.cursor+1, m.tl.Len())
 		if n := len(m.stack) - 1; n > 0 {
 			if short {
@@ -320,8 +327,12 @@ func secs(d time.Duration) string {
 
 func (m *Model) drawNames(g *grid, y int) {
 	d := m.diag
-	cn := m.lang.t("Client") + " " + clientAddr
-	sn := m.lang.t("Server") + " " + serverAddr
+	ca, sa := clientAddr, serverAddr
+	if a := m.opts.Addrs; a[0] != "" {
+		ca, sa = a[0], a[1]
+	}
+	cn := m.lang.t("Client") + " " + ca
+	sn := m.lang.t("Server") + " " + sa
 	x := max(d.cols.timeW+1, d.cols.xl-textWidth(cn)/2)
 	if x+textWidth(cn) > d.cols.xr-1 {
 		x = max(0, d.cols.xl-textWidth(cn)+1)

@@ -32,6 +32,13 @@ type Options struct {
 	// Lang is the language of every word on screen (En by default); the language key
 	// switches it at the same point of the story.
 	Lang Lang
+	// Timeline, when set, is shown as it is instead of a run of Scenario: a timeline
+	// built outside the model (a capture's), which cannot be forked, so that drop, undo,
+	// profile and the scenario picker are off.
+	Timeline *model.Timeline
+	// Addrs are the client's and the server's address:port drawn over the lifelines;
+	// empty means the illustrative ones.
+	Addrs [2]string
 	// Write lets the w key save the current timeline as a pcap in the working directory
 	// (the local program only: a session served over SSH must not write the server's files).
 	Write bool
@@ -124,7 +131,7 @@ var _ tea.Model = (*Model)(nil)
 // New builds the model for a scenario and profile. It fails on an unknown profile or a
 // bad override.
 func New(opts Options) (*Model, error) {
-	if opts.Scenario == nil {
+	if opts.Scenario == nil && opts.Timeline == nil {
 		sc, err := scenarios.Get("client-close")
 		if err != nil {
 			return nil, err
@@ -145,7 +152,10 @@ func New(opts Options) (*Model, error) {
 		width:  80,
 		height: 24,
 	}
-	if err := m.load(opts.Scenario, opts.Profile, nil); err != nil {
+	if tl := opts.Timeline; tl != nil {
+		m.sc, m.profile, m.stack = tl.Scenario, tl.Profile.Name, []*model.Timeline{tl}
+		m.setTimeline(tl)
+	} else if err := m.load(opts.Scenario, opts.Profile, nil); err != nil {
 		return nil, err
 	}
 	m.restyle()
@@ -440,7 +450,13 @@ func (m *Model) updateKeys() {
 	_, ok := m.tl.DropTarget(m.cursor, m.now)
 	k.Drop.SetEnabled(ok)
 	k.Undo.SetEnabled(len(m.stack) > 1)
-	k.Write.SetEnabled(m.opts.Write)
+	k.Write.SetEnabled(m.opts.Write && m.tl.Forkable())
+	if !m.tl.Forkable() {
+		// A capture's timeline: nothing to drop, no other profile, no other scenario.
+		k.Drop.SetEnabled(false)
+		k.Profile.SetEnabled(false)
+		k.Pick.SetEnabled(false)
+	}
 	if m.playing {
 		k.Play.SetHelp("space", m.lang.t("key.pause"))
 	} else {

@@ -61,6 +61,8 @@ type builder struct {
 	lost  []bool // packets seen at their sender's side and lost after
 	kind  []model.Rule
 	retr  []int // copies of this packet's data sent before it
+	// sentAt finds the earlier copies of a side's data by their first sequence number.
+	sentAt map[seqKey]copies
 	// answer is, for each packet, the next packet its receiver sent after it (in
 	// capture order), or -1: how the receiver answered tells what state it was in.
 	answer []int
@@ -176,6 +178,7 @@ func (b *builder) delays() {
 func (b *builder) losses() {
 	n := len(b.pkts)
 	b.lost, b.kind, b.retr = make([]bool, n), make([]model.Rule, n), make([]int, n)
+	b.sentAt = make(map[seqKey]copies)
 	var maxEnd [2]uint32
 	var started [2]bool
 	host, isHost := b.at.host()
@@ -196,6 +199,10 @@ func (b *builder) losses() {
 		case int32(p.Seq-maxEnd[s]) > 0:
 			b.kind[i] = model.InferMissing
 		}
+		if sp > 0 && len(b.sentAt) < MaxFlowPackets {
+			c := b.sentAt[seqKey{s, p.Seq}]
+			b.sentAt[seqKey{s, p.Seq}] = copies{i, c.n + 1}
+		}
 		if !started[s] || seqGEQ(end, maxEnd[s]) || p.Flags.Has(model.SYN) {
 			maxEnd[s] = end
 		}
@@ -203,25 +210,28 @@ func (b *builder) losses() {
 	}
 }
 
+// copies is where a side sent data starting at a sequence number, for finding what
+// a retransmission repeats in constant time.
+type copies struct {
+	last, n int // the latest packet that sent it, and how many did
+}
+
+// maxAckSearch bounds how far back a retransmission looks for an ACK of its first
+// copy, so that a connection of many retransmissions costs linear time.
+const maxAckSearch = 4096
+
 // retransmitted marks what the retransmission at i says was lost.
 func (b *builder) retransmitted(i int, sawLeave func(model.Side) bool) {
 	p, s := &b.pkts[i], b.side[i]
 	end := p.Seq + space(p)
-	j := -1
-	for k := i - 1; k >= 0; k-- {
-		q := &b.pkts[k]
-		if b.side[k] == s && space(q) > 0 && q.Seq == p.Seq {
-			if j < 0 {
-				j = k
-			}
-			b.retr[i]++
-		}
-	}
-	if j < 0 {
+	c, ok := b.sentAt[seqKey{s, p.Seq}]
+	if !ok {
 		return
 	}
+	j := c.last
+	b.retr[i] = c.n
 	ack := -1
-	for k := j + 1; k < i; k++ {
+	for k := max(j+1, i-maxAckSearch); k < i; k++ {
 		if q := &b.pkts[k]; b.side[k] != s && q.Flags.Has(model.ACK) && seqGEQ(q.Ack, end) {
 			ack = k
 		}
@@ -232,6 +242,12 @@ func (b *builder) retransmitted(i int, sawLeave func(model.Side) bool) {
 	case ack < 0 && sawLeave(s):
 		b.lost[j] = true
 	}
+}
+
+// seqKey is a side and a sequence number it sent from.
+type seqKey struct {
+	side model.Side
+	seq  uint32
 }
 
 // segments makes one model segment of each packet, with its times on the timeline.

@@ -1,0 +1,87 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/tcpwave/tcpwave/scenarios/capture"
+	"github.com/tcpwave/tcpwave/view"
+)
+
+// runOpen opens a capture: tcpwave open FILE [--flow A:PORT-B:PORT] [--at ...]. With
+// several connections and no --flow, a picker lists them first.
+func runOpen(args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("open", "tcpwave open FILE.pcap|FILE.pcapng [--flow A:PORT-B:PORT] [--at client|server|link] [--lang en|zh]", stderr)
+	var rf runFlags
+	fs.StringVar(&rf.lang, "lang", "", "language of the narration and the screen: en or zh (default: from LC_ALL, LC_MESSAGES or LANG)")
+	var x exportFlags
+	fs.StringVar(&x.at, "at", "link", "where the capture was taken: client, server or link (the default: every segment seen as it left its sender)")
+	fs.StringVar(&x.flow, "flow", "", "the connection to open, A:PORT-B:PORT (IPv6 as [ADDR]:PORT); without it, the only one or a picker")
+	pos, err := fs.parse(args)
+	if err != nil {
+		return exitFor(err)
+	}
+	if len(pos) != 1 {
+		fmt.Fprintln(stderr, "tcpwave open: name one capture file (pcap or pcapng)")
+		return 2
+	}
+	path := pos[0]
+	l, err := rf.language()
+	if err != nil {
+		fmt.Fprintf(stderr, "tcpwave open: %v\n", err)
+		return 2
+	}
+	at, err := capture.ParsePoint(x.at)
+	if err != nil {
+		fmt.Fprintf(stderr, "tcpwave open: %v\n", err)
+		return 2
+	}
+	sc, err := scanCapture(path, stderr)
+	if err != nil {
+		fmt.Fprintf(stderr, "tcpwave open: %s: %v\n", path, err)
+		return 1
+	}
+	f, err := chooseFlow(sc, x.flow)
+	switch {
+	case errors.Is(err, errMany):
+		p := view.NewFlowPicker(path, sc.Flows, l)
+		if _, err := tea.NewProgram(p, tea.WithOutput(stdout)).Run(); err != nil {
+			fmt.Fprintf(stderr, "tcpwave open: %v\n", err)
+			return 1
+		}
+		if p.Chosen == nil {
+			return 0
+		}
+		f = p.Chosen
+	case err != nil:
+		fmt.Fprintf(stderr, "tcpwave open: %s: %v\n", path, err)
+		if s := skipNote(sc); s != "" {
+			fmt.Fprintf(stderr, "(%s)\n", s)
+		}
+		return 2
+	}
+	inf, more, err := inferFlow(path, f, at)
+	if err != nil {
+		fmt.Fprintf(stderr, "tcpwave open: %s: %v\n", path, err)
+		return 1
+	}
+	if more {
+		fmt.Fprintf(stderr, "tcpwave open: %s: the connection has more than %d packets; showing the first %d\n", path, capture.MaxFlowPackets, capture.MaxFlowPackets)
+	}
+	if undrawable(stderr, "tcpwave open", path+" --flow "+f.String(), inf.Timeline) {
+		return 1
+	}
+	m, err := view.New(view.Options{Timeline: inf.Timeline, Addrs: [2]string{f.Client.String(), f.Server.String()}, Lang: l})
+	if err != nil {
+		fmt.Fprintf(stderr, "tcpwave open: %v\n", err)
+		return 1
+	}
+	if _, err := tea.NewProgram(m, tea.WithOutput(stdout)).Run(); err != nil {
+		fmt.Fprintf(stderr, "tcpwave open: %v\n", err)
+		return 1
+	}
+	return 0
+}

@@ -1,0 +1,96 @@
+package capture
+
+import (
+	"fmt"
+	"io"
+	"net/netip"
+	"time"
+
+	"github.com/tcpwave/tcpwave/model"
+)
+
+// synthConn is the packets of one made-up connection between client and server,
+// starting at t0: a handshake, n data segments each way with their ACKs, and a close
+// by the ending asked for.
+func synthConn(client, server netip.AddrPort, t0 time.Duration, n int, end Ending) []Packet {
+	const rtt = 200 * time.Microsecond
+	var out []Packet
+	t := t0
+	cs, ss := uint32(1000), uint32(5000)
+	add := func(fromClient bool, f model.Flags, payload int) {
+		p := Packet{T: t, Flags: f, Window: 65535, Payload: payload}
+		if fromClient {
+			p.Src, p.Dst, p.Seq, p.Ack = client, server, cs, ss
+			cs += uint32(payload)
+			if f.Has(model.SYN) || f.Has(model.FIN) {
+				cs++
+			}
+		} else {
+			p.Src, p.Dst, p.Seq, p.Ack = server, client, ss, cs
+			ss += uint32(payload)
+			if f.Has(model.SYN) || f.Has(model.FIN) {
+				ss++
+			}
+		}
+		out = append(out, p)
+		t += rtt / 2
+	}
+	add(true, model.SYN, 0)
+	out[0].Ack = 0
+	add(false, model.SYN|model.ACK, 0)
+	add(true, model.ACK, 0)
+	for i := 0; i < n; i++ {
+		add(true, model.PSH|model.ACK, 100)
+		add(false, model.ACK, 0)
+		add(false, model.PSH|model.ACK, 1000)
+		add(true, model.ACK, 0)
+	}
+	switch end {
+	case FourWay:
+		add(true, model.FIN|model.ACK, 0)
+		add(false, model.ACK, 0)
+		add(false, model.FIN|model.ACK, 0)
+		add(true, model.ACK, 0)
+	case ThreeWay:
+		add(true, model.FIN|model.ACK, 0)
+		add(false, model.FIN|model.ACK, 0)
+		add(true, model.ACK, 0)
+	case Reset:
+		add(true, model.RST|model.ACK, 0)
+	case HalfOpen:
+		add(true, model.FIN|model.ACK, 0)
+		add(false, model.ACK, 0)
+	}
+	return out
+}
+
+// writeSynth writes conns connections of about per packets each, interleaved in time,
+// as a pcap.
+func writeSynth(w io.Writer, conns, per int) error {
+	ends := []Ending{FourWay, ThreeWay, Reset, HalfOpen, StillOpen}
+	var all [][]Packet
+	for i := 0; i < conns; i++ {
+		c := netip.AddrPortFrom(netip.AddrFrom4([4]byte{10, 1, byte(i >> 8), byte(i)}), uint16(40000+i%20000))
+		s := netip.MustParseAddrPort("10.0.0.2:443")
+		all = append(all, synthConn(c, s, time.Duration(i)*time.Millisecond, max(0, (per-7)/4), ends[i%len(ends)]))
+	}
+	// Round-robin: one packet of each connection in turn, as a busy server's capture.
+	var pkts []Packet
+	for k := 0; ; k++ {
+		any := false
+		for _, c := range all {
+			if k < len(c) {
+				pkts = append(pkts, c[k])
+				any = true
+			}
+		}
+		if !any {
+			break
+		}
+	}
+	for i := range pkts {
+		pkts[i].T = time.Duration(i) * time.Microsecond
+	}
+	_ = fmt.Sprint
+	return WritePackets(w, pkts)
+}
