@@ -1,7 +1,6 @@
 package capture
 
 import (
-	"fmt"
 	"io"
 	"net/netip"
 	"time"
@@ -13,6 +12,11 @@ import (
 // starting at t0: a handshake, n data segments each way with their ACKs, and a close
 // by the ending asked for.
 func synthConn(client, server netip.AddrPort, t0 time.Duration, n int, end Ending) []Packet {
+	return synthSized(client, server, t0, n, end, 100, 1000)
+}
+
+// synthSized is synthConn with the data segments' sizes.
+func synthSized(client, server netip.AddrPort, t0 time.Duration, n int, end Ending, req, resp int) []Packet {
 	const rtt = 200 * time.Microsecond
 	var out []Packet
 	t := t0
@@ -40,9 +44,9 @@ func synthConn(client, server netip.AddrPort, t0 time.Duration, n int, end Endin
 	add(false, model.SYN|model.ACK, 0)
 	add(true, model.ACK, 0)
 	for i := 0; i < n; i++ {
-		add(true, model.PSH|model.ACK, 100)
+		add(true, model.PSH|model.ACK, req)
 		add(false, model.ACK, 0)
-		add(false, model.PSH|model.ACK, 1000)
+		add(false, model.PSH|model.ACK, resp)
 		add(true, model.ACK, 0)
 	}
 	switch end {
@@ -66,13 +70,16 @@ func synthConn(client, server netip.AddrPort, t0 time.Duration, n int, end Endin
 
 // writeSynth writes conns connections of about per packets each, interleaved in time,
 // as a pcap.
-func writeSynth(w io.Writer, conns, per int) error {
+func writeSynth(w io.Writer, conns, per int) error { return writeSized(w, conns, per, 100, 1000) }
+
+// writeSized is writeSynth with the data segments' sizes.
+func writeSized(w io.Writer, conns, per, req, resp int) error {
 	ends := []Ending{FourWay, ThreeWay, Reset, HalfOpen, StillOpen}
 	var all [][]Packet
 	for i := 0; i < conns; i++ {
 		c := netip.AddrPortFrom(netip.AddrFrom4([4]byte{10, 1, byte(i >> 8), byte(i)}), uint16(40000+i%20000))
 		s := netip.MustParseAddrPort("10.0.0.2:443")
-		all = append(all, synthConn(c, s, time.Duration(i)*time.Millisecond, max(0, (per-7)/4), ends[i%len(ends)]))
+		all = append(all, synthSized(c, s, time.Duration(i)*time.Millisecond, max(0, (per-7)/4), ends[i%len(ends)], req, resp))
 	}
 	// Round-robin: one packet of each connection in turn, as a busy server's capture.
 	var pkts []Packet
@@ -91,6 +98,5 @@ func writeSynth(w io.Writer, conns, per int) error {
 	for i := range pkts {
 		pkts[i].T = time.Duration(i) * time.Microsecond
 	}
-	_ = fmt.Sprint
 	return WritePackets(w, pkts)
 }
