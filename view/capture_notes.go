@@ -15,7 +15,7 @@ func inferredNote(l Lang, tl *model.Timeline, ev *model.Event) lesson {
 	var why string
 	switch ev.Kind {
 	case model.EvStart:
-		why = tIndexed(l, key, l.t("infer.at."+captureAt(tl)), secs(tl.Scenario.Delay[model.A]))
+		why = tIndexed(l, key, l.t("infer.at."+captureAt(tl)), model.FormatMillis(tl.Scenario.Delay[model.A]))
 	case model.EvState:
 		why = l.t("infer.mark") + tIndexed(l, key, who, peer, ev.To.String())
 	case model.EvSend:

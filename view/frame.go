@@ -171,7 +171,11 @@ func (m *Model) drawAbout(g *grid, y, h, w int) {
 		}
 		g.text(x0, y+i, s, stDim, x0+width)
 	}
-	g.text(x0, y+min(len(lines), room), m.lang.t("ui.about.start"), stStrong, x0+width)
+	start := m.lang.t("ui.about.start")
+	if !m.tl.Forkable() {
+		start = m.lang.t("ui.about.start.capture") // nothing to drop in a capture
+	}
+	g.text(x0, y+min(len(lines), room), start, stStrong, x0+width)
 }
 
 // helpView renders the help from the live bindings, cut to the width (bubbles/help
