@@ -131,3 +131,27 @@ func TestOpenEndToEnd(t *testing.T) {
 	s.waitFor("zh", "推断：", "抓包到此结")
 	s.keys("q")
 }
+
+// TestOpenAsScenario: --as-scenario writes a scenario that loads and runs: the real
+// four-way close, the server closing 0.3 s after EOF, becomes a client-first close whose
+// run, like the kernel, ends with the client in TIME_WAIT and the server CLOSED.
+func TestOpenAsScenario(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "four.yaml")
+	real := filepath.Join("..", "..", "scenarios", "capture", "testdata", "real", "four.pcap")
+	if code, _, errs := runCmd("open", real, "--at", "client", "--as-scenario", "-o", out); code != 0 || !strings.Contains(errs, "wrote "+out) {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	code, trace, errs := runCmd("trace", out)
+	if code != 0 {
+		t.Fatalf("the scenario written does not run: %s", errs)
+	}
+	for _, want := range []string{"app A close", "state B CLOSE_WAIT", "state A TIME_WAIT", "state B CLOSED", "# app B: 302.034ms after eof: close"} {
+		if !strings.Contains(trace, want) {
+			t.Errorf("the scenario's run lacks %q:\n%s", want, trace)
+		}
+	}
+	if code, _, errs := runCmd("open", twoFlows(t, dir), "--as-scenario"); code != 2 || !strings.Contains(errs, "name one with --flow") {
+		t.Errorf("several connections: exit %d: %s", code, errs)
+	}
+}
