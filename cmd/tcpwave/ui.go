@@ -15,6 +15,11 @@ import (
 
 // runUI opens the interactive diagram: tcpwave [SCENARIO|FILE] [flags].
 func runUI(args []string, stdout, stderr io.Writer) int {
+	for _, a := range args {
+		if isCapture(a) {
+			return runOpen(args, stdout, stderr) // tcpwave FILE.pcap is tcpwave open FILE.pcap
+		}
+	}
 	var rf runFlags
 	fs := newFlagSet("tcpwave", "tcpwave [SCENARIO|FILE] [--profile linux|rfc9293] [--set knob=value]... [--drop SIDE:N]...", stderr)
 	rf.register(fs.FlagSet)
