@@ -39,13 +39,13 @@ func NewFlowPicker(file string, flows []*capture.Flow, l Lang) *FlowPicker {
 }
 
 // FlowLine is a flow as the picker lists it, in l: "10.0.0.1:50312 → 10.0.0.2:80
-// +0.000 s  4 packets  four-way".
+// four-way  +0.000000 s  4 packets": how it ended first, the most telling.
 func FlowLine(l Lang, f *capture.Flow, first time.Duration) string {
 	end := l.t("ending." + f.End.Key())
 	if f.Reused() {
 		end += ", " + l.t("ending.reused", f.Connections)
 	}
-	return fmt.Sprintf("%-22s → %-22s +%.6f s  %6d %s  %s", f.Client, f.Server, (f.First - first).Seconds(), f.Packets, l.t("ui.flows.packets"), end)
+	return fmt.Sprintf("%-21s → %-21s  %-14s  +%.6f s  %d %s", f.Client, f.Server, end, (f.First - first).Seconds(), f.Packets, l.t("ui.flows.packets"))
 }
 
 func (p *FlowPicker) relabel() {
