@@ -93,7 +93,7 @@ func (f *Flow) add(p *Packet) {
 		if !f.sawSyn && f.Packets == 1 {
 			f.Client, f.Server = p.Src, p.Dst
 		}
-		if f.sawSyn && p.Seq != f.synSeq && (f.finFirst >= 0 || f.rst) {
+		if (f.finFirst >= 0 || f.rst) && !(f.sawSyn && p.Seq == f.synSeq) {
 			f.Connections++ // a new connection on the same 4-tuple
 			f.fin, f.finFirst, f.ackedEarl, f.rst = [2]bool{}, -1, [2]bool{}, false
 		}
