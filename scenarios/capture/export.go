@@ -30,7 +30,9 @@ var Epoch = time.Unix(0, 0).UTC()
 // serializes whatever the list holds, so an option the model comes to negotiate
 // (timestamps, RFC 7323) needs only to be put here by packetsOf.
 type Packet struct {
-	T        time.Duration // since time zero
+	// T is when the packet passed the capture point: for a run, since its time zero;
+	// read from a file, since the Unix epoch.
+	T        time.Duration
 	Src, Dst netip.AddrPort
 	Flags    model.Flags
 	Seq, Ack uint32
@@ -133,20 +135,20 @@ func serialize(buf gopacket.SerializeBuffer, p *Packet) ([]byte, error) {
 	if tcp.ACK {
 		tcp.Ack = p.Ack
 	}
-	var net gopacket.NetworkLayer
+	var nl gopacket.NetworkLayer // for the TCP checksum's pseudo-header
 	var ip gopacket.SerializableLayer
 	if p.Src.Addr().Is4() {
 		eth.EthernetType = layers.EthernetTypeIPv4
 		v4 := &layers.IPv4{Version: 4, TTL: 64, Protocol: layers.IPProtocolTCP, Flags: layers.IPv4DontFragment,
 			SrcIP: p.Src.Addr().AsSlice(), DstIP: p.Dst.Addr().AsSlice()}
-		net, ip = v4, v4
+		nl, ip = v4, v4
 	} else {
 		eth.EthernetType = layers.EthernetTypeIPv6
 		v6 := &layers.IPv6{Version: 6, HopLimit: 64, NextHeader: layers.IPProtocolTCP,
 			SrcIP: p.Src.Addr().AsSlice(), DstIP: p.Dst.Addr().AsSlice()}
-		net, ip = v6, v6
+		nl, ip = v6, v6
 	}
-	if err := tcp.SetNetworkLayerForChecksum(net); err != nil {
+	if err := tcp.SetNetworkLayerForChecksum(nl); err != nil {
 		return nil, err
 	}
 	opts := gopacket.SerializeOptions{FixLengths: true, ComputeChecksums: true}

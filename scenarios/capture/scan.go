@@ -4,7 +4,6 @@ import (
 	"errors"
 	"io"
 	"slices"
-	"time"
 )
 
 // MaxFlows bounds the connections one scan tracks (a summary is about 200 bytes):
@@ -102,6 +101,3 @@ func ReadFlow(r io.Reader, k FlowKey) (pkts []Packet, more bool, st Stats, err e
 	}
 	return pkts, more, rd.Stats, nil
 }
-
-// Since is the time of a packet since the capture's first, for display.
-func Since(first, t time.Duration) time.Duration { return t - first }
