@@ -24,7 +24,7 @@ func isCapture(arg string) bool {
 func scanCapture(path string, stderr io.Writer) (*capture.Scan, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, err
+		return nil, plainErr(err)
 	}
 	defer f.Close()
 	size := int64(0)
@@ -97,13 +97,20 @@ func inferFlow(path string, f *capture.Flow, at capture.Point) (*capture.Inferen
 // skipNote says what a scan skipped, or "".
 func skipNote(sc *capture.Scan) string {
 	st := &sc.Stats
+	cut := ""
+	if st.CutShort {
+		cut = "the file ends in the middle of a packet (cut short?): read up to there"
+	}
 	if st.Skipped() == 0 && sc.Untracked == 0 {
-		return ""
+		return cut
 	}
 	s := fmt.Sprintf("skipped %d of %d packets: %d not TCP, %d IP fragments, %d cut short by the snapshot length, %d undecodable",
 		st.Skipped(), st.Packets, st.NonTCP, st.Fragments, st.Truncated, st.Bad)
 	if sc.Untracked > 0 {
 		s += fmt.Sprintf("; %d TCP packets of connections beyond the %d tracked", sc.Untracked, capture.MaxFlows)
+	}
+	if cut != "" {
+		s += "; " + cut
 	}
 	return s
 }
@@ -177,3 +184,12 @@ func captureHeader(path string, sc *capture.Scan, f *capture.Flow, inf *capture.
 
 // fmtMillis writes a duration as the trace does: milliseconds, 3 decimals.
 func fmtMillis(d time.Duration) string { return fmt.Sprintf("%.3fms", float64(d.Microseconds())/1000) }
+
+// plainErr drops the path an *os.PathError repeats (the caller names the file).
+func plainErr(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}

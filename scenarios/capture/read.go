@@ -25,6 +25,9 @@ type Stats struct {
 	Truncated int64 // cut by the snapshot length before the end of the TCP header
 	Bad       int64 // undecodable: a broken header, or a link type not supported
 	Bytes     int64 // of the file read so far (for progress)
+	// CutShort: the file ends in the middle of a packet (it was cut, or is still
+	// being written); the packets before are read.
+	CutShort bool
 }
 
 // Skipped is how many packets were not returned as TCP segments.
@@ -111,8 +114,7 @@ func isPcapMagic(m []byte) bool {
 
 // Next reads the next TCP segment into p, skipping (and counting) everything else. It
 // returns io.EOF at the end of the file; a file cut short ends as if it ended there
-// (the last partial record is counted as truncated), since the packets before it are
-// good.
+// (Stats.CutShort says so), since the packets before it are good.
 func (r *Reader) Next(p *Packet) error {
 	for {
 		data, ci, err := r.src.ZeroCopyReadPacketData()
@@ -122,7 +124,7 @@ func (r *Reader) Next(p *Packet) error {
 				return io.EOF
 			}
 			if errors.Is(err, io.ErrUnexpectedEOF) {
-				r.Stats.Truncated++
+				r.Stats.CutShort = true
 				return io.EOF
 			}
 			return fmt.Errorf("after %d packets: %v", r.Stats.Packets, err)

@@ -58,7 +58,7 @@ func TestNotACapture(t *testing.T) {
 }
 
 // TestTruncatedFile: a file cut anywhere yields the whole packets before the cut and
-// ends there: no error, no panic.
+// ends there, saying it was cut short: no error, no panic.
 func TestTruncatedFile(t *testing.T) {
 	data := exported(t)
 	whole, _, err := readAll(data)
@@ -70,7 +70,9 @@ func TestTruncatedFile(t *testing.T) {
 		if err != nil {
 			t.Fatalf("cut at %d: %v", cut, err)
 		}
-		if len(pkts) >= len(whole) {
+		// pcapgo reports a cut just after a record's header as a plain end of file.
+		boundary := cut == 24+len(pkts)*(16+54) || cut == 24+len(pkts)*(16+54)+16
+		if len(pkts) >= len(whole) || (!st.CutShort && !boundary) {
 			t.Fatalf("cut at %d: %d packets of %d, stats %+v", cut, len(pkts), len(whole), st)
 		}
 		for i := range pkts {
