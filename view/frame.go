@@ -194,6 +194,9 @@ func (m *Model) drawAbout(g *grid, y, h, w int) {
 	// Nothing is drawn below the first row yet: the whole width is free.
 	x0, width := 2, min(w-4, 100)
 	text := scenarioExplanation(m.lang, m.play.Scenario())
+	if !m.play.Forkable() {
+		text = inferredNote(m.lang, m.tl, m.tl.At(0)).why // where the capture was taken
+	}
 	lines := wrap(text, width, nil)
 	room := h - 1
 	for i, l := range lines {
@@ -206,7 +209,11 @@ func (m *Model) drawAbout(g *grid, y, h, w int) {
 		}
 		g.text(x0, y+i, s, stDim, x0+width)
 	}
-	g.text(x0, y+min(len(lines), room), m.lang.t("ui.about.start"), stStrong, x0+width)
+	start := m.lang.t("ui.about.start")
+	if !m.tl.Forkable() {
+		start = m.lang.t("ui.about.start.capture") // nothing to drop in a capture
+	}
+	g.text(x0, y+min(len(lines), room), start, stStrong, x0+width)
 }
 
 // helpView renders the help from the live bindings, cut to the width (bubbles/help
@@ -348,7 +355,11 @@ func (m *Model) headerRight(short, numbers bool) string {
 	if !short {
 		symbol += " " + word
 	}
-	right := fmt.Sprintf(" · %s · t=%s s · %s · %s× · %d/%d", m.play.Profile(), secs(m.play.Now()), symbol,
+	prof := m.play.Profile()
+	if !m.play.Forkable() {
+		prof = m.lang.t("ui.inferred") // a capture's states, not a profile's run
+	}
+	right := fmt.Sprintf(" · %s · t=%s s · %s · %s× · %d/%d", prof, secs(m.play.Now()), symbol,
 		fmtSpeed(player.Speeds[m.play.Speed()]), m.play.Cursor()+1, m.tl.Len())
 	if numbers {
 		right += m.numbersHeader()
@@ -378,8 +389,12 @@ func secs(d time.Duration) string {
 
 func (m *Model) drawNames(g *grid, y int) {
 	d := m.diag
-	cn := m.lang.t("Client") + " " + clientAddr
-	sn := m.lang.t("Server") + " " + serverAddr
+	ca, sa := clientAddr, serverAddr
+	if a := m.opts.Addrs; a[0] != "" {
+		ca, sa = a[0], a[1]
+	}
+	cn := m.lang.t("Client") + " " + ca
+	sn := m.lang.t("Server") + " " + sa
 	x := max(d.cols.timeW+1, d.cols.xl-textWidth(cn)/2)
 	if x+textWidth(cn) > d.cols.xr-1 {
 		x = max(0, d.cols.xl-textWidth(cn)+1)

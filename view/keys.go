@@ -32,6 +32,8 @@ type KeyMap struct {
 	Answer  key.Binding
 	DrillGo key.Binding
 	Numbers key.Binding
+	// Write saves the current timeline as a pcap (only where Options.Write allows).
+	Write key.Binding
 
 	// Picker keys, live only while the scenario picker is open.
 	PickUp     key.Binding
@@ -74,6 +76,7 @@ func keyMapIn(l Lang) KeyMap {
 		Answer:  off(b("answer", "1", "2", "3", "4")),
 		DrillGo: off(b("drill-next", "space", "enter", "right", "n", "l")),
 		Numbers: b("numbers", "a"),
+		Write:   off(b("write", "w")),
 
 		PickUp:     off(b("up", "up", "ctrl+p")),
 		PickDown:   off(b("down", "down", "ctrl+n")),
@@ -143,6 +146,7 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 			long(k.Drop, "d", "drop"),
 			long(k.Undo, "u", "undo"),
 			long(k.More, "m", "more"),
+			long(k.Write, "w", "write"),
 		},
 		{
 			long(k.Profile, "p", "profile"),
@@ -166,7 +170,7 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 func (k *KeyMap) pickerMode(on bool) {
 	for _, b := range []*key.Binding{&k.Play, &k.Next, &k.Prev, &k.First, &k.Last, &k.Faster,
 		&k.Slower, &k.Drop, &k.Undo, &k.Profile, &k.Pick, &k.Lang, &k.More, &k.Help,
-		&k.Drill, &k.Numbers} {
+		&k.Drill, &k.Numbers, &k.Write} {
 		b.SetEnabled(!on)
 	}
 	for _, b := range []*key.Binding{&k.PickUp, &k.PickDown, &k.PickChoose, &k.PickCancel} {
@@ -183,8 +187,8 @@ func (k *KeyMap) pickerMode(on bool) {
 }
 
 // all lists every binding, in a fixed order.
-func (k *KeyMap) all() [23]*key.Binding {
-	return [23]*key.Binding{&k.Play, &k.Next, &k.Prev, &k.First, &k.Last, &k.Faster, &k.Slower,
+func (k *KeyMap) all() [24]*key.Binding {
+	return [24]*key.Binding{&k.Write, &k.Play, &k.Next, &k.Prev, &k.First, &k.Last, &k.Faster, &k.Slower,
 		&k.Drop, &k.Undo, &k.Profile, &k.Pick, &k.Lang, &k.More, &k.Help, &k.Quit,
 		&k.PickUp, &k.PickDown, &k.PickChoose, &k.PickCancel,
 		&k.Drill, &k.Answer, &k.DrillGo, &k.Numbers}

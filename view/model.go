@@ -46,6 +46,16 @@ type Options struct {
 	// scenario at the step that answers it, paused, with its answer card. It replaces
 	// Scenario and Profile.
 	Question string
+	// Timeline, when set, is shown as it is instead of a run of Scenario: a timeline
+	// built outside the model (a capture's), which cannot be forked, so that drop, undo,
+	// profile and the scenario picker are off.
+	Timeline *model.Timeline
+	// Addrs are the client's and the server's address:port drawn over the lifelines;
+	// empty means the illustrative ones.
+	Addrs [2]string
+	// Write lets the w key save the current timeline as a pcap in the working directory
+	// (the local program only: a session served over SSH must not write the server's files).
+	Write bool
 }
 
 // flashHold is how long a message (drop, undo, profile) stays while playing.
@@ -136,7 +146,7 @@ func New(opts Options) (*Model, error) {
 	}
 	p, err := player.New(player.Config{
 		Scenario: opts.Scenario, Profile: opts.Profile, Overrides: opts.Overrides,
-		Faults: opts.Faults, Delay: opts.Delay, Dwell: readingTime,
+		Faults: opts.Faults, Delay: opts.Delay, Dwell: readingTime, Timeline: opts.Timeline,
 	})
 	if err != nil {
 		return nil, err
@@ -254,6 +264,9 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return nil
 	case tickMsg:
 		return m.tick(msg)
+	case wroteMsg:
+		m.wrote(msg)
+		return nil
 	case tea.KeyPressMsg:
 		if m.legend != nil && m.legendKey(msg.String()) {
 			return nil
@@ -387,6 +400,8 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		m.toggleNumbers()
 	case key.Matches(msg, k.Lang):
 		m.SetLang(m.lang.other())
+	case key.Matches(msg, k.Write):
+		return m.writePcap()
 	case key.Matches(msg, k.More):
 		if m.narAt != p.Cursor() {
 			m.narAt, m.narPage = p.Cursor(), 0
@@ -434,6 +449,14 @@ func (m *Model) updateKeys() {
 	k.Slower.SetEnabled(p.Speed() > 0)
 	k.Drop.SetEnabled(p.CanDrop())
 	k.Undo.SetEnabled(p.Injected() > 0)
+	k.Write.SetEnabled(m.opts.Write && p.Forkable())
+	if !p.Forkable() {
+		// A capture's timeline: nothing to drop, no other profile, no other scenario,
+		// no drill (its questions are the model's).
+		k.Profile.SetEnabled(false)
+		k.Pick.SetEnabled(false)
+		k.Drill.SetEnabled(false)
+	}
 	if p.Playing() {
 		k.Play.SetHelp("space", m.lang.t("key.pause"))
 	} else {

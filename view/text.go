@@ -183,6 +183,9 @@ func joinSentences(l Lang, a, b string) string {
 
 // ending says where the story left both sides, at the last event.
 func ending(l Lang, tl *model.Timeline) string {
+	if !tl.Forkable() {
+		return captureEnding(l, tl)
+	}
 	switch {
 	case tl.Truncated:
 		return l.t("end.truncated", model.MaxEvents)
@@ -224,6 +227,9 @@ func ownNote(l Lang, tl *model.Timeline, ev *model.Event) lesson {
 
 // ownNoteIn is ownNote with the numbers it quotes absolute or relative.
 func ownNoteIn(l Lang, tl *model.Timeline, ev *model.Event, absolute bool) lesson {
+	if ev.Note.Rule.Inferred() {
+		return inferredNote(l, tl, ev) // a capture's, not the model's
+	}
 	if ev.Note.Rule != model.RuleNone {
 		c := noteContext{l: l, tl: tl, ev: ev, relative: !absolute}
 		ls := c.lesson()

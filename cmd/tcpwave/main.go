@@ -21,6 +21,9 @@ Usage:
   tcpwave drill [SCENARIO|FILE]  predict each next step of a run: a drill with a score
   tcpwave list                   the scenario catalog
   tcpwave trace SCENARIO|FILE    print every event of a run as text
+                                 (--format pcap -o FILE writes it as a capture)
+  tcpwave open CAPTURE           a pcap's connection, both endpoints' states inferred
+  tcpwave trace CAPTURE          the same as text
   tcpwave render SCENARIO|FILE   print the finished diagram
   tcpwave serve                  serve the UI over SSH
   tcpwave knobs                  the profile knobs and their values
@@ -56,6 +59,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 			return runList(args[1:], stdout, stderr)
 		case "trace":
 			return runTrace(args[1:], stdout, stderr)
+		case "open":
+			return runOpen(args[1:], stdout, stderr)
 		case "knobs":
 			return runKnobs(args[1:], stdout, stderr)
 		case "render":

@@ -45,9 +45,11 @@ func writeCatalog(w io.Writer, l view.Lang) {
 
 func runTrace(args []string, stdout, stderr io.Writer) int {
 	var rf runFlags
-	fs := newFlagSet("trace", "tcpwave trace SCENARIO|FILE [--profile linux|rfc9293] [--set knob=value]... [--drop SIDE:N]...", stderr, args)
+	fs := newFlagSet("trace", "tcpwave trace SCENARIO|FILE|CAPTURE [--profile linux|rfc9293] [--set knob=value]... [--drop SIDE:N]... [--format text|pcap -o FILE] [--at client|server|link] [--flow A:PORT-B:PORT]", stderr, args)
 	rf.register(fs)
 	absolute := fs.Bool("absolute", false, view.Msgf(fs.lang, "print absolute sequence numbers instead of relative ones"))
+	var xf exportFlags
+	xf.register(fs.FlagSet)
 	pos, err := fs.parse(args)
 	if err != nil {
 		return exitFor(err)
@@ -56,11 +58,20 @@ func runTrace(args []string, stdout, stderr io.Writer) int {
 		say(stderr, fs.lang, "tcpwave trace: name one scenario (an id from 'tcpwave list', or a .yaml file)\n")
 		return 2
 	}
+	if code, done := xf.check(stderr); done {
+		return code
+	}
+	if isCapture(pos[0]) {
+		return traceCapture(pos[0], &rf, &xf, stdout, stderr)
+	}
 	tl, err := rf.run(pos[0])
 	if err != nil {
 		return reportLoadError(stderr, fs.lang, "trace", err)
 	}
 	warnIfCut(stderr, fs.lang, "trace", tl)
+	if xf.format == "pcap" {
+		return exportPcap(tl, &xf, stderr)
+	}
 	l, _ := rf.language()
 	io.WriteString(stdout, view.TraceText(l, tl, *absolute))
 	return 0

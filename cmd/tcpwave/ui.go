@@ -25,6 +25,11 @@ func runDrill(args []string, stdout, stderr io.Writer) int {
 
 // openUI opens the interactive diagram, with the drill running if drill.
 func openUI(args []string, stdout, stderr io.Writer, drill bool) int {
+	for _, a := range args {
+		if isCapture(a) && !drill {
+			return runOpen(args, stdout, stderr) // tcpwave FILE.pcap is tcpwave open FILE.pcap
+		}
+	}
 	var rf runFlags
 	name, use := "tcpwave", "tcpwave [SCENARIO|FILE] [--profile linux|rfc9293] [--set knob=value]... [--drop SIDE:N]..."
 	if drill {
@@ -53,6 +58,7 @@ func openUI(args []string, stdout, stderr io.Writer, drill bool) int {
 	}
 	opts := rf.viewOptions(tl.Scenario)
 	opts.Drill = drill
+	opts.Write = true // w saves the run as a pcap here; never over SSH
 	m, err := view.New(opts)
 	if err != nil {
 		say(stderr, fs.lang, "tcpwave: %s\n", errorText(fs.lang, err))

@@ -43,6 +43,10 @@ type Config struct {
 	// Dwell is how long event i is held while playing (its reading time); nil holds
 	// every event DefaultDwell.
 	Dwell func(tl *model.Timeline, i int) time.Duration
+	// Timeline, when set, is played as it is instead of a run of Scenario: one built
+	// outside the model (a capture's), which cannot be forked: no drop, no other
+	// profile.
+	Timeline *model.Timeline
 }
 
 // DefaultDwell is how long an event is held when Config.Dwell is nil, and the least a
@@ -78,6 +82,12 @@ type Player struct {
 
 // New plays cfg's scenario from its first event, paused, at 1×.
 func New(cfg Config) (*Player, error) {
+	if tl := cfg.Timeline; tl != nil {
+		p := &Player{cfg: cfg, speed: DefaultSpeed, sc: tl.Scenario, profile: tl.Profile.Name, stack: []*model.Timeline{tl}}
+		p.cfg.Scenario = tl.Scenario
+		p.setTimeline(tl)
+		return p, nil
+	}
 	if cfg.Scenario == nil {
 		sc, err := scenarios.Get("client-close")
 		if err != nil {
@@ -134,7 +144,9 @@ func (p *Player) setTimeline(tl *model.Timeline) {
 	p.tl = tl
 	p.pace = newPacing(tl, p.cfg.Dwell)
 	p.other, p.ok = model.Profile{}, false
-	if o, err := p.resolve(tl.Scenario, OtherProfile(tl.Profile.Name)); err == nil {
+	if !tl.Forkable() {
+		// A capture's: no other profile to compare it with.
+	} else if o, err := p.resolve(tl.Scenario, OtherProfile(tl.Profile.Name)); err == nil {
 		p.other, p.ok = o, true
 	}
 	p.cursor = min(p.cursor, tl.Len()-1)
@@ -286,13 +298,23 @@ func (p *Player) Forget() { p.back = nil }
 
 // CanDrop reports whether Drop has a segment to lose here.
 func (p *Player) CanDrop() bool {
+	if !p.tl.Forkable() {
+		return false
+	}
 	_, ok := p.tl.DropTarget(p.cursor, p.now)
 	return ok
 }
 
+// Forkable reports whether the story is the model's, which a drop, a profile switch
+// or another scenario can change (a capture's is not).
+func (p *Player) Forkable() bool { return p.tl.Forkable() }
+
 // Drop loses the segment drawn in flight nearest its arrival (or, with none in
 // flight, the next one to be sent) and forks the future; false if there is none.
 func (p *Player) Drop() (model.DropChoice, bool) {
+	if !p.tl.Forkable() {
+		return model.DropChoice{}, false
+	}
 	c, ok := p.tl.DropTarget(p.cursor, p.now)
 	if !ok {
 		return c, false
@@ -345,6 +367,9 @@ func sameEvent(a, b *model.Event) bool {
 // same side, about the same segment or state, counted the same number of times. It
 // returns how many drops had no counterpart under the new rules (they are left out).
 func (p *Player) SwitchProfile() (missed int, err error) {
+	if !p.tl.Forkable() {
+		return 0, ErrNotForkable
+	}
 	other := OtherProfile(p.profile)
 	oldStack, oldProfile, old, cursor := p.stack, p.profile, p.tl, p.cursor
 	if sw := p.swapped; sw != nil && sw.profile == other && sw.to[len(sw.to)-1] == p.tl {
@@ -398,6 +423,9 @@ type spot struct {
 	cursor   int
 	now, pos time.Duration
 }
+
+// ErrNotForkable is returned by SwitchProfile for a capture's timeline.
+var ErrNotForkable = errors.New("a capture's timeline has no other profile")
 
 // ErrUnknownScenario is returned by SetPosition for a scenario id not in the catalog.
 var ErrUnknownScenario = errors.New("unknown scenario")

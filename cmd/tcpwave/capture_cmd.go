@@ -1,0 +1,195 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/tcpwave/tcpwave/scenarios/capture"
+	"github.com/tcpwave/tcpwave/view"
+)
+
+// isCapture reports whether a command's argument names a capture file (by its
+// extension) rather than a scenario.
+func isCapture(arg string) bool {
+	a := strings.ToLower(arg)
+	return strings.HasSuffix(a, ".pcap") || strings.HasSuffix(a, ".pcapng") || strings.HasSuffix(a, ".cap") || strings.HasSuffix(a, ".pcap.gz")
+}
+
+// scanCapture reads a whole capture once for its connections, saying on stderr how
+// far it has got when it takes more than a moment.
+func scanCapture(path string, stderr io.Writer) (*capture.Scan, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, plainErr(err)
+	}
+	defer f.Close()
+	size := int64(0)
+	if fi, err := f.Stat(); err == nil {
+		size = fi.Size()
+	}
+	start := time.Now()
+	shown := false
+	progress := func(st capture.Stats) {
+		if time.Since(start) < time.Second {
+			return
+		}
+		shown = true
+		pct := ""
+		if size > 0 {
+			pct = fmt.Sprintf(" (%d%%)", st.Bytes*100/size)
+		}
+		fmt.Fprintf(stderr, "\rreading %s: %d packets%s", path, st.Packets, pct)
+	}
+	sc, err := capture.ScanFlows(f, progress)
+	if shown {
+		fmt.Fprintln(stderr)
+	}
+	return sc, err
+}
+
+// chooseFlow picks the connection to open: the one --flow names, or the only one.
+// errMany says there are several and none was named.
+func chooseFlow(sc *capture.Scan, flow string) (*capture.Flow, error) {
+	if flow != "" {
+		k, err := capture.ParseFlow(flow)
+		if err != nil {
+			return nil, err
+		}
+		f := sc.Find(k)
+		if f == nil {
+			return nil, fmt.Errorf("--flow %s: no TCP connection with these addresses and ports in the capture", flow)
+		}
+		return f, nil
+	}
+	switch len(sc.Flows) {
+	case 0:
+		return nil, errNoTCP
+	case 1:
+		return sc.Flows[0], nil
+	}
+	return nil, errMany
+}
+
+var (
+	errNoTCP = errors.New("no TCP connection in the capture")
+	errMany  = errors.New("the capture holds several connections")
+)
+
+// inferFlow reads one flow's packets and infers its timeline.
+func inferFlow(path string, f *capture.Flow, at capture.Point) (*capture.Inference, bool, error) {
+	file, err := os.Open(path)
+	if err != nil {
+		return nil, false, err
+	}
+	defer file.Close()
+	pkts, more, _, err := capture.ReadFlow(file, f.Key)
+	if err != nil && len(pkts) == 0 {
+		return nil, false, err
+	}
+	inf, err := capture.Infer(pkts, f.Client.String(), f.Server.String(), at)
+	return inf, more, err
+}
+
+// skipNote says what a scan skipped, or "".
+func skipNote(sc *capture.Scan) string {
+	st := &sc.Stats
+	cut := ""
+	if st.CutShort {
+		cut = "the file ends in the middle of a packet (cut short?): read up to there"
+	}
+	if st.Skipped() == 0 && sc.Untracked == 0 {
+		return cut
+	}
+	s := fmt.Sprintf("skipped %d of %d packets: %d not TCP, %d IP fragments, %d cut short by the snapshot length, %d undecodable",
+		st.Skipped(), st.Packets, st.NonTCP, st.Fragments, st.Truncated, st.Bad)
+	if sc.Untracked > 0 {
+		s += fmt.Sprintf("; %d TCP packets of connections beyond the %d tracked", sc.Untracked, capture.MaxFlows)
+	}
+	if cut != "" {
+		s += "; " + cut
+	}
+	return s
+}
+
+// listFlows writes the connections of a capture, one a line, as --flow takes them.
+func listFlows(w io.Writer, sc *capture.Scan, limit int) {
+	for i, f := range sc.Flows {
+		if i == limit {
+			fmt.Fprintf(w, "  ... and %d more\n", len(sc.Flows)-limit)
+			break
+		}
+		fmt.Fprintf(w, "  --flow %-45s  %s\n", f.String(), f.Summary())
+	}
+}
+
+// traceCapture prints a capture's connection as an inferred timeline.
+func traceCapture(path string, rf *runFlags, x *exportFlags, stdout, stderr io.Writer) int {
+	if x.format == "pcap" {
+		fmt.Fprintf(stderr, "tcpwave trace: %s is a capture already: --format pcap writes a scenario's run\n", path)
+		return 2
+	}
+	l, err := rf.language()
+	if err != nil {
+		fmt.Fprintf(stderr, "tcpwave trace: %v\n", err)
+		return 2
+	}
+	sc, err := scanCapture(path, stderr)
+	if err != nil {
+		fmt.Fprintf(stderr, "tcpwave trace: %s: %v\n", path, err)
+		return 1
+	}
+	f, err := chooseFlow(sc, x.flow)
+	if err != nil {
+		fmt.Fprintf(stderr, "tcpwave trace: %s: %v\n", path, err)
+		if errors.Is(err, errMany) {
+			fmt.Fprintf(stderr, "name one with --flow:\n")
+			listFlows(stderr, sc, 50)
+		}
+		if s := skipNote(sc); s != "" {
+			fmt.Fprintf(stderr, "(%s)\n", s)
+		}
+		return 2
+	}
+	inf, more, err := inferFlow(path, f, x.point)
+	if err != nil {
+		fmt.Fprintf(stderr, "tcpwave trace: %s: %v\n", path, err)
+		return 1
+	}
+	io.WriteString(stdout, view.InferredTraceText(l, inf.Timeline, captureHeader(path, sc, f, inf, more)))
+	return 0
+}
+
+// captureHeader is the comment header of a capture's trace.
+func captureHeader(path string, sc *capture.Scan, f *capture.Flow, inf *capture.Inference, more bool) []string {
+	h := []string{
+		"capture: " + path,
+		fmt.Sprintf("connection: A=%s (client) B=%s (server), %d packets, %s", f.Client, f.Server, f.Packets, f.End),
+		fmt.Sprintf("capture point: %s (assumed; --at client|server|link)", inf.At),
+		fmt.Sprintf("delay from the capture point: A=%s B=%s (from the quickest answer)", fmtMillis(inf.Delay[0]), fmtMillis(inf.Delay[1])),
+		"t=0: " + time.Unix(0, int64(inf.Start)).UTC().Format("2006-01-02 15:04:05.000000 UTC"),
+		"states are inferred from the segments; seq and ack are relative to each side's ISN",
+	}
+	if more {
+		h = append(h, fmt.Sprintf("truncated: only the first %d packets of the connection are read", capture.MaxFlowPackets))
+	}
+	if s := skipNote(sc); s != "" {
+		h = append(h, s)
+	}
+	return h
+}
+
+// fmtMillis writes a duration as the trace does: milliseconds, 3 decimals.
+func fmtMillis(d time.Duration) string { return fmt.Sprintf("%.3fms", float64(d.Microseconds())/1000) }
+
+// plainErr drops the path an *os.PathError repeats (the caller names the file).
+func plainErr(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}

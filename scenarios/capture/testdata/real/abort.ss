@@ -1,0 +1,6 @@
+# before the client's close
+client ESTAB 0      0      10.13.0.1:40013 10.13.0.2:8080
+server ESTAB  0      0      10.13.0.2:8080 10.13.0.1:40013
+# 0.07 s after the client's close
+# 0.6 s after the client's close
+# at the end
