@@ -21,6 +21,8 @@ Usage:
   tcpwave render SCENARIO|FILE   print the finished diagram
   tcpwave serve                  serve the UI over SSH
   tcpwave knobs                  the profile knobs and their values
+  tcpwave real SCENARIO|FILE     run it on this machine's kernel, beside the model (root)
+  tcpwave real --check           the catalog on this kernel: a conformance table
 
 Run 'tcpwave COMMAND --help' for a command's flags. 'tcpwave --version' prints the version.
 `
@@ -43,6 +45,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 			return runRender(args[1:], stdout, stderr)
 		case "serve":
 			return runServe(args[1:], stdout, stderr)
+		case "real":
+			return runReal(args[1:], stdout, stderr)
 		case "help", "-h", "--help", "-help":
 			fmt.Fprint(stdout, usage)
 			return 0

@@ -1,0 +1,120 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/tcpwave/tcpwave/cmd/tcpwave/internal/real"
+	"github.com/tcpwave/tcpwave/model"
+	"github.com/tcpwave/tcpwave/scenarios"
+)
+
+const realSynopsis = "tcpwave real SCENARIO|FILE [--text] [--trace] [--pcap FILE]\n       tcpwave real --check [SCENARIO|FILE...]"
+
+// runReal plays a scenario on this machine's kernel, in throw-away network namespaces,
+// and compares it with the model's linux profile.
+func runReal(args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("real", realSynopsis, stderr)
+	check := fs.Bool("check", false, "run the catalog (or the scenarios named) and print a conformance table; exit 0 only if all agree")
+	text := fs.Bool("text", false, "print the model's and the kernel's timelines merged, differences marked (the default off a terminal)")
+	traceOnly := fs.Bool("trace", false, "print the kernel's timeline in the trace grammar")
+	pcapPath := fs.String("pcap", "", "write every segment the link carried to this pcap file")
+	pos, err := fs.parse(args)
+	if err != nil {
+		return exitFor(err)
+	}
+	real.RaisePriority()
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if *check {
+		if *pcapPath != "" || *text || *traceOnly {
+			fmt.Fprintln(stderr, "tcpwave real: --check takes no --pcap, --text or --trace")
+			return 2
+		}
+		return realCheck(ctx, pos, stdout, stderr)
+	}
+	if len(pos) != 1 {
+		fmt.Fprintln(stderr, "tcpwave real: name one scenario (an id from 'tcpwave list', or a .yaml file), or use --check")
+		return 2
+	}
+	sc, err := scenarios.Get(pos[0])
+	if err != nil {
+		return reportLoadError(stderr, "real", err)
+	}
+	if why := real.Unplayable(sc); why != "" {
+		fmt.Fprintf(stderr, "tcpwave real: %s cannot run on real sockets: %s\n", sc.ID, why)
+		return 2
+	}
+	var pcap *os.File
+	if *pcapPath != "" {
+		if pcap, err = os.Create(*pcapPath); err != nil {
+			fmt.Fprintf(stderr, "tcpwave real: --pcap: %v\n", err)
+			return 2
+		}
+		defer pcap.Close()
+	}
+	var pw io.Writer
+	if pcap != nil {
+		pw = pcap
+	}
+	o, res, mevs := real.CheckOne(ctx, sc, real.DefaultTolerance, pw)
+	if o.Err != nil {
+		return realFailed(stderr, o.Err)
+	}
+	if *traceOnly {
+		io.WriteString(stdout, res.Text())
+		return 0
+	}
+	_ = mevs
+	fmt.Fprintf(stdout, "# %s: %s (kernel) against the model's linux profile, to %s ms\n", sc.ID, real.KernelRelease(), model.FormatMillis(o.Horizon))
+	io.WriteString(stdout, real.MergedText(o.Rows))
+	if first, differs := real.FirstDiff(o.Rows); differs {
+		fmt.Fprintf(stdout, "differs: %d differences; the first: %s\n", real.Differences(o.Rows), first.Describe())
+		return 1
+	}
+	fmt.Fprintln(stdout, "agrees")
+	return 0
+}
+
+// realCheck runs the catalog, or the scenarios named, and prints the table.
+func realCheck(ctx context.Context, names []string, stdout, stderr io.Writer) int {
+	var list []*model.Scenario
+	if len(names) == 0 {
+		list = scenarios.Catalog()
+	}
+	for _, n := range names {
+		sc, err := scenarios.Get(n)
+		if err != nil {
+			return reportLoadError(stderr, "real", err)
+		}
+		list = append(list, sc)
+	}
+	var outs []real.Outcome
+	status := 0
+	for _, sc := range list {
+		o, _, _ := real.CheckOne(ctx, sc, real.DefaultTolerance, nil)
+		if o.Err != nil && (real.IsNeedRoot(o.Err) || ctx.Err() != nil) {
+			return realFailed(stderr, o.Err)
+		}
+		if o.Skipped == "" && !o.Agrees() {
+			status = 1
+		}
+		outs = append(outs, o)
+	}
+	real.WriteTable(stdout, outs, real.DefaultTolerance)
+	return status
+}
+
+// realFailed reports a run that could not be made: exit 2 for missing privileges, 1
+// otherwise.
+func realFailed(stderr io.Writer, err error) int {
+	fmt.Fprintf(stderr, "tcpwave real: %v\n", err)
+	if real.IsNeedRoot(err) {
+		return 2
+	}
+	return 1
+}
