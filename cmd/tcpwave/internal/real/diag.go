@@ -7,7 +7,6 @@ import (
 	"sync"
 	"time"
 
-
 	"github.com/tcpwave/tcpwave/model"
 )
 

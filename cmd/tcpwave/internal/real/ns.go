@@ -30,7 +30,6 @@ const (
 	portB = 8080
 )
 
-
 // inNS runs fn on an OS thread switched into ns, and waits for it. The thread is
 // locked for the whole call (a Go thread's namespace is per OS thread, and the
 // scheduler would otherwise move the goroutine, or run others on the switched thread);
@@ -103,8 +102,8 @@ func newNS() (netns.NsHandle, error) {
 
 // endpointNS is one end's namespace with its TUN device.
 type endpointNS struct {
-	ns  netns.NsHandle
-	tun *os.File // the TUN device's queue: what the kernel sends, tcpwave reads
+	ns   netns.NsHandle
+	tun  *os.File // the TUN device's queue: what the kernel sends, tcpwave reads
 	nl   *netlink.Handle
 	diag *diagSock // sock_diag in this namespace
 }
@@ -215,4 +214,3 @@ func writeSysctl(name, value string) error {
 	}
 	return nil
 }
-
