@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"github.com/tcpwave/tcpwave/cmd/tcpwave/internal/real"
 	"github.com/tcpwave/tcpwave/model"
@@ -23,11 +24,17 @@ func runReal(args []string, stdout, stderr io.Writer) int {
 	text := fs.Bool("text", false, "print the model's and the kernel's timelines merged, differences marked (the default off a terminal)")
 	traceOnly := fs.Bool("trace", false, "print the kernel's timeline in the trace grammar")
 	pcapPath := fs.String("pcap", "", "write every segment the link carried to this pcap file")
+	observe := fs.Duration("horizon", real.MaxObserve, "follow the model's events this far (e.g. 70s to see TIME_WAIT end); the kernel is observed 1s longer")
 	pos, err := fs.parse(args)
 	if err != nil {
 		return exitFor(err)
 	}
 	real.RaisePriority()
+	if *observe <= 0 || *observe > 10*time.Minute {
+		fmt.Fprintln(stderr, "tcpwave real: --horizon: want a duration from 1ms to 10m, e.g. 70s")
+		return 2
+	}
+	cfg := real.Config{Tol: real.DefaultTolerance, MaxObserve: *observe}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if *check {
@@ -35,7 +42,7 @@ func runReal(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintln(stderr, "tcpwave real: --check takes no --pcap, --text or --trace")
 			return 2
 		}
-		return realCheck(ctx, pos, stdout, stderr)
+		return realCheck(ctx, pos, cfg, stdout, stderr)
 	}
 	if len(pos) != 1 {
 		fmt.Fprintln(stderr, "tcpwave real: name one scenario (an id from 'tcpwave list', or a .yaml file), or use --check")
@@ -61,7 +68,8 @@ func runReal(args []string, stdout, stderr io.Writer) int {
 	if pcap != nil {
 		pw = pcap
 	}
-	o, res, mevs := real.CheckOne(ctx, sc, real.DefaultTolerance, pw)
+	cfg.Pcap = pw
+	o, res, _ := real.CheckOne(ctx, sc, cfg)
 	if o.Err != nil {
 		return realFailed(stderr, o.Err)
 	}
@@ -69,11 +77,10 @@ func runReal(args []string, stdout, stderr io.Writer) int {
 		io.WriteString(stdout, res.Text())
 		return 0
 	}
-	_ = mevs
 	fmt.Fprintf(stdout, "# %s: %s (kernel) against the model's linux profile, to %s ms\n", sc.ID, real.KernelRelease(), model.FormatMillis(o.Horizon))
 	io.WriteString(stdout, real.MergedText(o.Rows))
 	if first, differs := real.FirstDiff(o.Rows); differs {
-		fmt.Fprintf(stdout, "differs: %d differences; the first: %s\n", real.Differences(o.Rows), first.Describe())
+		fmt.Fprintf(stdout, "differs (%d); the first: %s\n", real.Differences(o.Rows), first.Describe())
 		return 1
 	}
 	fmt.Fprintln(stdout, "agrees")
@@ -81,7 +88,7 @@ func runReal(args []string, stdout, stderr io.Writer) int {
 }
 
 // realCheck runs the catalog, or the scenarios named, and prints the table.
-func realCheck(ctx context.Context, names []string, stdout, stderr io.Writer) int {
+func realCheck(ctx context.Context, names []string, cfg real.Config, stdout, stderr io.Writer) int {
 	var list []*model.Scenario
 	if len(names) == 0 {
 		list = scenarios.Catalog()
@@ -93,19 +100,30 @@ func realCheck(ctx context.Context, names []string, stdout, stderr io.Writer) in
 		}
 		list = append(list, sc)
 	}
+	ids := make([]string, len(list))
+	for i, sc := range list {
+		ids[i] = sc.ID
+	}
 	var outs []real.Outcome
+	var table *real.Table
 	status := 0
 	for _, sc := range list {
-		o, _, _ := real.CheckOne(ctx, sc, real.DefaultTolerance, nil)
+		o, _, _ := real.CheckOne(ctx, sc, cfg)
 		if o.Err != nil && (real.IsNeedRoot(o.Err) || ctx.Err() != nil) {
 			return realFailed(stderr, o.Err)
 		}
 		if o.Skipped == "" && !o.Agrees() {
 			status = 1
 		}
+		if table == nil {
+			table = real.NewTable(stdout, ids, cfg.Tol, cfg.MaxObserve)
+		}
+		table.Row(o)
 		outs = append(outs, o)
 	}
-	real.WriteTable(stdout, outs, real.DefaultTolerance)
+	if table != nil {
+		table.Summary(outs)
+	}
 	return status
 }
 

@@ -37,7 +37,8 @@ type appRunner struct {
 	mu       sync.Mutex
 	eof      bool
 	reset    bool
-	closed   bool // close() was called: the reader stops
+	closed   bool          // close() was called: the reader stops
+	late     time.Duration // the latest a call came after its time
 	changed  chan struct{}
 	readerWG sync.WaitGroup
 }
@@ -88,6 +89,9 @@ func (r *appRunner) run(ctx context.Context) {
 			return
 		}
 		lastRun = at
+		r.mu.Lock()
+		r.late = max(r.late, r.now()-at)
+		r.mu.Unlock()
 		r.step(st)
 	}
 	<-ctx.Done()
@@ -219,6 +223,13 @@ func (r *appRunner) step(st model.Step) {
 			r.startReader()
 		}
 	}
+}
+
+// lateness is how late the latest call came.
+func (r *appRunner) lateness() time.Duration {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.late
 }
 
 // wait waits for the reader to end (after the connection was closed).

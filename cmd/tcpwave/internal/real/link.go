@@ -65,7 +65,15 @@ type link struct {
 	armed  bool // faults count from time zero, like the model's, which starts there
 	segs   []*segment
 	err    error
+	late   time.Duration     // the latest a delivery came after its time
 	queues [2]*deliveryQueue // by receiver
+}
+
+// lateness is how late the link delivered its latest segment after its due time.
+func (l *link) lateness() time.Duration {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.late
 }
 
 func newLink(tunA, tunB *os.File, sc *model.Scenario, c *clock) *link {
@@ -244,6 +252,7 @@ func (l *link) deliverLoop(side model.Side) {
 		at := l.clock.now()
 		l.mu.Lock()
 		seg.delivered = at
+		l.late = max(l.late, at-seg.arriveAt)
 		l.mu.Unlock()
 		if l.afterDeliver != nil {
 			l.afterDeliver(side)

@@ -20,7 +20,11 @@ type Result struct {
 	Header  []string
 	Events  []Event
 	Horizon time.Duration
-	ISN     [2]uint32 // absolute, as the kernel picked them
+	ISN     [2]uint32
+	// Late is how late, at worst, the link delivered a segment or an app made a call
+	// after its time: the machine's scheduling, which the comparison cannot tell
+	// from the kernel's doing.
+	Late time.Duration // absolute, as the kernel picked them
 }
 
 // Text is the run as a trace.
@@ -53,6 +57,11 @@ func buildResult(sc *model.Scenario, t0, horizon time.Duration, segs []*segment,
 			return
 		}
 		out = append(out, timed{Event{T: t, Kind: kind, Side: side.String(), Body: body}, len(out)})
+	}
+	// At one instant (rare: times are in µs) a call comes first, then what the
+	// link carried, then what sock_diag saw.
+	for _, a := range apps {
+		add(a.at, fmt.Sprintf("app %s %s", a.side, a.call), "app", a.side)
 	}
 	for _, s := range segs {
 		if s.at < t0 {
@@ -87,9 +96,6 @@ func buildResult(sc *model.Scenario, t0, horizon time.Duration, segs []*segment,
 			add(c.at, fmt.Sprintf("timer %s %s remaining=%d retrans=%d", c.side, kind, rem, c.s.retrans), "timer", c.side)
 		}
 		last[c.side] = c.s
-	}
-	for _, a := range apps {
-		add(a.at, fmt.Sprintf("app %s %s", a.side, a.call), "app", a.side)
 	}
 	sort.SliceStable(out, func(i, j int) bool {
 		if out[i].ev.T != out[j].ev.T {

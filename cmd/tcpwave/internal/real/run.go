@@ -102,6 +102,7 @@ func Run(ctx context.Context, sc *model.Scenario, opt Options) (*Result, error) 
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var appWG sync.WaitGroup
+	var runners [2]*appRunner
 	go0 := make(chan struct{})
 	var t0 time.Duration
 	for side := model.A; side <= model.B; side++ {
@@ -111,6 +112,7 @@ func Run(ctx context.Context, sc *model.Scenario, opt Options) (*Result, error) 
 			}
 		}
 		r := &appRunner{side: side, app: sc.Apps[side], conn: conns[side], clock: c, obs: obs, rec: rec}
+		runners[side] = r
 		appWG.Add(1)
 		go func() {
 			defer appWG.Done()
@@ -158,6 +160,7 @@ func Run(ctx context.Context, sc *model.Scenario, opt Options) (*Result, error) 
 	appMu.Lock()
 	defer appMu.Unlock()
 	res := buildResult(sc, t0, opt.Horizon, segs, changes, apps)
+	res.Late = max(l.lateness(), runners[model.A].lateness(), runners[model.B].lateness())
 	if opt.Pcap != nil {
 		if err := writePcap(opt.Pcap, segs, c.zero); err != nil {
 			return res, err

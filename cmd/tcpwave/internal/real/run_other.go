@@ -23,6 +23,10 @@ type Result struct {
 	Events  []Event
 	Horizon time.Duration
 	ISN     [2]uint32
+	// Late is how late, at worst, the link delivered a segment or an app made a call
+	// after its time: the machine's scheduling, which the comparison cannot tell
+	// from the kernel's doing.
+	Late time.Duration
 }
 
 // Text is the run as a trace.
