@@ -9,12 +9,16 @@ import (
 	"syscall"
 	"time"
 
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
+
 	"github.com/tcpwave/tcpwave/cmd/tcpwave/internal/real"
 	"github.com/tcpwave/tcpwave/model"
 	"github.com/tcpwave/tcpwave/scenarios"
+	"github.com/tcpwave/tcpwave/view"
 )
 
-const realSynopsis = "tcpwave real SCENARIO|FILE [--text] [--trace] [--pcap FILE]\n       tcpwave real --check [SCENARIO|FILE...]"
+const realSynopsis = "tcpwave real SCENARIO|FILE [--text] [--trace] [--pcap FILE] [--horizon D] [--lang en|zh]\n       tcpwave real --check [SCENARIO|FILE...]"
 
 // runReal plays a scenario on this machine's kernel, in throw-away network namespaces,
 // and compares it with the model's linux profile.
@@ -24,12 +28,19 @@ func runReal(args []string, stdout, stderr io.Writer) int {
 	text := fs.Bool("text", false, "print the model's and the kernel's timelines merged, differences marked (the default off a terminal)")
 	traceOnly := fs.Bool("trace", false, "print the kernel's timeline in the trace grammar")
 	pcapPath := fs.String("pcap", "", "write every segment the link carried to this pcap file")
+	var rf runFlags
+	fs.StringVar(&rf.lang, "lang", "", "language of the screen: en or zh (default: from LC_ALL, LC_MESSAGES or LANG)")
 	observe := fs.Duration("horizon", real.MaxObserve, "follow the model's events this far (e.g. 70s to see TIME_WAIT end); the kernel is observed 1s longer")
 	pos, err := fs.parse(args)
 	if err != nil {
 		return exitFor(err)
 	}
 	real.RaisePriority()
+	lang, err := rf.language()
+	if err != nil {
+		fmt.Fprintf(stderr, "tcpwave real: %v\n", err)
+		return 2
+	}
 	if *observe <= 0 || *observe > 10*time.Minute {
 		fmt.Fprintln(stderr, "tcpwave real: --horizon: want a duration from 1ms to 10m, e.g. 70s")
 		return 2
@@ -77,9 +88,21 @@ func runReal(args []string, stdout, stderr io.Writer) int {
 		io.WriteString(stdout, res.Text())
 		return 0
 	}
+	first, differs := real.FirstDiff(o.Rows)
+	if !*text && colorprofile.Detect(stdout, os.Environ()) != colorprofile.NoTTY {
+		m := view.NewReal(view.RealOptions{Scenario: sc.ID, Kernel: real.KernelRelease(), Horizon: o.Horizon, Rows: viewRows(o.Rows), Lang: lang})
+		if _, err := tea.NewProgram(m, tea.WithOutput(stdout), tea.WithContext(ctx)).Run(); err != nil {
+			fmt.Fprintf(stderr, "tcpwave real: %v\n", err)
+			return 1
+		}
+		if differs {
+			return 1
+		}
+		return 0
+	}
 	fmt.Fprintf(stdout, "# %s: %s (kernel) against the model's linux profile, to %s ms\n", sc.ID, real.KernelRelease(), model.FormatMillis(o.Horizon))
 	io.WriteString(stdout, real.MergedText(o.Rows))
-	if first, differs := real.FirstDiff(o.Rows); differs {
+	if differs {
 		fmt.Fprintf(stdout, "differs (%d); the first: %s\n", real.Differences(o.Rows), first.Describe())
 		return 1
 	}
@@ -125,6 +148,22 @@ func realCheck(ctx context.Context, names []string, cfg real.Config, stdout, std
 		table.Summary(outs)
 	}
 	return status
+}
+
+// viewRows hands the comparison to the view (which cannot import the runner).
+func viewRows(rows []real.Row) []view.RealRow {
+	out := make([]view.RealRow, len(rows))
+	for i, r := range rows {
+		v := view.RealRow{Mark: view.RealMark(r.Kind), Body: r.Body()}
+		if r.Model != nil {
+			v.HasModel, v.ModelT = true, r.Model.T
+		}
+		if r.Kernel != nil {
+			v.HasKern, v.KernT = true, r.Kernel.T
+		}
+		out[i] = v
+	}
+	return out
 }
 
 // realFailed reports a run that could not be made: exit 2 for missing privileges, 1

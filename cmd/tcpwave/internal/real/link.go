@@ -243,13 +243,15 @@ func (l *link) deliverLoop(side model.Side) {
 		if !ok {
 			return
 		}
+		// The segment arrives when tcpwave hands it over: the write runs the receiver's
+		// input path (and may send its answer) before it returns.
+		at := l.clock.now()
 		if _, err := l.tun[side].Write(seg.raw); err != nil {
 			if !errors.Is(err, os.ErrClosed) {
 				l.fail(err)
 			}
 			return
 		}
-		at := l.clock.now()
 		l.mu.Lock()
 		seg.delivered = at
 		l.late = max(l.late, at-seg.arriveAt)

@@ -82,7 +82,16 @@ func parseEvent(line string) (Event, error) {
 	if f[2] != "A" && f[2] != "B" {
 		return Event{}, fmt.Errorf("side field %q: want A or B", f[2])
 	}
-	return Event{T: t, Kind: f[1], Side: f[2], Body: strings.Join(f[1:], " ")}, nil
+	body := f[1:]
+	if f[1] == "send" || f[1] == "recv" || f[1] == "drop" {
+		// kind side flags seq= ack= len=: optional fields after len= (tsval=, tsecr=)
+		// are a later addition to the grammar that the kernel's side does not read.
+		if len(body) < 6 {
+			return Event{}, fmt.Errorf("segment: want <kind> <A|B> <FLAGS> seq=<n> ack=<n|-> len=<n>, got %q", line)
+		}
+		body = body[:6]
+	}
+	return Event{T: t, Kind: f[1], Side: f[2], Body: strings.Join(body, " ")}, nil
 }
 
 // parseMillis reads milliseconds with up to three decimals ("60220.000").

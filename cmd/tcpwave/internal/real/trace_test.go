@@ -11,7 +11,7 @@ func TestParseTraceReadsEventsAndDropsNotes(t *testing.T) {
 # profile: linux
 0.000 app A close  # The app calls close().
 0.000 state A FIN_WAIT_1
-10.5 recv B FIN|ACK seq=11 ack=11 len=0  # a note
+10.5 recv B FIN|ACK seq=11 ack=11 len=0 tsval=7 tsecr=3  # a note
 60220.000 timer A none remaining=0 retrans=0
 
 `
@@ -45,6 +45,7 @@ func TestParseTraceSaysWhichLineAndField(t *testing.T) {
 		{"1.000 wave A close", "line 1: kind field \"wave\""},
 		{"1.000 send C FIN", "line 1: side field \"C\""},
 		{"1.000 send", "line 1: want <t_ms>"},
+		{"1.000 send A FIN seq=1", "line 1: segment: want"},
 		{"99999999999999.000 app A close", "line 1: time field"},
 		{"1.000 app A " + strings.Repeat("x", MaxLineBytes), "line 1: bufio.Scanner: token too long"},
 	} {
