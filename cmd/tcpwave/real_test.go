@@ -17,7 +17,7 @@ func TestRealRefusesBadCommandLines(t *testing.T) {
 		{[]string{"real"}, "name one scenario"},
 		{[]string{"real", "a", "b"}, "name one scenario"},
 		{[]string{"real", "no-such-scenario"}, "known scenarios"},
-		{[]string{"real", "old-duplicate"}, "cannot run on real sockets: a reconnect with a chosen ISN"},
+		{[]string{"real", "old-duplicate-no-time-wait"}, "cannot run on real sockets: knob skip_time_wait=1 has no sysctl"},
 		{[]string{"real", "--check", "--pcap", "x.pcap"}, "--check takes no --pcap"},
 		{[]string{"real", "--check", "no-such-scenario"}, "known scenarios"},
 		{[]string{"real", "--nope"}, "Run 'tcpwave real -h'"},

@@ -8,9 +8,13 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"os"
 	"sync"
 	"syscall"
 	"time"
+
+	"github.com/vishvananda/netns"
+	"golang.org/x/sys/unix"
 
 	"github.com/tcpwave/tcpwave/model"
 )
@@ -28,7 +32,9 @@ type appObs struct {
 type appRunner struct {
 	side  model.Side
 	app   model.App
-	conn  *net.TCPConn
+	conn  *net.TCPConn     // the app's socket; a reconnect or an accept replaces it (under mu)
+	ns    netns.NsHandle   // the side's namespace, for a reconnect's new socket
+	ln    *net.TCPListener // B's listener, kept open when the script reconnects
 	clock *clock
 	t0    time.Duration // the scenario's zero on the clock
 	obs   *observer
@@ -37,8 +43,10 @@ type appRunner struct {
 	mu       sync.Mutex
 	eof      bool
 	reset    bool
-	closed   bool          // close() was called: the reader stops
-	late     time.Duration // the latest a call came after its time
+	closed   bool           // close() was called: the reader stops
+	late     time.Duration  // the latest a call came after its time
+	stopped  bool           // the run is over
+	extra    []*net.TCPConn // sockets a reconnect or accept replaced, closed at the end
 	changed  chan struct{}
 	readerWG sync.WaitGroup
 }
@@ -60,12 +68,139 @@ func (r *appRunner) notify() {
 	}
 }
 
-// prepare starts the reader (before time zero: it only waits).
+// prepare starts the reader (before time zero: it only waits), and B's accept loop
+// when it keeps its listener.
 func (r *appRunner) prepare() {
 	r.changed = make(chan struct{}, 1)
 	if !r.app.NoRead {
 		r.startReader()
 	}
+	if r.ln != nil {
+		r.readerWG.Add(1)
+		go func() {
+			defer r.readerWG.Done()
+			r.acceptLoop()
+		}()
+	}
+}
+
+// acceptLoop accepts the connections a reconnect opens: the new one becomes the
+// app's socket ("accept -> ok"), read like the first.
+func (r *appRunner) acceptLoop() {
+	for {
+		c, err := r.ln.AcceptTCP()
+		if err != nil {
+			return // the listener was closed at the end of the run
+		}
+		r.record("accept -> ok")
+		r.mu.Lock()
+		old := r.conn
+		r.conn, r.eof, r.reset, r.closed = c, false, false, false
+		if old != nil {
+			r.extra = append(r.extra, old)
+		}
+		r.mu.Unlock()
+		if !r.app.NoRead {
+			r.startReader()
+		}
+		r.notify()
+	}
+}
+
+// connect opens a new connection on the same 4-tuple (a reconnect): a socket bound to
+// the app's port with SO_REUSEADDR (a bound port, as the scenario's), connected
+// without blocking so that the call is recorded when it is made, its outcome when it
+// comes. The kernel picks the ISN.
+func (r *appRunner) connect() {
+	var fd int
+	err := inNS(r.ns, func() error {
+		var err error
+		fd, err = unix.Socket(unix.AF_INET, unix.SOCK_STREAM|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0)
+		if err != nil {
+			return err
+		}
+		if err := unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_REUSEADDR, 1); err != nil {
+			unix.Close(fd)
+			return err
+		}
+		var a4 [4]byte
+		copy(a4[:], addrA)
+		if err := unix.Bind(fd, &unix.SockaddrInet4{Port: portA, Addr: a4}); err != nil {
+			unix.Close(fd)
+			return err
+		}
+		return nil
+	})
+	if err != nil {
+		r.record("connect -> error " + errnoName(err))
+		return
+	}
+	var b4 [4]byte
+	copy(b4[:], addrB)
+	err = unix.Connect(fd, &unix.SockaddrInet4{Port: portB, Addr: b4})
+	if err != nil && !errors.Is(err, unix.EINPROGRESS) {
+		unix.Close(fd)
+		r.record("connect -> error " + errnoName(err))
+		return
+	}
+	r.record("connect")
+	r.readerWG.Add(1)
+	go func() {
+		defer r.readerWG.Done()
+		r.awaitConnect(fd)
+	}()
+}
+
+// awaitConnect waits for a non-blocking connect to finish (up to the run's end: the
+// fd is closed then) and makes the socket the app's.
+func (r *appRunner) awaitConnect(fd int) {
+	for {
+		r.mu.Lock()
+		stop := r.stopped
+		r.mu.Unlock()
+		if stop {
+			unix.Close(fd)
+			return
+		}
+		pfd := []unix.PollFd{{Fd: int32(fd), Events: unix.POLLOUT}}
+		n, err := unix.Poll(pfd, 20)
+		if err != nil && !errors.Is(err, unix.EINTR) {
+			unix.Close(fd)
+			return
+		}
+		if n > 0 {
+			break
+		}
+	}
+	if soerr, err := unix.GetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_ERROR); err != nil || soerr != 0 {
+		unix.Close(fd)
+		if err == nil {
+			err = unix.Errno(soerr)
+		}
+		r.record("connect -> error " + errnoName(err))
+		r.mu.Lock()
+		r.reset = true
+		r.mu.Unlock()
+		r.notify()
+		return
+	}
+	f := os.NewFile(uintptr(fd), "reconnect")
+	c, err := net.FileConn(f)
+	f.Close()
+	if err != nil {
+		return
+	}
+	r.mu.Lock()
+	old := r.conn
+	r.conn, r.eof, r.reset, r.closed = c.(*net.TCPConn), false, false, false
+	if old != nil {
+		r.extra = append(r.extra, old)
+	}
+	r.mu.Unlock()
+	if !r.app.NoRead {
+		r.startReader()
+	}
+	r.notify()
 }
 
 // run plays the script until it ends or ctx is done (after prepare, from time zero).
@@ -122,8 +257,11 @@ func (r *appRunner) waitTrigger(ctx context.Context, t model.Trigger) (time.Dura
 		r.mu.Lock()
 		ok := false
 		switch t {
-		case model.OnPrevious, model.OnEstablished:
-			ok = true // the connection is ESTABLISHED before time zero
+		case model.OnPrevious:
+			ok = true
+		case model.OnEstablished:
+			st := r.obs.current(r.side)
+			ok = st == model.Established || st == model.CloseWait
 		case model.OnEOF:
 			ok = r.eof
 		case model.OnReset:
@@ -144,16 +282,28 @@ func (r *appRunner) waitTrigger(ctx context.Context, t model.Trigger) (time.Dura
 	}
 }
 
-// startReader reads everything that arrives until EOF, an error, or close().
+// socket returns the app's current socket.
+func (r *appRunner) socket() *net.TCPConn {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.conn
+}
+
+// startReader reads everything that arrives on the current socket until EOF, an
+// error, or close().
 func (r *appRunner) startReader() {
+	conn := r.socket()
+	if conn == nil {
+		return
+	}
 	r.readerWG.Add(1)
 	go func() {
 		defer r.readerWG.Done()
 		buf := make([]byte, 1<<16)
 		for {
-			n, err := r.conn.Read(buf)
+			n, err := conn.Read(buf)
 			r.mu.Lock()
-			stopped := r.closed
+			stopped := r.closed || r.conn != conn // closed, or replaced by a reconnect
 			r.mu.Unlock()
 			if stopped {
 				return // close() was called: a closed socket reads no more (the app let go)
@@ -192,16 +342,18 @@ func (r *appRunner) step(st model.Step) {
 		r.closed = true
 		r.mu.Unlock()
 		r.record("close")
-		r.conn.Close()
+		if c := r.socket(); c != nil {
+			c.Close()
+		}
 	case model.CallShutdown:
-		if err := r.conn.CloseWrite(); err != nil {
+		if err := r.socket().CloseWrite(); err != nil {
 			r.record("shutdown SHUT_WR -> error " + errnoName(err))
 			return
 		}
 		r.record("shutdown SHUT_WR")
 	case model.CallWrite:
 		call := fmt.Sprintf("write n=%d", st.N)
-		n, err := r.conn.Write(make([]byte, st.N))
+		n, err := r.socket().Write(make([]byte, st.N))
 		if err != nil {
 			r.record(call + " -> error " + errnoName(err))
 			r.mu.Lock()
@@ -212,11 +364,13 @@ func (r *appRunner) step(st model.Step) {
 		}
 		r.record(fmt.Sprintf("%s -> %d", call, n))
 	case model.CallLinger0:
-		if err := r.conn.SetLinger(0); err != nil {
+		if err := r.socket().SetLinger(0); err != nil {
 			r.record("setsockopt SO_LINGER {l_onoff=1, l_linger=0} -> error " + errnoName(err))
 			return
 		}
 		r.record("setsockopt SO_LINGER {l_onoff=1, l_linger=0}")
+	case model.CallConnect:
+		r.connect()
 	case model.CallRead:
 		if r.app.NoRead {
 			r.app.NoRead = false
@@ -232,8 +386,24 @@ func (r *appRunner) lateness() time.Duration {
 	return r.late
 }
 
-// wait waits for the reader to end (after the connection was closed).
-func (r *appRunner) wait() { r.readerWG.Wait() }
+// finish ends the run's goroutines: it closes every socket the app had (the current
+// one too) and waits for the readers, the accept loop and a pending connect.
+func (r *appRunner) finish() {
+	r.mu.Lock()
+	r.stopped = true
+	socks := append([]*net.TCPConn{r.conn}, r.extra...)
+	r.mu.Unlock()
+	for _, c := range socks {
+		if c != nil {
+			c.SetLinger(0)
+			c.Close()
+		}
+	}
+	if r.ln != nil {
+		r.ln.Close()
+	}
+	r.readerWG.Wait()
+}
 
 // errnoName names the errno behind a socket error ("EPIPE"), or says what it was.
 func errnoName(err error) string {

@@ -123,7 +123,8 @@ func (o *observer) read(side model.Side) (sockState, error) {
 		return sockState{}, err
 	}
 	st, ok := linuxStates[state]
-	if !ok {
+	if !ok || st == model.Listen {
+		// A lookup by 4-tuple falls back on the listener when the connection is gone.
 		st = model.Closed
 	}
 	return sockState{state: st, timer: timer, expires: expires, retrans: int(retrans)}, nil

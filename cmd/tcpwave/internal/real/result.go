@@ -42,13 +42,28 @@ type timed struct {
 // Events after the horizon are left out.
 func buildResult(sc *model.Scenario, t0, horizon time.Duration, segs []*segment, changes []stateObs, apps []appObs) *Result {
 	res := &Result{Horizon: horizon}
-	for _, s := range segs {
+	// Each connection's numbers are relative to its own ISNs: a SYN from A, or a
+	// SYN|ACK from B, starts a new epoch (the handshake before time zero, then each
+	// reconnect); a segment keeps the ISNs in force when it was sent.
+	labels := make([]string, len(segs))
+	var isn [2]uint32
+	var epochs [][2]uint32
+	for i, s := range segs {
 		switch {
-		case s.from == model.A && s.flags == model.SYN && res.ISN[model.A] == 0:
-			res.ISN[model.A] = s.seq
-		case s.from == model.B && s.flags == model.SYN|model.ACK && res.ISN[model.B] == 0:
-			res.ISN[model.B] = s.seq
+		case s.dup:
+		case s.from == model.A && s.flags == model.SYN && isn[model.A] != s.seq:
+			isn[model.A] = s.seq
+			epochs = append(epochs, isn)
+		case s.from == model.B && s.flags == model.SYN|model.ACK && isn[model.B] != s.seq:
+			isn[model.B] = s.seq
+			if len(epochs) > 0 {
+				epochs[len(epochs)-1][model.B] = s.seq
+			}
 		}
+		labels[i] = segLabel(s, isn)
+	}
+	if len(epochs) > 0 {
+		res.ISN = epochs[0]
 	}
 	var out []timed
 	add := func(at time.Duration, body string, kind string, side model.Side) {
@@ -63,11 +78,11 @@ func buildResult(sc *model.Scenario, t0, horizon time.Duration, segs []*segment,
 	for _, a := range apps {
 		add(a.at, fmt.Sprintf("app %s %s", a.side, a.call), "app", a.side)
 	}
-	for _, s := range segs {
+	for i, s := range segs {
 		if s.at < t0 {
 			continue
 		}
-		label := segLabel(s, res.ISN)
+		label := labels[i]
 		if !s.dup {
 			add(s.at, fmt.Sprintf("send %s %s", s.from, label), "send", s.from)
 		}
@@ -110,8 +125,11 @@ func buildResult(sc *model.Scenario, t0, horizon time.Duration, segs []*segment,
 		fmt.Sprintf("scenario: %s (%s)", sc.ID, sc.Title),
 		"source: " + KernelRelease() + " kernel, run by tcpwave real",
 		fmt.Sprintf("link: A->B delay=%s B->A delay=%s", model.FormatMillis(sc.Delay[model.A]), model.FormatMillis(sc.Delay[model.B])),
-		fmt.Sprintf("isn: A=%d B=%d", res.ISN[model.A], res.ISN[model.B]),
+		fmt.Sprintf("isn: A=%d B=%d (the kernel's own)", res.ISN[model.A], res.ISN[model.B]),
 		fmt.Sprintf("before t=0: handshake done, A wrote %d bytes, B wrote %d bytes", sc.Exchanged[model.A], sc.Exchanged[model.B]),
+	}
+	for _, e := range epochs[min(1, len(epochs)):] {
+		res.Header = append(res.Header, fmt.Sprintf("isn of a reconnect: A=%d B=%d (the kernel's own; numbers are relative to them)", e[model.A], e[model.B]))
 	}
 	if s := SysctlText(sc); s != "" {
 		res.Header = append(res.Header, "sysctl: "+s)

@@ -55,7 +55,7 @@ func TestBuildResultWritesTheTraceGrammar(t *testing.T) {
 	if res.ISN != [2]uint32{isnA, isnB} {
 		t.Errorf("ISNs %v", res.ISN)
 	}
-	if h := strings.Join(res.Header, "\n"); !strings.Contains(h, "isn: A=4000000000 B=77") || !strings.Contains(h, "horizon: observed until 1000.000") {
+	if h := strings.Join(res.Header, "\n"); !strings.Contains(h, "isn: A=4000000000 B=77 (the kernel's own)") || !strings.Contains(h, "horizon: observed until 1000.000") {
 		t.Errorf("header:\n%s", h)
 	}
 }

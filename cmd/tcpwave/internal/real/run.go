@@ -75,9 +75,12 @@ func Run(ctx context.Context, sc *model.Scenario, opt Options) (*Result, error) 
 		l.stop()
 	}()
 
-	conns, err := connect(ends, sc)
+	conns, ln, err := connect(ends, sc, reconnects(sc))
 	if err != nil {
 		return nil, err
+	}
+	if ln != nil {
+		defer ln.Close()
 	}
 	defer func() {
 		for _, cn := range conns {
@@ -111,7 +114,10 @@ func Run(ctx context.Context, sc *model.Scenario, opt Options) (*Result, error) 
 				return nil, fmt.Errorf("keepalive: %w", err)
 			}
 		}
-		r := &appRunner{side: side, app: sc.Apps[side], conn: conns[side], clock: c, obs: obs, rec: rec}
+		r := &appRunner{side: side, app: sc.Apps[side], conn: conns[side], ns: ends[side].ns, clock: c, obs: obs, rec: rec}
+		if side == model.B {
+			r.ln = ln
+		}
 		runners[side] = r
 		appWG.Add(1)
 		go func() {
@@ -148,6 +154,9 @@ func Run(ctx context.Context, sc *model.Scenario, opt Options) (*Result, error) 
 	}()
 	cancel()
 	appWG.Wait()
+	for _, r := range runners {
+		r.finish()
+	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -173,21 +182,39 @@ func Run(ctx context.Context, sc *model.Scenario, opt Options) (*Result, error) 
 	return res, nil
 }
 
+// reconnects reports whether a script opens a new connection.
+func reconnects(sc *model.Scenario) bool {
+	for _, app := range sc.Apps {
+		for _, st := range app.Steps {
+			if st.Call == model.CallConnect {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // connect opens the connection before time zero: B listens, A connects from its fixed
 // port, B accepts, and each side writes what the scenario says it wrote, which the
-// other reads whole. The listener is closed once the connection is accepted.
-func connect(ends [2]*endpointNS, sc *model.Scenario) ([2]*net.TCPConn, error) {
-	var conns [2]*net.TCPConn
+// other reads whole. The listener is closed once the connection is accepted, unless
+// keep (a script reconnects): then it is returned, open.
+func connect(ends [2]*endpointNS, sc *model.Scenario, keep bool) (conns [2]*net.TCPConn, kept *net.TCPListener, err error) {
 	var ln *net.TCPListener
-	err := inNS(ends[model.B].ns, func() error {
+	err = inNS(ends[model.B].ns, func() error {
 		var err error
 		ln, err = net.ListenTCP("tcp4", &net.TCPAddr{IP: addrB, Port: portB})
 		return err
 	})
 	if err != nil {
-		return conns, fmt.Errorf("listen: %w", err)
+		return conns, nil, fmt.Errorf("listen: %w", err)
 	}
-	defer ln.Close()
+	defer func() {
+		if keep && err == nil {
+			kept = ln
+			return
+		}
+		ln.Close()
+	}()
 	err = inNS(ends[model.A].ns, func() error {
 		d := net.Dialer{LocalAddr: &net.TCPAddr{IP: addrA, Port: portA}, Timeout: 5 * time.Second,
 			Control: func(_, _ string, rc syscall.RawConn) error {
@@ -203,31 +230,32 @@ func connect(ends [2]*endpointNS, sc *model.Scenario) ([2]*net.TCPConn, error) {
 		return nil
 	})
 	if err != nil {
-		return conns, fmt.Errorf("connect: %w", err)
+		return conns, nil, fmt.Errorf("connect: %w", err)
 	}
 	ln.SetDeadline(time.Now().Add(5 * time.Second))
 	b, err := ln.AcceptTCP()
 	if err != nil {
 		conns[model.A].Close()
-		return conns, fmt.Errorf("accept: %w", err)
+		return conns, nil, fmt.Errorf("accept: %w", err)
 	}
 	conns[model.B] = b
+	ln.SetDeadline(time.Time{})
 	for side := model.A; side <= model.B; side++ {
 		n := sc.Exchanged[side]
 		if n == 0 {
 			continue
 		}
 		if _, err := conns[side].Write(make([]byte, n)); err != nil {
-			return conns, fmt.Errorf("write before time zero: %w", err)
+			return conns, nil, fmt.Errorf("write before time zero: %w", err)
 		}
 		peer := conns[side.Peer()]
 		peer.SetReadDeadline(time.Now().Add(5 * time.Second))
 		if _, err := io.ReadFull(peer, make([]byte, n)); err != nil {
-			return conns, fmt.Errorf("read before time zero: %w", err)
+			return conns, nil, fmt.Errorf("read before time zero: %w", err)
 		}
 		peer.SetReadDeadline(time.Time{})
 	}
-	return conns, nil
+	return conns, nil, nil
 }
 
 // waitQuiet waits until the link has carried nothing for the quiet time.

@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"context"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -30,7 +31,7 @@ var agreeing = []string{
 	"client-close", "server-close", "simultaneous-close", "fin-ack-merged", "half-close",
 	"unread-data-rst", "linger-abort", "data-after-close-rst", "lost-first-fin",
 	"lost-fin-twice", "lost-ack-of-fin", "lost-server-fin", "lost-final-ack",
-	"rst-in-time-wait",
+	"rst-in-time-wait", "syn-in-time-wait",
 }
 
 // TestKernelTellsTheModelsStory runs the scenarios that agree on the kernel, each
@@ -124,15 +125,18 @@ func TestRunCleansUpAndWritesPcap(t *testing.T) {
 	}
 }
 
-// TestRunRefusesWhatItCannotPlay: a reconnect with a chosen ISN is refused before
-// anything is made.
+// TestRunRefusesWhatItCannotPlay: a knob no sysctl sets (skip_time_wait) is refused
+// before anything is made; a reconnect is played.
 func TestRunRefusesWhatItCannotPlay(t *testing.T) {
-	sc, _ := scenarios.Get("old-duplicate")
+	sc, _ := scenarios.Get("old-duplicate-no-time-wait")
 	if _, err := Run(context.Background(), sc, Options{Horizon: time.Second}); err == nil {
-		t.Fatal("old-duplicate ran")
+		t.Fatal("old-duplicate-no-time-wait ran")
 	}
-	if why := Unplayable(sc); why == "" {
-		t.Fatal("old-duplicate is playable")
+	if why := Unplayable(sc); !strings.Contains(why, "skip_time_wait") {
+		t.Fatalf("old-duplicate-no-time-wait: %q", why)
+	}
+	if sc, _ := scenarios.Get("old-duplicate"); Unplayable(sc) != "" {
+		t.Fatalf("old-duplicate: %q", Unplayable(sc))
 	}
 	local := *sc
 	local.Apps = [2]model.App{}
