@@ -182,9 +182,9 @@ func (m *RealModel) Frame() string {
 		}
 	} else {
 		half := (w - 1) / 2
-		line(m.paint(stDim, pad("  "+l.t("real.model"), half)+"│  "+l.t("real.kernel")))
+		line(m.paint(stDim, realPad("  "+l.t("real.model"), half)+"│  "+l.t("real.kernel")))
 		for _, r := range rows {
-			line(pad(m.cell(r, false, half), half) + m.paint(stDim, "│") + m.cell(r, true, w-half-1))
+			line(realPad(m.cell(r, false, half), half) + m.paint(stDim, "│") + m.cell(r, true, w-half-1))
 		}
 	}
 	for i := len(rows); i < m.page() && !m.stacked; i++ {
@@ -212,7 +212,7 @@ func (m *RealModel) cell(r RealRow, kernel bool, w int) string {
 		st = stDim
 	}
 	if !has {
-		return m.paint(st, realGlyph[r.Mark]+" "+pad("", 10)+m.o.Lang.t("real.none"))
+		return m.paint(st, realGlyph[r.Mark]+" "+realPad("", 10)+m.o.Lang.t("real.none"))
 	}
 	text := fmt.Sprintf("%s %10s %s", realGlyph[r.Mark], model.FormatMillis(t), r.Body)
 	return m.paint(st, ansi.Truncate(text, w, "…"))
@@ -245,8 +245,8 @@ func (m *RealModel) paint(st styleID, s string) string {
 	return m.styles.pre[st] + s + m.styles.suf[st]
 }
 
-// pad pads s with spaces to w cells.
-func pad(s string, w int) string {
+// realPad pads s with spaces to w cells.
+func realPad(s string, w int) string {
 	if n := ansi.StringWidth(s); n < w {
 		return s + strings.Repeat(" ", w-n)
 	}

@@ -80,6 +80,10 @@ func runReal(args []string, stdout, stderr io.Writer) int {
 		pw = pcap
 	}
 	cfg.Pcap = pw
+	tty := !*text && !*traceOnly && colorprofile.Detect(stdout, os.Environ()) != colorprofile.NoTTY
+	if tty {
+		fmt.Fprintf(stderr, "tcpwave real: running %s on this kernel…\n", sc.ID)
+	}
 	o, res, _ := real.CheckOne(ctx, sc, cfg)
 	if o.Err != nil {
 		return realFailed(stderr, o.Err)
@@ -89,7 +93,7 @@ func runReal(args []string, stdout, stderr io.Writer) int {
 		return 0
 	}
 	first, differs := real.FirstDiff(o.Rows)
-	if !*text && colorprofile.Detect(stdout, os.Environ()) != colorprofile.NoTTY {
+	if tty {
 		m := view.NewReal(view.RealOptions{Scenario: sc.ID, Kernel: real.KernelRelease(), Horizon: o.Horizon, Rows: viewRows(o.Rows), Lang: lang})
 		if _, err := tea.NewProgram(m, tea.WithOutput(stdout), tea.WithContext(ctx)).Run(); err != nil {
 			fmt.Fprintf(stderr, "tcpwave real: %v\n", err)

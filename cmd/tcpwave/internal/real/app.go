@@ -57,7 +57,14 @@ func (r *appRunner) now() time.Duration { return r.clock.now() - r.t0 }
 // record notes a call with its time on the run's clock (the reader calls it too, and
 // it starts before time zero is known).
 func (r *appRunner) record(call string) {
-	r.rec(appObs{at: r.clock.now(), side: r.side, call: call})
+	r.recordAt(r.clock.now(), call)
+}
+
+// recordAt notes a call made at a time taken before the system call: a call's
+// segment (a write's data, a connect's SYN) leaves inside the call, and the trace
+// puts the call first, as the model does.
+func (r *appRunner) recordAt(at time.Duration, call string) {
+	r.rec(appObs{at: at, side: r.side, call: call})
 }
 
 // notify wakes a step waiting for a trigger.
@@ -137,13 +144,14 @@ func (r *appRunner) connect() {
 	}
 	var b4 [4]byte
 	copy(b4[:], addrB)
+	at := r.clock.now()
 	err = unix.Connect(fd, &unix.SockaddrInet4{Port: portB, Addr: b4})
 	if err != nil && !errors.Is(err, unix.EINPROGRESS) {
 		unix.Close(fd)
-		r.record("connect -> error " + errnoName(err))
+		r.recordAt(at, "connect -> error "+errnoName(err))
 		return
 	}
-	r.record("connect")
+	r.recordAt(at, "connect")
 	r.readerWG.Add(1)
 	go func() {
 		defer r.readerWG.Done()
@@ -346,23 +354,25 @@ func (r *appRunner) step(st model.Step) {
 			c.Close()
 		}
 	case model.CallShutdown:
+		at := r.clock.now()
 		if err := r.socket().CloseWrite(); err != nil {
-			r.record("shutdown SHUT_WR -> error " + errnoName(err))
+			r.recordAt(at, "shutdown SHUT_WR -> error "+errnoName(err))
 			return
 		}
-		r.record("shutdown SHUT_WR")
+		r.recordAt(at, "shutdown SHUT_WR")
 	case model.CallWrite:
 		call := fmt.Sprintf("write n=%d", st.N)
+		at := r.clock.now()
 		n, err := r.socket().Write(make([]byte, st.N))
 		if err != nil {
-			r.record(call + " -> error " + errnoName(err))
+			r.recordAt(at, call+" -> error "+errnoName(err))
 			r.mu.Lock()
 			r.reset = true
 			r.mu.Unlock()
 			r.notify()
 			return
 		}
-		r.record(fmt.Sprintf("%s -> %d", call, n))
+		r.recordAt(at, fmt.Sprintf("%s -> %d", call, n))
 	case model.CallLinger0:
 		if err := r.socket().SetLinger(0); err != nil {
 			r.record("setsockopt SO_LINGER {l_onoff=1, l_linger=0} -> error " + errnoName(err))
