@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -173,6 +174,10 @@ func viewRows(rows []real.Row) []view.RealRow {
 // realFailed reports a run that could not be made: exit 2 for missing privileges, 1
 // otherwise.
 func realFailed(stderr io.Writer, err error) int {
+	if errors.Is(err, context.Canceled) {
+		fmt.Fprintln(stderr, "tcpwave real: interrupted; its namespaces, sockets and devices went with the run")
+		return 1
+	}
 	fmt.Fprintf(stderr, "tcpwave real: %v\n", err)
 	if real.IsNeedRoot(err) {
 		return 2

@@ -86,3 +86,26 @@ func TestFormatTraceRoundTrips(t *testing.T) {
 		t.Errorf("text:\n%s", text)
 	}
 }
+
+// FuzzParseTrace: whatever the text, ParseTrace returns events or an error, and what
+// it returns prints back to lines it reads again the same.
+func FuzzParseTrace(f *testing.F) {
+	f.Add("0.000 app A close\n10.000 recv B FIN|ACK seq=11 ack=11 len=0  # note\n")
+	f.Add("# c\n1.5 state A TIME_WAIT\n-3.000 timer B none remaining=0 retrans=0\n")
+	f.Add("1.000 send A FIN seq=1 ack=- len=0 tsval=1 tsecr=2\n")
+	f.Fuzz(func(t *testing.T, in string) {
+		evs, err := ParseTrace(strings.NewReader(in))
+		if err != nil {
+			return
+		}
+		back, err := ParseTrace(strings.NewReader(FormatTrace(nil, evs)))
+		if err != nil || len(back) != len(evs) {
+			t.Fatalf("reprinted trace does not read back: %v", err)
+		}
+		for i := range evs {
+			if back[i].T != evs[i].T || back[i].Body != evs[i].Body {
+				t.Fatalf("%d: %+v became %+v", i, evs[i], back[i])
+			}
+		}
+	})
+}
