@@ -16,12 +16,15 @@ import (
 	"github.com/tcpwave/tcpwave/scenarios"
 )
 
-// needRoot skips a test that makes network namespaces, unless it runs as root (CI
-// does).
+// needRoot skips a test that makes network namespaces and TUN devices, unless it
+// runs as root (CI does) on a machine with /dev/net/tun.
 func needRoot(t *testing.T) {
 	t.Helper()
 	if os.Geteuid() != 0 {
 		t.Skip("needs root to make network namespaces")
+	}
+	if _, err := os.Stat("/dev/net/tun"); err != nil {
+		t.Skip("needs /dev/net/tun")
 	}
 }
 
