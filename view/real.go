@@ -42,6 +42,9 @@ type RealOptions struct {
 	Horizon  time.Duration
 	Rows     []RealRow
 	Lang     Lang
+	// Disturbed, when not 0, is how late the link or an app was in every run (a busy
+	// machine): the screen says so, as the times are then not the kernel's alone.
+	Disturbed time.Duration
 }
 
 // RealModel is the comparison screen of tcpwave real: the model's run and the
@@ -123,6 +126,9 @@ func (m *RealModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 // page is how many rows one pane shows.
 func (m *RealModel) page() int {
 	h := max(m.height-4, 1) // title, column heads, status, help
+	if m.o.Disturbed > 0 {
+		h = max(h-1, 1) // the line that says the run was disturbed
+	}
 	if m.stacked {
 		h = max((h-1)/2, 1) // two panes and a rule between
 	}
@@ -189,6 +195,9 @@ func (m *RealModel) Frame() string {
 	}
 	for i := len(rows); i < m.page() && !m.stacked; i++ {
 		line("")
+	}
+	if m.o.Disturbed > 0 {
+		line(m.paint(stWarn, l.t("real.disturbed", model.FormatMillis(m.o.Disturbed))))
 	}
 	line(m.describe())
 	b.WriteString(m.paint(stDim, ansi.Truncate(l.t("real.help"), w, "…")))

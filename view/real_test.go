@@ -115,12 +115,15 @@ func TestRealKeysScrollJumpAndSwitch(t *testing.T) {
 }
 
 func TestRealAgreeingRunSaysSo(t *testing.T) {
-	m := NewReal(RealOptions{Scenario: "y", Kernel: "Linux", Rows: realRows()[:3], Lang: Zh})
+	m := NewReal(RealOptions{Scenario: "y", Kernel: "Linux", Rows: realRows()[:3], Lang: Zh, Disturbed: 42 * time.Millisecond})
 	m.Update(tea.ColorProfileMsg{Profile: colorprofile.Ascii})
 	m.Update(tea.WindowSizeMsg{Width: 80, Height: 10})
 	f := ansi.Strip(m.Frame())
-	if !strings.Contains(f, "一致") || !strings.Contains(f, "sock_diag 看不到") {
+	if !strings.Contains(f, "一致") || !strings.Contains(f, "sock_diag 看不到") || !strings.Contains(f, "42.000 ms") {
 		t.Errorf("frame:\n%s", f)
+	}
+	if n := len(strings.Split(f, "\n")); n != 10 {
+		t.Errorf("frame has %d lines, want 10 (the disturbed line takes a row from the panes)", n)
 	}
 	// A tiny window still draws without panicking, within its width.
 	m.Update(tea.WindowSizeMsg{Width: 1, Height: 1})

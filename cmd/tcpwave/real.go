@@ -95,7 +95,11 @@ func runReal(args []string, stdout, stderr io.Writer) int {
 	}
 	first, differs := real.FirstDiff(o.Rows)
 	if tty {
-		m := view.NewReal(view.RealOptions{Scenario: sc.ID, Kernel: real.KernelRelease(), Horizon: o.Horizon, Rows: viewRows(o.Rows), Lang: lang})
+		opts := view.RealOptions{Scenario: sc.ID, Kernel: real.KernelRelease(), Horizon: o.Horizon, Rows: viewRows(o.Rows), Lang: lang}
+		if o.Disturbed() {
+			opts.Disturbed = o.Late
+		}
+		m := view.NewReal(opts)
 		if _, err := tea.NewProgram(m, tea.WithOutput(stdout), tea.WithContext(ctx)).Run(); err != nil {
 			fmt.Fprintf(stderr, "tcpwave real: %v\n", err)
 			return 1
@@ -107,6 +111,9 @@ func runReal(args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stdout, "# %s: %s (kernel) against the model's linux profile, to %s ms\n", sc.ID, real.KernelRelease(), model.FormatMillis(o.Horizon))
 	io.WriteString(stdout, real.MergedText(o.Rows))
+	if o.Disturbed() {
+		fmt.Fprintf(stdout, "disturbed: in each of %d runs the link or an app was late, by up to %s ms (a busy machine)\n", o.Runs, model.FormatMillis(o.Late))
+	}
 	if differs {
 		fmt.Fprintf(stdout, "differs (%d); the first: %s\n", real.Differences(o.Rows), first.Describe())
 		return 1

@@ -170,6 +170,9 @@ func Run(ctx context.Context, sc *model.Scenario, opt Options) (*Result, error) 
 	defer appMu.Unlock()
 	res := buildResult(sc, t0, opt.Horizon, segs, changes, apps)
 	res.Late = max(l.lateness(), runners[model.A].lateness(), runners[model.B].lateness())
+	if res.Late > MaxLate {
+		res.Header = append(res.Header, fmt.Sprintf("disturbed: the link or an app was up to %s ms late (a busy machine): these times are not the kernel's alone", model.FormatMillis(res.Late)))
+	}
 	if opt.Pcap != nil {
 		if err := writePcap(opt.Pcap, segs, c.zero); err != nil {
 			return res, err
