@@ -169,3 +169,37 @@ func TestWheelGranule(t *testing.T) {
 		}
 	}
 }
+
+func TestTableSaysAgreesDiffersUnsureSkipped(t *testing.T) {
+	agree := trace(t, fourWay)
+	late := trace(t, strings.Replace(fourWay, "50.000 send B ACK", "150.000 send B ACK", 1))
+	outs := []Outcome{
+		{ID: "a", Horizon: time.Second, Runs: 2, Rows: Compare(agree, agree, time.Second, DefaultTolerance)},
+		{ID: "b", Horizon: time.Second, Runs: 3, Rows: Compare(agree, late, time.Second, DefaultTolerance)},
+		{ID: "c", Horizon: time.Second, Runs: 5, Late: 40 * time.Millisecond, Rows: Compare(agree, late, time.Second, DefaultTolerance)},
+		{ID: "d", Skipped: "no sysctl"},
+	}
+	var b strings.Builder
+	tb := NewTable(&b, []string{"a", "b", "c", "d"}, DefaultTolerance, MaxObserve)
+	for _, o := range outs {
+		tb.Row(o)
+	}
+	tb.Summary(outs)
+	got := b.String()
+	for _, want := range []string{
+		"a         agrees",
+		"(on run 2: the runs before were off in time or disturbed)",
+		"b         differs",
+		"c         unsure",
+		"all 5 runs were disturbed (the last up to 40.000 ms late)",
+		"d         skipped",
+		"1 agree, 1 differ, 1 unsure (a busy machine), 1 skipped, 0 could not run",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("table lacks %q:\n%s", want, got)
+		}
+	}
+	if !outs[0].Agrees() || outs[1].Agrees() || outs[2].Agrees() || outs[3].Agrees() {
+		t.Error("Agrees is wrong")
+	}
+}
