@@ -99,6 +99,9 @@ func (r *appRunner) acceptLoop() {
 		if err != nil {
 			return // the listener was closed at the end of the run
 		}
+		if r.app.Keepalive == nil {
+			c.SetKeepAlive(false) // Go's default for accepted connections is on
+		}
 		r.record("accept -> ok")
 		r.mu.Lock()
 		old := r.conn

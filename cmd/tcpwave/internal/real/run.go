@@ -205,8 +205,16 @@ func connect(ends [2]*endpointNS, sc *model.Scenario, keep bool) (conns [2]*net.
 	var ln *net.TCPListener
 	err = inNS(ends[model.B].ns, func() error {
 		var err error
-		ln, err = net.ListenTCP("tcp4", &net.TCPAddr{IP: addrB, Port: portB})
-		return err
+		// KeepAlive -1: Go turns TCP keepalive on (15 s) for every accepted and dialed
+		// connection unless told not to; the scenario's apps have it only when their
+		// script says so (seen: a probe at 15 s in peer-never-closes before this).
+		lc := net.ListenConfig{KeepAlive: -1}
+		l, err := lc.Listen(context.Background(), "tcp4", (&net.TCPAddr{IP: addrB, Port: portB}).String())
+		if err != nil {
+			return err
+		}
+		ln = l.(*net.TCPListener)
+		return nil
 	})
 	if err != nil {
 		return conns, nil, fmt.Errorf("listen: %w", err)
@@ -219,7 +227,7 @@ func connect(ends [2]*endpointNS, sc *model.Scenario, keep bool) (conns [2]*net.
 		ln.Close()
 	}()
 	err = inNS(ends[model.A].ns, func() error {
-		d := net.Dialer{LocalAddr: &net.TCPAddr{IP: addrA, Port: portA}, Timeout: 5 * time.Second,
+		d := net.Dialer{LocalAddr: &net.TCPAddr{IP: addrA, Port: portA}, Timeout: 5 * time.Second, KeepAlive: -1,
 			Control: func(_, _ string, rc syscall.RawConn) error {
 				var serr error
 				rc.Control(func(fd uintptr) { serr = syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_REUSEADDR, 1) })
