@@ -125,8 +125,11 @@ func (s *sim) output(side Side) {
 		seq := e.SndNxt
 		e.SndNxt += uint32(n)
 		s.timeSegment(side, seq)
+		s.sending = 1 // the segment about to go counts among the packets in flight
 		s.startRTO(side)
+		s.sending = 0
 		s.sendSegment(side, PSH|ACK, seq, e.RcvNxt, n, 0, Note{Rule: WhyData, N: n})
+
 	}
 	if e.FinQueued && !e.FinSent {
 		e.FinSent = true
@@ -142,7 +145,9 @@ func (s *sim) output(side Side) {
 			why.Rule = WhyFINPiggyback
 		}
 		s.timeSegment(side, e.FinSeq)
+		s.sending = 1
 		s.startRTO(side)
+		s.sending = 0
 		s.sendSegment(side, FIN|ACK, e.FinSeq, e.RcvNxt, 0, 0, why)
 	}
 }
@@ -157,10 +162,13 @@ func (s *sim) timeSegment(side Side, seq uint32) {
 	}
 }
 
-// startRTO arms the retransmission timer if it is not running (RFC 6298 5.1).
+// startRTO arms the retransmission timer if it is not running (RFC 6298 5.1). A
+// pending tail loss probe is scheduled again from now, with the new count of packets
+// in flight: Linux calls tcp_schedule_loss_probe after every transmission of new data
+// (tcp_write_xmit).
 func (s *sim) startRTO(side Side) {
 	e := &s.ep[side]
-	if !e.Timers[TimerRetransmit].Armed && e.SndNxt != e.SndUna {
+	if e.SndNxt != e.SndUna && (!e.Timers[TimerRetransmit].Armed || e.ProbeArmed) {
 		s.armRetransmit(side)
 	}
 }
@@ -174,13 +182,16 @@ func (s *sim) armRetransmit(side Side) {
 	switch e.State {
 	case Established, FinWait1, CloseWait, Closing, LastAck:
 		if s.prof.TailLossProbe && e.Backoff == 0 && !e.ProbeSent && e.SRTT > 0 {
-			// Probe timeout: 2·SRTT, plus rto_min for a lone segment (its ACK may be
-			// delayed), but never later than the RTO (tcp_schedule_loss_probe).
+			// Probe timeout: 2·SRTT, plus rto_min for a lone segment in flight (its
+			// ACK may be delayed), else TCP_TIMEOUT_MIN (2 jiffies), but never later
+			// than the RTO (tcp_schedule_loss_probe: tp->packets_out == 1). A data
+			// segment and the FIN sent after it are two packets, however few bytes:
+			// a real 6.18 kernel probed such a close 2·SRTT + 8 ms after the FIN.
 			pto := 2 * e.SRTT
-			if e.SndNxt-e.SndUna <= mss+1 {
+			if s.packetsOut(side) <= 1 {
 				pto += s.prof.RTOMin
 			} else {
-				pto += 2 * time.Millisecond
+				pto += s.prof.timeoutMin()
 			}
 			e.ProbeArmed = true
 			// tcp_schedule_loss_probe: usecs_to_jiffies(timeout).
@@ -189,6 +200,25 @@ func (s *sim) armRetransmit(side Side) {
 		}
 	}
 	s.armTimer(side, TimerRetransmit, e.RTO)
+}
+
+// packetsOut is Linux's tp->packets_out for side: its segments that take sequence
+// space and are not yet wholly acknowledged, each counted once however often it was
+// sent, and the one being sent (s.sending: the timer is armed just before it goes, so
+// that its event shows the timer running).
+func (s *sim) packetsOut(side Side) int {
+	una := s.ep[side].SndUna
+	n := s.sending
+	for i := range s.segs {
+		g := &s.segs[i]
+		if g.From != side || g.Dup || g.Retrans > 0 || g.SeqSpace() == 0 {
+			continue
+		}
+		if seqGT(g.Seq+g.SeqSpace(), una) {
+			n++
+		}
+	}
+	return n
 }
 
 // sendAck sends a bare ACK <SEQ=SND.NXT><ACK=RCV.NXT>.
@@ -294,7 +324,44 @@ func (s *sim) sendProbe(side Side) {
 	s.rttTiming[side] = false
 	s.armTimer(side, TimerRetransmit, e.RTO)
 	s.nextCause = CauseProbe
-	s.resendHead(side)
+	s.resendLast(side)
+}
+
+// resendLast resends the last segment of the flight, as copy number e.Resent: a tail
+// loss probe retransmits the highest-sequence segment, not the head (Linux
+// tcp_send_loss_probe: tcp_write_queue_tail). After a data segment and a FIN, that is
+// the FIN alone.
+func (s *sim) resendLast(side Side) {
+	e := &s.ep[side]
+	last := -1
+	for i := range s.segs {
+		g := &s.segs[i]
+		if g.From != side || g.Dup || g.Retrans > 0 || g.SeqSpace() == 0 || !seqGT(g.Seq+g.SeqSpace(), e.SndUna) {
+			continue
+		}
+		if last < 0 || seqGT(g.Seq, s.segs[last].Seq) {
+			last = i
+		}
+	}
+	if last < 0 {
+		s.resendHead(side)
+		return
+	}
+	g := s.segs[last]
+	flags := g.Flags &^ SYN
+	what := Note{Rule: WhyResendData}
+	if flags.Has(FIN) {
+		what.Rule = WhyResendFIN
+	}
+	seq := g.Seq
+	if seqLT(seq, e.SndUna) { // partly acknowledged: resend what is not
+		seq = e.SndUna
+	}
+	n := g.Len - int(seq-g.Seq)
+	if n < 0 {
+		n = 0
+	}
+	s.sendSegment(side, flags|ACK, seq, e.RcvNxt, n, e.Resent, what)
 }
 
 // resendHead resends the outstanding data from SND.UNA, with the FIN if it is

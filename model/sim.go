@@ -64,6 +64,9 @@ type sim struct {
 
 	segs   []Segment
 	events []Event
+	// sending is 1 while a new segment's retransmission timer is armed just before
+	// the segment is sent (packetsOut counts it).
+	sending int
 
 	// tsBase is each side's timestamp offset; noStamp sends a segment without
 	// the Timestamps option (a host's RST, tcp_v4_send_reset).

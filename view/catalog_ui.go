@@ -4,6 +4,20 @@ package view
 // key; they join the narration's catalogs (catalog_en.go, catalog_zh.go) at start.
 var uiTexts = [numLangs]map[string]string{
 	En: {
+		// tcpwave real: the kernel's run beside the model's (feature i11-real)
+		"real.title":                 "tcpwave real · %s · %s kernel against the linux model, to %s ms",
+		"real.agrees":                "agrees",
+		"real.differs":               "differs: %d",
+		"real.model":                 "model (linux profile)",
+		"real.kernel":                "kernel (sock_diag and the link)",
+		"real.none":                  "(none)",
+		"real.only.model":            "at %s ms the model has %s, the kernel not",
+		"real.only.kernel":           "at %s ms the kernel has %s, the model not",
+		"real.timing":                "%s: at %s ms in the kernel, %s ms in the model",
+		"real.above":                 "no difference below; n/N: next/previous difference",
+		"real.same":                  "the kernel and the model agree at every event (· a state that lasts no time, which sock_diag cannot see)",
+		"real.disturbed":             "disturbed: the link or an app was up to %s ms late (a busy machine)",
+		"real.help":                  "↑/↓ scroll · n/N next/previous difference · tab side by side / one above the other · L 中文 · q quit",
 		"toobig.events":              "the run has %d events, more than a diagram draws (%d)",
 		"toobig.flight":              "the run keeps too many segments in flight at once to draw: added up, they are in flight across %d events, and a diagram draws at most %d",
 		"knob.syn_in_time_wait":      "how TIME_WAIT judges a new SYN: linux or rfc6191",
@@ -113,6 +127,20 @@ var uiTexts = [numLangs]map[string]string{
 		"flash.lang":           "English. L: 中文",
 	},
 	Zh: {
+		// tcpwave real：内核实跑与模型并排（功能 i11-real）
+		"real.title":                 "tcpwave real · %s · %s 内核对照 linux 模型，观察到 %s ms",
+		"real.agrees":                "一致",
+		"real.differs":               "有 %d 处不同",
+		"real.model":                 "模型（linux 配置）",
+		"real.kernel":                "内核（sock_diag 与链路所见）",
+		"real.none":                  "（无）",
+		"real.only.model":            "%s ms：模型有 %s，内核没有",
+		"real.only.kernel":           "%s ms：内核有 %s，模型没有",
+		"real.timing":                "%s：内核在 %s ms，模型在 %s ms",
+		"real.above":                 "下方再无不同；n/N：下一处/上一处不同",
+		"real.same":                  "内核与模型逐个事件一致（· 表示一个瞬间即逝的状态，sock_diag 看不到）",
+		"real.disturbed":             "受干扰：链路或应用最多晚了 %s ms（机器太忙）",
+		"real.help":                  "↑/↓ 滚动 · n/N 下一处/上一处不同 · tab 并排/上下 · L English · q 退出",
 		"toobig.events":              "这次运行有 %d 个事件，超过了时序图能画的上限（%d）",
 		"toobig.flight":              "这次运行同时在途的报文段太多，画不下：累计起来它们横跨 %d 个事件，而时序图最多画 %d 个",
 		"knob.syn_in_time_wait":      "TIME_WAIT 如何判断新的 SYN：linux 或 rfc6191",

@@ -28,7 +28,7 @@ var zhQuestionScenarioTexts = map[string]string{
 	"scenario.linger-graceful.moral":       "带超时的 SO_LINGER 让 close() 等到自己的 FIN 被 ACK：对端的 TCP 收齐之后它返回 0，关闭照常进行，和普通的 close() 一样。",
 
 	"scenario.linger-timeout.title":       "SO_LINGER {1, 1 s} 超时",
-	"scenario.linger-timeout.explanation": "和 linger-graceful 一样，客户端在 SO_LINGER {1, 1 s} 下 close()，但它的 FIN 丢了四次。数据已被 ACK，FIN 没有。1 s 后 close() 照样返回 0：Linux 不发 RST，也不丢弃任何东西（BSD 的 close() 在这里返回 EWOULDBLOCK；只有 SO_LINGER {1, 0} 才发 RST）。此时已成孤儿的 socket 继续重发 FIN，第五次终于送达，关闭照常结束。可应用分辨不出这次返回和 linger-graceful 那次有什么不同。",
+	"scenario.linger-timeout.explanation": "和 linger-graceful 一样，客户端在 SO_LINGER {1, 1 s} 下 close()，但它的 FIN 丢了五次（第一次发送、Linux 的尾部丢包探测和三次重传）。数据已被 ACK，FIN 没有。1 s 后 close() 照样返回 0：Linux 不发 RST，也不丢弃任何东西（BSD 的 close() 在这里返回 EWOULDBLOCK；只有 SO_LINGER {1, 0} 才发 RST）。此时已成孤儿的 socket 继续重发 FIN，第六次终于送达，关闭照常结束。可应用分辨不出这次返回和 linger-graceful 那次有什么不同。",
 	"scenario.linger-timeout.moral":       "SO_LINGER 的时间用完时，Linux 的 close() 照样返回 0，好像什么都没发生：不发 RST，不报错，FIN 仍在后台重发。带超时的 SO_LINGER 限制的是 close() 阻塞多久，而不是 TCP 做什么。",
 
 	"scenario.time-wait-blocks-port.title":       "TIME_WAIT 占住客户端的端口",

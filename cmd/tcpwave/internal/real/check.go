@@ -1,0 +1,222 @@
+package real
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/tcpwave/tcpwave/model"
+)
+
+// Horizon limits: a run is observed until the model's last event within MaxObserve,
+// plus Margin for what the kernel does that the model does not. What the model does
+// later is the end of a long timer (TIME_WAIT's fixed 60 s, the 60 s FIN_WAIT_2
+// timer, keepalive's minutes): a check of the catalog then takes about a minute, not
+// an hour. --horizon observes longer, to see those timers too.
+const (
+	MaxObserve = 10 * time.Second
+	Margin     = time.Second
+)
+
+// HorizonFor is how long a kernel run of the model's timeline is observed: to the
+// model's last event within maxObserve, plus Margin, plus how late the kernel's timer
+// wheel may fire a timer that long (TIME_WAIT's 60 s timer lands in the 2.048 s
+// granule at HZ=250: measured, the socket was still there at 61.2 s).
+func HorizonFor(tl *model.Timeline, maxObserve time.Duration) time.Duration {
+	var last time.Duration
+	for i := 0; i < tl.Len(); i++ {
+		if t := tl.At(i).T; t <= maxObserve {
+			last = t
+		}
+	}
+	return last + Margin + wheelGranule(last)
+}
+
+// Config is how CheckOne runs and compares.
+type Config struct {
+	Tol        Tolerance
+	MaxObserve time.Duration // 0: MaxObserve
+	Pcap       io.Writer     // every segment of the (last) run, or nil
+}
+
+// ModelEvents runs the scenario in the model's linux profile and returns its timeline
+// as trace events.
+func ModelEvents(sc *model.Scenario) (*model.Timeline, []Event, error) {
+	p, err := sc.ProfileFor("linux")
+	if err != nil {
+		return nil, nil, err
+	}
+	tl := model.Run(sc, p)
+	evs, err := ParseTrace(strings.NewReader(tl.Trace()))
+	return tl, evs, err
+}
+
+// Outcome is one scenario's line in the conformance table.
+type Outcome struct {
+	ID      string
+	Skipped string // why real sockets cannot play it; "" when it ran
+	Err     error  // the run failed (not a difference: tcpwave could not tell)
+	Horizon time.Duration
+	Rows    []Row
+	Runs    int // how many runs were made (more than one when the first differed only in time)
+	Late    time.Duration
+}
+
+// MaxLate is how late the link or an app may be, at worst, for a run to count: later,
+// the machine (not the kernel) decided the story, and the run is made again.
+const MaxLate = 15 * time.Millisecond
+
+// Disturbed reports whether the last run was late beyond MaxLate.
+func (o Outcome) Disturbed() bool { return o.Late > MaxLate }
+
+// Agrees reports whether the scenario ran and nothing differed.
+func (o Outcome) Agrees() bool {
+	_, differs := FirstDiff(o.Rows)
+	return o.Skipped == "" && o.Err == nil && !differs
+}
+
+// CheckOne runs a scenario on the kernel and in the model and compares them.
+func CheckOne(ctx context.Context, sc *model.Scenario, cfg Config) (Outcome, *Result, []Event) {
+	tol, pcap := cfg.Tol, cfg.Pcap
+	if cfg.MaxObserve == 0 {
+		cfg.MaxObserve = MaxObserve
+	}
+	o := Outcome{ID: sc.ID}
+	if why := Unplayable(sc); why != "" {
+		o.Skipped = why
+		return o, nil, nil
+	}
+	tl, mevs, err := ModelEvents(sc)
+	if err != nil {
+		o.Err = err
+		return o, nil, nil
+	}
+	o.Horizon = HorizonFor(tl, cfg.MaxObserve)
+	var res *Result
+	for o.Runs = 1; ; o.Runs++ {
+		res, err = Run(ctx, sc, Options{Horizon: o.Horizon, Pcap: pcap})
+		if err != nil {
+			o.Err = err
+			return o, nil, mevs
+		}
+		o.Rows = Compare(mevs, res.Events, o.Horizon, tol)
+		o.Late = res.Late
+		_, differs := FirstDiff(o.Rows)
+		again := o.Disturbed() && o.Runs < MaxDisturbedRuns || onlyTiming(o.Rows) && o.Runs < MaxRuns
+		if !differs || pcap != nil || !again {
+			break
+		}
+	}
+	return o, res, mevs
+}
+
+// MaxRuns is how many times a scenario is run before a difference is reported, when
+// the differences are only in time, or when the run was disturbed (the link or an app
+// late beyond MaxLate, which can change the story: data that should arrive before a
+// close arriving after it). A different story in an undisturbed run repeats every
+// time and is reported at once; scheduling on a loaded machine does not repeat.
+const MaxRuns = 3
+
+// MaxDisturbedRuns is how many times a scenario is run while every run is disturbed.
+// When all are, the scenario is reported as unsure, not as differing: the machine may
+// have decided the difference.
+const MaxDisturbedRuns = 5
+
+// onlyTiming reports whether the rows differ, and only in time.
+func onlyTiming(rows []Row) bool {
+	n := 0
+	for _, r := range rows {
+		switch r.Kind {
+		case OnlyModel, OnlyKernel:
+			return false
+		case Timing:
+			n++
+		}
+	}
+	return n > 0
+}
+
+// Table writes the conformance table a row at a time, as each scenario's runs end.
+type Table struct {
+	w     io.Writer
+	width int
+}
+
+// NewTable writes the table's header: the kernel, the tolerance, the horizon, and the
+// column names sized for the ids.
+func NewTable(w io.Writer, ids []string, tol Tolerance, maxObserve time.Duration) *Table {
+	fmt.Fprintf(w, "tcpwave real --check: %s against the model's linux profile\n", KernelRelease())
+	fmt.Fprintf(w, "tolerance: each step %s ms + a timer-wheel granule, each time %s ms + 1/8; each run observed to the model's last event within %s s, + %s s and a timer-wheel granule\n",
+		model.FormatMillis(tol.Step), model.FormatMillis(tol.Drift), model.FormatMillis(maxObserve/1000), model.FormatMillis(Margin/1000))
+	fmt.Fprintf(w, "a run that differs only in time is run again, up to %d runs in all; one the machine made late (over %s ms), up to %d\n\n",
+		MaxRuns, model.FormatMillis(MaxLate), MaxDisturbedRuns)
+	n := len("scenario")
+	for _, id := range ids {
+		n = max(n, len(id))
+	}
+	fmt.Fprintf(w, "%-*s  %-8s %9s  %s\n", n, "scenario", "result", "horizon", "first difference / reason")
+	return &Table{w: w, width: n}
+}
+
+// Row writes one scenario's outcome.
+func (t *Table) Row(o Outcome) {
+	h := "-"
+	if o.Horizon > 0 {
+		h = model.FormatMillis(o.Horizon/1000) + " s"
+	}
+	var res, what string
+	first, differs := FirstDiff(o.Rows)
+	switch {
+	case o.Skipped != "":
+		res, what = "skipped", o.Skipped
+	case o.Err != nil:
+		res, what = "error", o.Err.Error()
+	case differs && o.Disturbed():
+		res, what = "unsure", fmt.Sprintf("all %d runs were disturbed (the last up to %s ms late); its first difference: %s", o.Runs, model.FormatMillis(o.Late), first.Describe())
+	case differs:
+		res, what = "differs", fmt.Sprintf("%s (%s)", first.Describe(), plural(Differences(o.Rows), "difference"))
+	default:
+		res, what = "agrees", fmt.Sprintf("%d events", len(o.Rows))
+		if o.Runs > 1 {
+			what += fmt.Sprintf(" (on run %d: the runs before were off in time or disturbed)", o.Runs)
+		}
+	}
+	fmt.Fprintf(t.w, "%-*s  %-8s %9s  %s\n", t.width, o.ID, res, h, what)
+}
+
+// Summary writes the last line: how many agree, differ, were skipped or failed.
+func (t *Table) Summary(outs []Outcome) {
+	var agree, differ, unsure, skip, fail int
+	for _, o := range outs {
+		switch {
+		case o.Skipped != "":
+			skip++
+		case o.Err != nil:
+			fail++
+		case o.Agrees():
+			agree++
+		case o.Disturbed():
+			unsure++
+		default:
+			differ++
+		}
+	}
+	fmt.Fprintf(t.w, "\n%d agree, %d differ, %d unsure (a busy machine), %d skipped, %d could not run\n", agree, differ, unsure, skip, fail)
+}
+
+// ErrNeedRoot says a run needs privileges it does not have.
+var ErrNeedRoot = errNeedRoot
+
+// IsNeedRoot reports whether err is the lack of privileges.
+func IsNeedRoot(err error) bool { return errors.Is(err, errNeedRoot) }
+
+// plural writes "1 difference", "3 differences".
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
+}

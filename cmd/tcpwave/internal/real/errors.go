@@ -1,0 +1,6 @@
+package real
+
+import "errors"
+
+// errNeedRoot is returned when namespaces cannot be made: the caller says what is needed.
+var errNeedRoot = errors.New("tcpwave real needs root, or CAP_NET_ADMIN and CAP_SYS_ADMIN, to create network namespaces")

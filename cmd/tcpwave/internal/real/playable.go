@@ -1,0 +1,95 @@
+package real
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/tcpwave/tcpwave/model"
+)
+
+// Unplayable says why real sockets cannot play the scenario, or "" when they can.
+// (A reconnect plays, with the ISN the kernel picks: with timestamps on, Linux's
+// default, the kernel decides on a SYN in TIME_WAIT by its timestamp, whatever the
+// ISN; the trace's numbers are relative to each connection's ISN anyway.)
+//
+//   - A knob that no sysctl sets (the model's TIME_WAIT length, its RTO bounds, the
+//     delayed-ACK time, the teaching switches) changed from Linux's value describes
+//     another kernel than this one.
+func Unplayable(sc *model.Scenario) string {
+	def := model.Linux()
+	for _, o := range sc.Overrides {
+		if o.Profile != "" && o.Profile != def.Name {
+			continue
+		}
+		if _, ok := sysctlOf[o.Knob]; ok {
+			continue
+		}
+		p := def
+		if err := p.Set(o.Knob, o.Value); err != nil {
+			return err.Error()
+		}
+		was, _ := def.Get(o.Knob)
+		now, _ := p.Get(o.Knob)
+		if was != now {
+			return fmt.Sprintf("knob %s=%s has no sysctl: this kernel cannot be set so", o.Knob, o.Value)
+		}
+	}
+	return ""
+}
+
+// sysctlOf maps the model's knobs that Linux has as a per-namespace sysctl to its name
+// under /proc/sys/net, and how to write the value there.
+var sysctlOf = map[string]struct {
+	name  string
+	write func(model.Profile) string
+}{
+	"tcp_fin_timeout":       {"ipv4.tcp_fin_timeout", func(p model.Profile) string { return secondsOf(p.FinTimeout) }},
+	"tcp_orphan_retries":    {"ipv4.tcp_orphan_retries", func(p model.Profile) string { return fmt.Sprint(p.OrphanRetries) }},
+	"tcp_retries2":          {"ipv4.tcp_retries2", func(p model.Profile) string { return fmt.Sprint(p.Retries2) }},
+	"tcp_syn_retries":       {"ipv4.tcp_syn_retries", func(p model.Profile) string { return fmt.Sprint(p.SynRetries) }},
+	"tcp_rfc1337":           {"ipv4.tcp_rfc1337", func(p model.Profile) string { return boolOf(p.RFC1337) }},
+	"tcp_invalid_ratelimit": {"ipv4.tcp_invalid_ratelimit", func(p model.Profile) string { return fmt.Sprint(p.InvalidRateLimit.Milliseconds()) }},
+	"tcp_timestamps":        {"ipv4.tcp_timestamps", func(p model.Profile) string { return boolOf(p.Timestamps) }},
+	"tcp_tw_reuse":          {"ipv4.tcp_tw_reuse", func(p model.Profile) string { return fmt.Sprint(p.TWReuse) }},
+}
+
+// sysctlsFor returns the sysctls that set the scenario's linux profile on the kernel,
+// for every knob the scenario changes that has one.
+func sysctlsFor(sc *model.Scenario) (map[string]string, error) {
+	p, err := sc.ProfileFor("linux")
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]string{}
+	for _, o := range sc.Overrides {
+		if s, ok := sysctlOf[o.Knob]; ok && (o.Profile == "" || o.Profile == p.Name) {
+			out[s.name] = s.write(p)
+		}
+	}
+	return out, nil
+}
+
+// SysctlText lists the sysctls a scenario sets, for the trace's header.
+func SysctlText(sc *model.Scenario) string {
+	m, err := sysctlsFor(sc)
+	if err != nil || len(m) == 0 {
+		return ""
+	}
+	var parts []string
+	for k, v := range m {
+		parts = append(parts, "net."+k+"="+v)
+	}
+	sort.Strings(parts)
+	return strings.Join(parts, " ")
+}
+
+func secondsOf(d time.Duration) string { return fmt.Sprint(int64((d + time.Second/2) / time.Second)) }
+
+func boolOf(b bool) string {
+	if b {
+		return "1"
+	}
+	return "0"
+}

@@ -1,0 +1,193 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
+
+	"github.com/tcpwave/tcpwave/cmd/tcpwave/internal/real"
+	"github.com/tcpwave/tcpwave/model"
+	"github.com/tcpwave/tcpwave/scenarios"
+	"github.com/tcpwave/tcpwave/view"
+)
+
+const realSynopsis = "tcpwave real SCENARIO|FILE [--text] [--trace] [--pcap FILE] [--horizon D] [--lang en|zh]\n       tcpwave real --check [SCENARIO|FILE...]"
+
+// runReal plays a scenario on this machine's kernel, in throw-away network namespaces,
+// and compares it with the model's linux profile.
+func runReal(args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("real", realSynopsis, stderr, args)
+	check := fs.Bool("check", false, "run the catalog (or the scenarios named) and print a conformance table; exit 0 only if all agree")
+	text := fs.Bool("text", false, "print the model's and the kernel's timelines merged, differences marked (the default off a terminal)")
+	traceOnly := fs.Bool("trace", false, "print the kernel's timeline in the trace grammar")
+	pcapPath := fs.String("pcap", "", "write every segment the link carried to this pcap file")
+	var rf runFlags
+	rf.registerLang(fs)
+	observe := fs.Duration("horizon", real.MaxObserve, "follow the model's events this far (e.g. 70s to see TIME_WAIT end); the kernel is observed 1s longer")
+	pos, err := fs.parse(args)
+	if err != nil {
+		return exitFor(err)
+	}
+	real.RaisePriority()
+	lang, err := rf.language()
+	if err != nil {
+		fmt.Fprintf(stderr, "tcpwave real: %v\n", err)
+		return 2
+	}
+	if *observe <= 0 || *observe > 10*time.Minute {
+		fmt.Fprintln(stderr, "tcpwave real: --horizon: want a duration from 1ms to 10m, e.g. 70s")
+		return 2
+	}
+	cfg := real.Config{Tol: real.DefaultTolerance, MaxObserve: *observe}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if *check {
+		if *pcapPath != "" || *text || *traceOnly {
+			fmt.Fprintln(stderr, "tcpwave real: --check takes no --pcap, --text or --trace")
+			return 2
+		}
+		return realCheck(ctx, pos, cfg, stdout, stderr)
+	}
+	if len(pos) != 1 {
+		fmt.Fprintln(stderr, "tcpwave real: name one scenario (an id from 'tcpwave list', or a .yaml file), or use --check")
+		return 2
+	}
+	sc, err := scenarios.Get(pos[0])
+	if err != nil {
+		return reportLoadError(stderr, fs.lang, "real", err)
+	}
+	if why := real.Unplayable(sc); why != "" {
+		fmt.Fprintf(stderr, "tcpwave real: %s cannot run on real sockets: %s\n", sc.ID, why)
+		return 2
+	}
+	var pcap *os.File
+	if *pcapPath != "" {
+		if pcap, err = os.Create(*pcapPath); err != nil {
+			fmt.Fprintf(stderr, "tcpwave real: --pcap: %v\n", err)
+			return 2
+		}
+		defer pcap.Close()
+	}
+	var pw io.Writer
+	if pcap != nil {
+		pw = pcap
+	}
+	cfg.Pcap = pw
+	tty := !*text && !*traceOnly && colorprofile.Detect(stdout, os.Environ()) != colorprofile.NoTTY
+	if tty {
+		fmt.Fprintf(stderr, "tcpwave real: running %s on this kernel…\n", sc.ID)
+	}
+	o, res, _ := real.CheckOne(ctx, sc, cfg)
+	if o.Err != nil {
+		return realFailed(stderr, o.Err)
+	}
+	if *traceOnly {
+		io.WriteString(stdout, res.Text())
+		return 0
+	}
+	first, differs := real.FirstDiff(o.Rows)
+	if tty {
+		opts := view.RealOptions{Scenario: sc.ID, Kernel: real.KernelRelease(), Horizon: o.Horizon, Rows: viewRows(o.Rows), Lang: lang}
+		if o.Disturbed() {
+			opts.Disturbed = o.Late
+		}
+		m := view.NewReal(opts)
+		if _, err := tea.NewProgram(m, tea.WithOutput(stdout), tea.WithContext(ctx)).Run(); err != nil {
+			fmt.Fprintf(stderr, "tcpwave real: %v\n", err)
+			return 1
+		}
+		if differs {
+			return 1
+		}
+		return 0
+	}
+	fmt.Fprintf(stdout, "# %s: %s (kernel) against the model's linux profile, to %s ms\n", sc.ID, real.KernelRelease(), model.FormatMillis(o.Horizon))
+	io.WriteString(stdout, real.MergedText(o.Rows))
+	if o.Disturbed() {
+		fmt.Fprintf(stdout, "disturbed: in each of %d runs the link or an app was late, by up to %s ms (a busy machine)\n", o.Runs, model.FormatMillis(o.Late))
+	}
+	if differs {
+		fmt.Fprintf(stdout, "differs (%d); the first: %s\n", real.Differences(o.Rows), first.Describe())
+		return 1
+	}
+	fmt.Fprintln(stdout, "agrees")
+	return 0
+}
+
+// realCheck runs the catalog, or the scenarios named, and prints the table.
+func realCheck(ctx context.Context, names []string, cfg real.Config, stdout, stderr io.Writer) int {
+	var list []*model.Scenario
+	if len(names) == 0 {
+		list = scenarios.Catalog()
+	}
+	for _, n := range names {
+		sc, err := scenarios.Get(n)
+		if err != nil {
+			return reportLoadError(stderr, cliLang(nil), "real", err)
+		}
+		list = append(list, sc)
+	}
+	ids := make([]string, len(list))
+	for i, sc := range list {
+		ids[i] = sc.ID
+	}
+	var outs []real.Outcome
+	var table *real.Table
+	status := 0
+	for _, sc := range list {
+		o, _, _ := real.CheckOne(ctx, sc, cfg)
+		if o.Err != nil && (real.IsNeedRoot(o.Err) || ctx.Err() != nil) {
+			return realFailed(stderr, o.Err)
+		}
+		if o.Skipped == "" && !o.Agrees() {
+			status = 1
+		}
+		if table == nil {
+			table = real.NewTable(stdout, ids, cfg.Tol, cfg.MaxObserve)
+		}
+		table.Row(o)
+		outs = append(outs, o)
+	}
+	if table != nil {
+		table.Summary(outs)
+	}
+	return status
+}
+
+// viewRows hands the comparison to the view (which cannot import the runner).
+func viewRows(rows []real.Row) []view.RealRow {
+	out := make([]view.RealRow, len(rows))
+	for i, r := range rows {
+		v := view.RealRow{Mark: view.RealMark(r.Kind), Body: r.Body()}
+		if r.Model != nil {
+			v.HasModel, v.ModelT = true, r.Model.T
+		}
+		if r.Kernel != nil {
+			v.HasKern, v.KernT = true, r.Kernel.T
+		}
+		out[i] = v
+	}
+	return out
+}
+
+// realFailed reports a run that could not be made: exit 2 for missing privileges, 1
+// otherwise.
+func realFailed(stderr io.Writer, err error) int {
+	if errors.Is(err, context.Canceled) {
+		fmt.Fprintln(stderr, "tcpwave real: interrupted; its namespaces, sockets and devices went with the run")
+		return 1
+	}
+	fmt.Fprintf(stderr, "tcpwave real: %v\n", err)
+	if real.IsNeedRoot(err) {
+		return 2
+	}
+	return 1
+}
