@@ -41,10 +41,27 @@ type trackedConn struct {
 	once   sync.Once
 	mu     sync.Mutex     // guards timers: one may fire before accept has set the other
 	timers [2]*time.Timer // the first-byte and session-open deadlines
+	budget *readBucket    // how fast it is read (connread.go); only Read uses it
+	closed chan struct{}  // closed by Close: a read waiting for its budget gives up
 }
 
 func (c *trackedConn) Read(p []byte) (int, error) {
+	for {
+		k, wait := c.budget.take(len(p), time.Now())
+		if wait == 0 {
+			p = p[:k]
+			break
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-t.C:
+		case <-c.closed:
+			t.Stop()
+			return 0, net.ErrClosed
+		}
+	}
 	n, err := c.Conn.Read(p)
+	c.budget.spend(n)
 	if n > 0 {
 		c.info.spoke.Store(true)
 	}
@@ -61,6 +78,7 @@ func (c *trackedConn) Close() error {
 		}
 		c.mu.Unlock()
 		c.s.connClosed(c.info)
+		close(c.closed)
 	})
 	return c.Conn.Close()
 }
@@ -91,7 +109,7 @@ func (s *Server) accept(ctx ssh.Context, conn net.Conn) net.Conn {
 	s.mu.Unlock()
 	info := &connInfo{ip: ip}
 	ctx.SetValue(connInfoKey{}, info)
-	tc := &trackedConn{Conn: conn, s: s, info: info}
+	tc := &trackedConn{Conn: conn, s: s, info: info, budget: s.cfg.connReadBudget(time.Now()), closed: make(chan struct{})}
 	tc.mu.Lock()
 	defer tc.mu.Unlock()
 	tc.timers[0] = time.AfterFunc(s.cfg.FirstByteTimeout, func() {
