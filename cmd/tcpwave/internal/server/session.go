@@ -132,7 +132,7 @@ func (s *Server) handle(sess ssh.Session) {
 		return
 	}
 
-	env, term := sessionEnv(pty.Term, sess.Environ())
+	env, _ := sessionEnv(pty.Term, sess.Environ())
 	w, h, clamped := s.clamp(pty.Window.Width, pty.Window.Height)
 	lang, _, _ := view.SessionLang(sess.RawCommand(), sess.Environ(), s.cfg.Lang)
 	logger = logger.With("term", esc(pty.Term))
@@ -202,7 +202,7 @@ func (s *Server) handle(sess ssh.Session) {
 	}
 	go s.watchdog(ctx, p, wm, done, dropConn)
 	go s.resizer(ctx, p, winch, pty.Window.Width, pty.Window.Height)
-	go pumpInput(ctx, sess, term, p, s.cfg.inputLimits())
+	go pumpInput(ctx, sess, p, s.cfg.inputLimits())
 
 	final, runErr := p.Run()
 	close(done)
