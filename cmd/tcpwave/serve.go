@@ -72,6 +72,9 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 		// heap double. GOMEMLIMIT overrides it.
 		runtimedebug.SetMemoryLimit(serveMemoryLimit)
 	}
+	if prefix := os.Getenv("TCPWAVE_MEMPROFILE"); prefix != "" {
+		go watchPeakMemory(prefix)
+	}
 	for _, c := range []struct {
 		name string
 		bad  bool
