@@ -19,7 +19,8 @@ import (
 // MaxSessionsPerConn sessions at once, so that one connection cannot take an address's
 // whole share. And an address may open at most ConnRate connections a second (after a
 // burst of ConnBurst, a class arriving at once): a client cut off cannot come straight
-// back, over and over, for what a session costs to set up.
+// back, over and over, for what a session costs to set up. A session ended for
+// flooding costs its address floodCost connections more.
 
 // connInfo is what the server keeps of one connection.
 type connInfo struct {
@@ -230,6 +231,24 @@ func (r *connRates) allow(ip string, now time.Time, rate, burst float64) bool {
 	}
 	b.tokens--
 	return true
+}
+
+// floodCost is what a session ended for flooding costs its address, in new
+// connections: after its burst, an address that floods gets one flood a second
+// (ConnRate/floodCost), not ConnRate. Each flooded session costs the server a whole
+// session's set-up, its screen and the input it read, and the address's other
+// connections a turn; the ones already open go on as before.
+const floodCost = 10
+
+// penalize takes cost tokens from ip's bucket, down to none (no debt: the address
+// may come back at the usual rate once the flood stops). Call with Server.mu held.
+func (r *connRates) penalize(ip string, cost float64, now time.Time, rate, burst float64) {
+	b := r.buckets[ip]
+	if b == nil {
+		return
+	}
+	b.tokens = max(0, min(burst, b.tokens+now.Sub(b.at).Seconds()*rate)-cost)
+	b.at = now
 }
 
 // forgetFull drops the buckets that have filled up again: those addresses are as if
