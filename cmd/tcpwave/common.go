@@ -54,7 +54,8 @@ func (f *faultFlags) Set(v string) error {
 		return view.Errorf("want SIDE:N with SIDE client or server, got %q", v)
 	}
 	n, err := strconv.Atoi(rest)
-	if !ok || err != nil || n < 1 || n > maxNth {
+	// Digits only: Atoi alone takes a sign (client:+2).
+	if !ok || err != nil || strings.Trim(rest, "0123456789") != "" || n < 1 || n > maxNth {
 		return view.Errorf("want SIDE:N with N a whole number from 1 to %d (the Nth segment that side sends), got %q", maxNth, v)
 	}
 	fl.Action, fl.Nth, fl.Times = model.FaultDrop, n, 1

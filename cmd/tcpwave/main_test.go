@@ -140,6 +140,7 @@ func TestCommandLineEdges(t *testing.T) {
 		{[]string{"trace", zero}, "field faults[0].nth: want 1 to 10000"},
 		// Lax numbers.
 		{[]string{"trace", "client-close", "--drop", "client:2abc"}, "want SIDE:N"},
+		{[]string{"trace", "client-close", "--drop", "client:+2"}, "want SIDE:N"},
 		{[]string{"trace", "client-close", "--drop", "client:2.5"}, "want SIDE:N"},
 		{[]string{"trace", "client-close", "--drop", "client:0x2"}, "want SIDE:N"},
 		// Extra arguments.

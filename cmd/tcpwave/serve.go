@@ -42,6 +42,11 @@ const serveStop = 9 * time.Second
 // room for the default 200 sessions at about 1 MB each, and the server's own.
 const serveMemoryLimit = 256 << 20
 
+// serveGCPercent is the server's GOGC: the heap may grow to 1.5 times what is live
+// before the collector runs (Go's default is 2 times). In the 2-minute soak of 40
+// normal and 200 hostile clients the peak RSS went from 250 to 213 MB.
+const serveGCPercent = 50
+
 func runServe(args []string, stdout, stderr io.Writer) int {
 	var (
 		rf      runFlags
@@ -76,6 +81,15 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 		// (GOGC) returns it: a soft limit makes it collect sooner rather than let the
 		// heap double. GOMEMLIMIT overrides it.
 		runtimedebug.SetMemoryLimit(serveMemoryLimit)
+	}
+	if os.Getenv("GOGC") == "" {
+		// Nearly all of the server's heap is its sessions' screens, which live as
+		// long as the sessions: half of it again as headroom, not all of it, is
+		// enough for the collector. GOGC overrides it.
+		runtimedebug.SetGCPercent(serveGCPercent)
+	}
+	if prefix := os.Getenv("TCPWAVE_MEMPROFILE"); prefix != "" {
+		go watchPeakMemory(prefix)
 	}
 	for _, c := range []struct {
 		name string

@@ -19,7 +19,8 @@ import (
 // MaxSessionsPerConn sessions at once, so that one connection cannot take an address's
 // whole share. And an address may open at most ConnRate connections a second (after a
 // burst of ConnBurst, a class arriving at once): a client cut off cannot come straight
-// back, over and over, for what a session costs to set up.
+// back, over and over, for what a session costs to set up. A session ended for
+// flooding costs its address floodCost connections more.
 
 // connInfo is what the server keeps of one connection.
 type connInfo struct {
@@ -41,10 +42,27 @@ type trackedConn struct {
 	once   sync.Once
 	mu     sync.Mutex     // guards timers: one may fire before accept has set the other
 	timers [2]*time.Timer // the first-byte and session-open deadlines
+	budget *readBucket    // how fast it is read (connread.go); only Read uses it
+	closed chan struct{}  // closed by Close: a read waiting for its budget gives up
 }
 
 func (c *trackedConn) Read(p []byte) (int, error) {
+	for {
+		k, wait := c.budget.take(len(p), time.Now())
+		if wait == 0 {
+			p = p[:k]
+			break
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-t.C:
+		case <-c.closed:
+			t.Stop()
+			return 0, net.ErrClosed
+		}
+	}
 	n, err := c.Conn.Read(p)
+	c.budget.spend(n)
 	if n > 0 {
 		c.info.spoke.Store(true)
 	}
@@ -61,6 +79,7 @@ func (c *trackedConn) Close() error {
 		}
 		c.mu.Unlock()
 		c.s.connClosed(c.info)
+		close(c.closed)
 	})
 	return c.Conn.Close()
 }
@@ -91,7 +110,7 @@ func (s *Server) accept(ctx ssh.Context, conn net.Conn) net.Conn {
 	s.mu.Unlock()
 	info := &connInfo{ip: ip}
 	ctx.SetValue(connInfoKey{}, info)
-	tc := &trackedConn{Conn: conn, s: s, info: info}
+	tc := &trackedConn{Conn: conn, s: s, info: info, budget: s.cfg.connReadBudget(time.Now()), closed: make(chan struct{})}
 	tc.mu.Lock()
 	defer tc.mu.Unlock()
 	tc.timers[0] = time.AfterFunc(s.cfg.FirstByteTimeout, func() {
@@ -212,6 +231,24 @@ func (r *connRates) allow(ip string, now time.Time, rate, burst float64) bool {
 	}
 	b.tokens--
 	return true
+}
+
+// floodCost is what a session ended for flooding costs its address, in new
+// connections: after its burst, an address that floods gets one flood a second
+// (ConnRate/floodCost), not ConnRate. Each flooded session costs the server a whole
+// session's set-up, its screen and the input it read, and the address's other
+// connections a turn; the ones already open go on as before.
+const floodCost = 10
+
+// penalize takes cost tokens from ip's bucket, down to none (no debt: the address
+// may come back at the usual rate once the flood stops). Call with Server.mu held.
+func (r *connRates) penalize(ip string, cost float64, now time.Time, rate, burst float64) {
+	b := r.buckets[ip]
+	if b == nil {
+		return
+	}
+	b.tokens = max(0, min(burst, b.tokens+now.Sub(b.at).Seconds()*rate)-cost)
+	b.at = now
 }
 
 // forgetFull drops the buckets that have filled up again: those addresses are as if

@@ -189,3 +189,72 @@ func TestConnectionRate(t *testing.T) {
 		t.Errorf("burst %d is less than the sessions a class may open", DefaultConnBurst)
 	}
 }
+
+// TestFloodCost: a session ended for flooding costs its address floodCost new
+// connections, down to none and never into debt; other addresses keep theirs.
+func TestFloodCost(t *testing.T) {
+	var r connRates
+	t0 := time.Unix(0, 0)
+	for range 5 {
+		r.allow("a", t0, 10, 200)
+	}
+	r.allow("b", t0, 10, 200)
+	r.penalize("a", floodCost, t0, 10, 200)
+	if got := r.buckets["a"].tokens; got != 200-5-floodCost {
+		t.Errorf("after 5 connections and a flood: %v tokens, want %d", got, 200-5-floodCost)
+	}
+	for range 30 {
+		r.penalize("a", floodCost, t0, 10, 200)
+	}
+	if got := r.buckets["a"].tokens; got != 0 {
+		t.Errorf("after 31 floods: %v tokens, want 0 (no debt)", got)
+	}
+	if r.allow("a", t0, 10, 200) {
+		t.Error("a flooding address got a connection with no token left")
+	}
+	// A second later: ConnRate tokens, one flood's worth.
+	if !r.allow("a", t0.Add(time.Second), 10, 200) {
+		t.Error("no connection a second after the floods")
+	}
+	if got := r.buckets["b"].tokens; got != 199 {
+		t.Errorf("another address: %v tokens, want 199", got)
+	}
+	r.penalize("unknown", floodCost, t0, 10, 200) // no bucket: nothing happens
+}
+
+// TestFloodCostsItsAddress: a session cut off for flooding costs its address
+// floodCost connections of its rate, so that a flooder cannot come straight back
+// over and over. (The bound grows with the time the test takes: a slow machine can
+// only make it easier to pass.)
+func TestFloodCostsItsAddress(t *testing.T) {
+	ts := startServer(t, func(c *Config) { c.ConnRate, c.ConnBurst = 1, 100 })
+	start := time.Now()
+	conn := ts.dial(t, "flooder")
+	sess, out, _, done := typingSession(t, conn, "xterm-256color", 80, 24, "")
+	out.waitText(t, 5*time.Second, "FRAME")
+	in := mustStdin(t, sess)
+	go func() {
+		chunk := []byte(strings.Repeat("x", 32<<10))
+		for {
+			if _, err := in.Write(chunk); err != nil {
+				return
+			}
+		}
+	}()
+	if err := waitDone(t, done, 20*time.Second); exitStatus(err) != exitError {
+		t.Fatalf("the flood: %v", err)
+	}
+	var tokens float64
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		ts.srv.mu.Lock()
+		tokens = ts.srv.dials.buckets["127.0.0.1"].tokens
+		ts.srv.mu.Unlock()
+		if tokens < 100-1-floodCost+time.Since(start).Seconds()+1 || time.Now().After(deadline) {
+			break
+		}
+	}
+	// One connection, one flood; and what came back in the meantime at 1 a second.
+	if most := 100 - 1 - floodCost + time.Since(start).Seconds() + 1; tokens > most {
+		t.Errorf("after a flood the address has %.1f connections left, more than %.1f", tokens, most)
+	}
+}

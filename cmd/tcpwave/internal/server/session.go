@@ -132,7 +132,7 @@ func (s *Server) handle(sess ssh.Session) {
 		return
 	}
 
-	env, term := sessionEnv(pty.Term, sess.Environ())
+	env, _ := sessionEnv(pty.Term, sess.Environ())
 	w, h, clamped := s.clamp(pty.Window.Width, pty.Window.Height)
 	lang, _, _ := view.SessionLang(sess.RawCommand(), sess.Environ(), s.cfg.Lang)
 	logger = logger.With("term", esc(pty.Term))
@@ -208,7 +208,7 @@ func (s *Server) handle(sess ssh.Session) {
 	}
 	go s.watchdog(ctx, p, wm, done, dropConn)
 	go s.resizer(ctx, p, winch, pty.Window.Width, pty.Window.Height)
-	go pumpInput(ctx, sess, term, p, s.cfg.inputLimits())
+	go pumpInput(ctx, sess, p, s.cfg.inputLimits())
 	if mem != nil {
 		// A follower watching the presenter is not idle: the presenter's moves count
 		// as its input.
@@ -268,6 +268,9 @@ func (s *Server) handle(sess ssh.Session) {
 	}
 	_ = sess.Exit(code)
 	if reason == ReasonFlood {
+		s.mu.Lock()
+		s.dials.penalize(ipKey(sess.RemoteAddr()), floodCost, time.Now(), float64(s.cfg.ConnRate), float64(s.cfg.ConnBurst))
+		s.mu.Unlock()
 		// The whole connection goes, after a moment for this line and the exit status
 		// to reach the client (closing a socket with input unread resets it): what
 		// the client sent and the server has not read, up to the channel's 2 MiB
