@@ -130,4 +130,15 @@ var zhMessages = map[string]string{
 	"want a whole number from %d to %d, got %s":                                     "应为 %d 到 %d 之间的整数，这里是 %s",
 	"want bound (the old connection's port) or auto (the kernel picks one), got %q": "应为 bound（旧连接的端口）或 auto（由内核挑选），这里是 %q",
 	"port and isn are for connect only, not %s":                                     "port 和 isn 只用于 connect，不能用于 %s",
+
+	// tcpwave serve.
+	"tcpwave serve: unexpected argument %q (clients choose the scenario: ssh -t -p PORT HOST SCENARIO)\n": "tcpwave serve：多余的参数 %q（场景由客户端选择：ssh -t -p PORT HOST 场景）\n",
+	"tcpwave serve: %s\n":                                             "tcpwave serve：%s\n",
+	"--max-sessions must be at least 1":                               "--max-sessions 至少为 1",
+	"--max-per-ip must be at least 1":                                 "--max-per-ip 至少为 1",
+	"--idle-timeout must be positive":                                 "--idle-timeout 必须为正",
+	"--max-session-time must be positive":                             "--max-session-time 必须为正",
+	"tcpwave serve: --listen %q: want HOST:PORT, e.g. 0.0.0.0:2222\n": "tcpwave serve：--listen %q：应写成 HOST:PORT，例如 0.0.0.0:2222\n",
+	"tcpwave serve: --presenter-keys: %s\n":                           "tcpwave serve：--presenter-keys：%s\n",
+	"tcpwave serve: --presenter-keys: %s holds no key\n":              "tcpwave serve：--presenter-keys：%s 里没有公钥\n",
 }

@@ -73,7 +73,7 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 		return exitFor(err)
 	}
 	if len(pos) > 0 {
-		fmt.Fprintf(stderr, "tcpwave serve: unexpected argument %q (clients choose the scenario: ssh -t -p PORT HOST SCENARIO)\n", pos[0])
+		say(stderr, fs.lang, "tcpwave serve: unexpected argument %q (clients choose the scenario: ssh -t -p PORT HOST SCENARIO)\n", scenarios.Printable(pos[0]))
 		return 2
 	}
 	if os.Getenv("GOMEMLIMIT") == "" {
@@ -95,51 +95,51 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 		name string
 		bad  bool
 	}{
-		{"--max-sessions must be at least 1", cfg.MaxSessions < 1},
-		{"--max-per-ip must be at least 1", cfg.MaxPerIP < 1},
-		{"--idle-timeout must be positive", cfg.IdleTimeout <= 0},
-		{"--max-session-time must be positive", cfg.MaxSessionTime <= 0},
+		{view.Msgf(fs.lang, "--max-sessions must be at least 1"), cfg.MaxSessions < 1},
+		{view.Msgf(fs.lang, "--max-per-ip must be at least 1"), cfg.MaxPerIP < 1},
+		{view.Msgf(fs.lang, "--idle-timeout must be positive"), cfg.IdleTimeout <= 0},
+		{view.Msgf(fs.lang, "--max-session-time must be positive"), cfg.MaxSessionTime <= 0},
 	} {
 		if c.bad {
-			fmt.Fprintf(stderr, "tcpwave serve: %s\n", c.name)
+			say(stderr, fs.lang, "tcpwave serve: %s\n", c.name)
 			return 2
 		}
 	}
 	if _, _, err := net.SplitHostPort(listen); err != nil {
-		fmt.Fprintf(stderr, "tcpwave serve: --listen %q: want HOST:PORT, e.g. 0.0.0.0:2222\n", listen)
+		say(stderr, fs.lang, "tcpwave serve: --listen %q: want HOST:PORT, e.g. 0.0.0.0:2222\n", scenarios.Printable(listen))
 		return 2
 	}
 	// Check the profile, knobs, drops and delay once, up front, against the default
 	// scenario.
 	if _, err := rf.run(defaultScenario().ID); err != nil {
-		fmt.Fprintf(stderr, "tcpwave serve: %v\n", err)
+		say(stderr, fs.lang, "tcpwave serve: %s\n", errorText(fs.lang, err))
 		return 2
 	}
 
 	if keyPath == "" {
 		if keyPath, err = server.DefaultHostKeyPath(); err != nil {
-			fmt.Fprintf(stderr, "tcpwave serve: %v\n", err)
+			say(stderr, fs.lang, "tcpwave serve: %s\n", errorText(fs.lang, err))
 			return 1
 		}
 	}
 	signer, created, err := server.LoadOrCreateHostKey(keyPath)
 	if err != nil {
-		fmt.Fprintf(stderr, "tcpwave serve: %v\n", err)
+		say(stderr, fs.lang, "tcpwave serve: %s\n", errorText(fs.lang, err))
 		return 1
 	}
 	if authKey != "" {
 		if cfg.AuthorizedKeys, err = server.LoadAuthorizedKeys(authKey); err != nil {
-			fmt.Fprintf(stderr, "tcpwave serve: %v\n", err)
+			say(stderr, fs.lang, "tcpwave serve: %s\n", errorText(fs.lang, err))
 			return 1
 		}
 	}
 	if presKey != "" {
 		if cfg.PresenterKeys, err = server.LoadAuthorizedKeys(presKey); err != nil {
-			fmt.Fprintf(stderr, "tcpwave serve: --presenter-keys: %v\n", err)
+			say(stderr, fs.lang, "tcpwave serve: --presenter-keys: %s\n", errorText(fs.lang, err))
 			return 1
 		}
 		if len(cfg.PresenterKeys) == 0 {
-			fmt.Fprintf(stderr, "tcpwave serve: --presenter-keys: %s holds no key\n", presKey)
+			say(stderr, fs.lang, "tcpwave serve: --presenter-keys: %s holds no key\n", scenarios.Printable(presKey))
 			return 1
 		}
 		cfg.ClassModel = classModel(rf)
@@ -155,7 +155,7 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	cfg.HostKey = signer
 	cfg.NewModel = sessionModel(rf)
 	if cfg.Lang, err = rf.language(); err != nil {
-		fmt.Fprintf(stderr, "tcpwave serve: %v\n", err)
+		say(stderr, fs.lang, "tcpwave serve: %s\n", errorText(fs.lang, err))
 		return 2
 	}
 	cfg.Commands = map[string]func(io.Writer){
@@ -170,12 +170,12 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 
 	srv, err := server.New(cfg)
 	if err != nil {
-		fmt.Fprintf(stderr, "tcpwave serve: %v\n", err)
+		say(stderr, fs.lang, "tcpwave serve: %s\n", errorText(fs.lang, err))
 		return 1
 	}
 	l, err := net.Listen("tcp", listen)
 	if err != nil {
-		fmt.Fprintf(stderr, "tcpwave serve: %v\n", err)
+		say(stderr, fs.lang, "tcpwave serve: %s\n", errorText(fs.lang, err))
 		return 1
 	}
 
