@@ -116,6 +116,8 @@ type Endpoint struct {
 	// ProbeArmed: the retransmission timer runs as a tail loss probe timeout;
 	// ProbeSent: this flight has had its probe.
 	ProbeArmed, ProbeSent bool
+	// ProbeHigh is SND.NXT when the probe was sent (Linux tlp_high_seq).
+	ProbeHigh uint32
 
 	// Delayed ACK: an ACK is owed and waiting on TimerDelayedAck.
 	AckOwed bool

@@ -472,7 +472,13 @@ func (s *sim) ackAdvance(side Side, ack uint32) {
 		e.Backoff = 0
 		e.RTO = s.computeRTO(e)
 	}
-	e.Resent, e.ProbeArmed, e.ProbeSent = 0, false, false
+	// A probe stays outstanding until an ACK covers what it probed (Linux
+	// tcp_process_tlp_ack clears tlp_high_seq only then): until then no second probe
+	// is scheduled, and its copy keeps its number.
+	if !e.ProbeSent || seqGEQ(ack, e.ProbeHigh) {
+		e.Resent, e.ProbeSent = 0, false
+	}
+	e.ProbeArmed = false
 	s.stopTimer(side, TimerRetransmit)
 	if e.SndNxt != e.SndUna {
 		s.armRetransmit(side)

@@ -319,7 +319,7 @@ func (s *sim) retransmit(side Side) {
 // Backoff, and so tcp_orphan_retries, do not count it.
 func (s *sim) sendProbe(side Side) {
 	e := &s.ep[side]
-	e.ProbeArmed, e.ProbeSent = false, true
+	e.ProbeArmed, e.ProbeSent, e.ProbeHigh = false, true, e.SndNxt
 	e.Resent++
 	s.rttTiming[side] = false
 	s.armTimer(side, TimerRetransmit, e.RTO)

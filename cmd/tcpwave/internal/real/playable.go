@@ -18,6 +18,17 @@ import (
 //     delayed-ACK time, the teaching switches) changed from Linux's value describes
 //     another kernel than this one.
 func Unplayable(sc *model.Scenario) string {
+	// A reconnect whose forced ISN is not above the old connection's: real sockets
+	// cannot choose their ISN, and the kernel's clock-driven one (secure_tcp_seq)
+	// is, in practice, above it, so the story (a SYN TIME_WAIT cannot tell from an
+	// old one) does not happen.
+	for _, app := range sc.Apps {
+		for _, st := range app.Steps {
+			if st.Call == model.CallConnect && st.HasISN && st.ISN <= 0 {
+				return fmt.Sprintf("its reconnect forces an ISN %+d below the old connection's, and real sockets cannot choose their ISN", st.ISN)
+			}
+		}
+	}
 	def := model.Linux()
 	for _, o := range sc.Overrides {
 		if o.Profile != "" && o.Profile != def.Name {
