@@ -149,7 +149,7 @@ type Table struct {
 // column names sized for the ids.
 func NewTable(w io.Writer, ids []string, tol Tolerance, maxObserve time.Duration) *Table {
 	fmt.Fprintf(w, "tcpwave real --check: %s against the model's linux profile\n", KernelRelease())
-	fmt.Fprintf(w, "tolerance: each step %s ms + a timer-wheel granule, each time %s ms + 1/8; each run observed to the model's last event within %s s, + %s s and a timer-wheel granule\n",
+	fmt.Fprintf(w, "tolerance: each step %s ms + a timer-wheel granule + 1/16, each time %s ms + 1/8; each run observed to the model's last event within %s s, + %s s and a timer-wheel granule\n",
 		model.FormatMillis(tol.Step), model.FormatMillis(tol.Drift), model.FormatMillis(maxObserve/1000), model.FormatMillis(Margin/1000))
 	fmt.Fprintf(w, "a run that differs only in time is run again, up to %d runs in all; one the machine made late (over %s ms), up to %d\n\n",
 		MaxRuns, model.FormatMillis(MaxLate), MaxDisturbedRuns)
