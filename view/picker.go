@@ -40,15 +40,7 @@ func (p *picker) refilter() {
 	words := strings.Fields(strings.ToLower(p.filter))
 	p.matches = p.matches[:0]
 	for _, sc := range p.all {
-		hay := strings.ToLower(sc.ID + " " + sc.Title + " " + scenarioTitle(p.lang, sc))
-		ok := true
-		for _, w := range words {
-			if !strings.Contains(hay, w) {
-				ok = false
-				break
-			}
-		}
-		if ok {
+		if matchesAll(words, sc.ID, sc.Title, scenarioTitle(p.lang, sc)) {
 			p.matches = append(p.matches, sc)
 		}
 	}
@@ -139,4 +131,15 @@ func (p *picker) draw(g *grid, x, y, w, h int) {
 		e := g.text(x+2, yy, sc.ID, st, x+w)
 		g.text(max(e+2, x+2+idW+2), yy, scenarioTitle(p.lang, sc), st, x+w)
 	}
+}
+
+// matchesAll reports whether every word (lower case) is in one of the texts.
+func matchesAll(words []string, texts ...string) bool {
+	hay := strings.ToLower(strings.Join(texts, " "))
+	for _, w := range words {
+		if !strings.Contains(hay, w) {
+			return false
+		}
+	}
+	return true
 }

@@ -37,15 +37,7 @@ func (ql *questionList) refilter(filter string) {
 	words := strings.Fields(strings.ToLower(filter))
 	ql.matches = ql.matches[:0]
 	for _, q := range ql.all {
-		hay := strings.ToLower(q.ID + " " + q.Scenario + " " + q.Q["zh"] + " " + q.Q["en"])
-		ok := true
-		for _, w := range words {
-			if !strings.Contains(hay, w) {
-				ok = false
-				break
-			}
-		}
-		if ok {
+		if matchesAll(words, q.ID, q.Scenario, q.Q["zh"], q.Q["en"]) {
 			ql.matches = append(ql.matches, q)
 		}
 	}

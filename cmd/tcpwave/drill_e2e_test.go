@@ -2,9 +2,6 @@ package main
 
 import (
 	"fmt"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -15,21 +12,7 @@ import (
 // and the next question are reached with space, and the summary's score is the
 // header's. It needs tmux (in CI it must be there).
 func TestDrillEndToEnd(t *testing.T) {
-	if _, err := exec.LookPath("tmux"); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("tmux is required in CI (apt-get install tmux): %v", err)
-		}
-		t.Skip("tmux not installed")
-	}
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "tcpwave")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
-	s := &uiSession{t: t, name: "drill", socket: fmt.Sprintf("tcpwave-drill-e2e-%d", os.Getpid())}
-	s.tmux("new-session", "-d", "-s", s.name, "-x", "80", "-y", "24",
-		"env TERM=xterm-256color "+bin+" drill fin-ack-merged --lang zh; echo EXIT=$?; sleep 30")
-	t.Cleanup(func() { exec.Command("tmux", "-L", s.socket, "kill-server").Run() })
+	s := startUISession(t, "drill", 80, 24, "env TERM=xterm-256color BIN drill fin-ack-merged --lang zh; echo EXIT=$?; sleep 30")
 
 	s.waitFor("first question", "预测下一步", "1  ", "自测 0/0")
 	// Bounded by a generous deadline, not a count of tries: on a busy machine the

@@ -1,10 +1,6 @@
 package main
 
 import (
-	"fmt"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -48,21 +44,7 @@ func TestQuestionsCommand(t *testing.T) {
 // 80×24 in Chinese, closes its card, then opens another from the picker's questions
 // tab, filtered in Chinese.
 func TestQuestionsEndToEnd(t *testing.T) {
-	if _, err := exec.LookPath("tmux"); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("tmux is required in CI (apt-get install tmux): %v", err)
-		}
-		t.Skip("tmux not installed")
-	}
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "tcpwave")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
-	s := &uiSession{t: t, name: "q", socket: fmt.Sprintf("tcpwave-q-e2e-%d", os.Getpid())}
-	s.tmux("new-session", "-d", "-s", s.name, "-x", "80", "-y", "24",
-		"env TERM=xterm-256color LANG=zh_CN.UTF-8 "+bin+" questions why-2msl; sleep 30")
-	t.Cleanup(func() { exec.Command("tmux", "-L", s.socket, "kill-server").Run() })
+	s := startUISession(t, "q", 80, 24, "env TERM=xterm-256color LANG=zh_CN.UTF-8 BIN questions why-2msl; sleep 30")
 
 	s.waitFor("card", "参考答案", "为什么 TIME_WAIT 要等 2MSL？", "esc 关闭", "TIME_WAIT", "1.000 s / 60.000 s")
 	s.keys("Escape")

@@ -76,21 +76,7 @@ func (s *uiSession) stepUntil(want string, max int) string {
 // restart, switch profile, open a scenario from the picker, resize, quit. It needs
 // tmux; without it it is skipped, except in CI (CI set), where it fails instead.
 func TestUIEndToEnd(t *testing.T) {
-	if _, err := exec.LookPath("tmux"); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("tmux is required in CI (apt-get install tmux): %v", err)
-		}
-		t.Skip("tmux not installed")
-	}
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "tcpwave")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
-	s := &uiSession{t: t, name: "ui", socket: fmt.Sprintf("tcpwave-ui-e2e-%d", os.Getpid())}
-	s.tmux("new-session", "-d", "-s", s.name, "-x", "100", "-y", "30",
-		"env TERM=xterm-256color "+bin+" client-close; sleep 30")
-	t.Cleanup(func() { exec.Command("tmux", "-L", s.socket, "kill-server").Run() })
+	s := startUISession(t, "ui", 100, 30, "env TERM=xterm-256color BIN client-close; sleep 30")
 
 	scr := s.waitFor("start", "Normal close, client first", "linux", "⏸ paused", "Client 10.0.0.1:50312", "ESTABLISHED")
 	if strings.Contains(scr, "← back") {
@@ -187,4 +173,26 @@ func TestRender(t *testing.T) {
 			t.Errorf("%v: exit %d, stdout %q, stderr %q", args, code, out, errOut)
 		}
 	}
+}
+
+// startUISession builds the binary and runs command (with BIN standing for it) in a
+// private tmux server's w×h session; it needs tmux, and skips without it except in
+// CI (CI set), where it fails instead.
+func startUISession(t *testing.T, name string, w, h int, command string) *uiSession {
+	t.Helper()
+	if _, err := exec.LookPath("tmux"); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("tmux is required in CI (apt-get install tmux): %v", err)
+		}
+		t.Skip("tmux not installed")
+	}
+	bin := filepath.Join(t.TempDir(), "tcpwave")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	s := &uiSession{t: t, name: name, socket: fmt.Sprintf("tcpwave-%s-e2e-%d", name, os.Getpid())}
+	s.tmux("new-session", "-d", "-s", s.name, "-x", fmt.Sprint(w), "-y", fmt.Sprint(h),
+		strings.ReplaceAll(command, "BIN", bin))
+	t.Cleanup(func() { exec.Command("tmux", "-L", s.socket, "kill-server").Run() })
+	return s
 }
