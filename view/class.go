@@ -178,17 +178,11 @@ func (m *Model) publish() {
 	}
 	m.publishPoll()
 	pos := m.play.Position()
-	if c.havePublished && samePosition(pos, c.published) {
+	if c.havePublished && pos.Same(c.published) {
 		return
 	}
 	c.published, c.havePublished = pos, true
 	c.room.Publish(pos)
-}
-
-// samePosition reports whether two positions are one point of one story.
-func samePosition(a, b player.Position) bool {
-	return a.SameStory(b) && a.Cursor == b.Cursor && a.Now == b.Now && a.Clock == b.Clock &&
-		a.Playing == b.Playing && a.Speed == b.Speed
 }
 
 // classHeader is the class's part of the header: who drives, and the key that

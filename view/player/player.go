@@ -508,6 +508,12 @@ func (a Position) SameStory(b Position) bool {
 		slices.Equal(a.Overrides, b.Overrides) && slices.Equal(a.Faults, b.Faults)
 }
 
+// Same reports whether two positions are one point of one story, moving alike.
+func (a Position) Same(b Position) bool {
+	return a.SameStory(b) && a.Cursor == b.Cursor && a.Now == b.Now && a.Clock == b.Clock &&
+		a.Playing == b.Playing && a.Speed == b.Speed
+}
+
 // SetPosition moves the player to pos: the story is rerun only when it is another one
 // (the scenario from the catalog, with pos's overrides and faults; the command line's
 // faults are not the presenter's and are left out), and the cursor is kept within it.

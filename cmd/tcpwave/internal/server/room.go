@@ -233,7 +233,7 @@ func (m *member) deliver(ctx context.Context, p interface{ Send(tea.Msg) }, touc
 		if first || st.msg != last.msg {
 			p.Send(st.msg)
 		}
-		if !m.presenter && st.havePos && (first || !last.havePos || !samePos(st.pos, last.pos)) {
+		if !m.presenter && st.havePos && (first || !last.havePos || !st.pos.Same(last.pos)) {
 			p.Send(view.FollowMsg{Position: st.pos})
 			touch()
 		}
@@ -247,12 +247,6 @@ func (m *member) deliver(ctx context.Context, p interface{ Send(tea.Msg) }, touc
 		case <-timer.C:
 		}
 	}
-}
-
-// samePos reports whether two positions are the same point of the same story.
-func samePos(a, b player.Position) bool {
-	return a.SameStory(b) && a.Cursor == b.Cursor && a.Now == b.Now && a.Clock == b.Clock &&
-		a.Playing == b.Playing && a.Speed == b.Speed
 }
 
 // isPresenter reports whether the session authenticated with a presenter key.
