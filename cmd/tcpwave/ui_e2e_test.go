@@ -39,7 +39,8 @@ func (s *uiSession) screen() string {
 // waitFor polls the screen until it contains every want, or fails.
 func (s *uiSession) waitFor(what string, want ...string) string {
 	s.t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
+	// A generous bound, not a measure of speed: under -race the machine is slow.
+	deadline := time.Now().Add(30 * time.Second)
 	var scr string
 	for time.Now().Before(deadline) {
 		scr = s.screen()
