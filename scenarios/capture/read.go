@@ -44,7 +44,8 @@ type source interface {
 // Reader reads the TCP segments of a pcap or pcapng file as a stream: its memory is
 // one packet's, whatever the file's size. Link types: Ethernet (with 802.1Q tags),
 // Linux cooked (SLL and SLL2), raw IP, IPv4, IPv6, and BSD loopback (null, loop);
-// IPv4 and IPv6.
+// IPv4 and IPv6, with IPv6's extension headers (RFC 8200 §4: hop-by-hop, routing,
+// destination options, an atomic fragment header) passed over to the TCP header.
 type Reader struct {
 	src    source
 	ng     *pcapgo.NgReader
@@ -65,6 +66,8 @@ type decoders struct {
 	loop  layers.Loopback
 	ip4   layers.IPv4
 	ip6   layers.IPv6
+	ext6  layers.IPv6ExtensionSkipper // routing and destination options (hop-by-hop is ip6's)
+	frag6 layers.IPv6Fragment         // after ext6: a fragment header is read, not skipped
 	tcp   layers.TCP
 }
 
@@ -176,7 +179,7 @@ func (r *Reader) parserFor(link layers.LinkType, data []byte) *gopacket.Decoding
 		return p
 	}
 	d := &r.dec
-	p := gopacket.NewDecodingLayerParser(first, &d.eth, &d.dot1q, &d.sll, &d.sll2, &d.loop, &d.ip4, &d.ip6, &d.tcp)
+	p := gopacket.NewDecodingLayerParser(first, &d.eth, &d.dot1q, &d.sll, &d.sll2, &d.loop, &d.ip4, &d.ip6, &d.ext6, &d.frag6, &d.tcp)
 	p.IgnoreUnsupported = true
 	r.parser[link] = p
 	return p
@@ -190,13 +193,15 @@ func (r *Reader) decode(link layers.LinkType, data []byte, ci gopacket.CaptureIn
 		return false
 	}
 	err := parser.DecodeLayers(data, &r.layers)
-	var ip4, ip6, tcp bool
+	var ip4, ip6, frag6, tcp bool
 	for _, t := range r.layers {
 		switch t {
 		case layers.LayerTypeIPv4:
 			ip4 = true
 		case layers.LayerTypeIPv6:
 			ip6 = true
+		case layers.LayerTypeIPv6Fragment:
+			frag6 = true
 		case layers.LayerTypeTCP:
 			tcp = true
 		}
@@ -204,15 +209,15 @@ func (r *Reader) decode(link layers.LinkType, data []byte, ci gopacket.CaptureIn
 	d := &r.dec
 	switch {
 	case ip4 && (d.ip4.Flags&layers.IPv4MoreFragments != 0 || d.ip4.FragOffset != 0),
-		ip6 && d.ip6.NextHeader == layers.IPProtocolIPv6Fragment:
-		r.Stats.Fragments++
+		frag6 && (d.frag6.FragmentOffset != 0 || d.frag6.MoreFragments):
+		r.Stats.Fragments++ // an atomic fragment (RFC 6946) is a whole packet, read on
 		return false
 	case tcp && err == nil:
 	case ci.CaptureLength < ci.Length && (ip4 || ip6):
 		r.Stats.Truncated++ // the snapshot length cut the TCP header
 		return false
-	case (ip4 && d.ip4.Protocol != layers.IPProtocolTCP) || (ip6 && d.ip6.NextHeader != layers.IPProtocolTCP) || (!ip4 && !ip6 && err == nil):
-		r.Stats.NonTCP++
+	case (ip4 && d.ip4.Protocol != layers.IPProtocolTCP) || (ip6 && !tcp && err == nil) || (!ip4 && !ip6 && err == nil):
+		r.Stats.NonTCP++ // over IPv6: the chain of next headers ended elsewhere (UDP, ICMPv6, ESP…)
 		return false
 	default:
 		r.Stats.Bad++
@@ -231,7 +236,10 @@ func (r *Reader) decode(link layers.LinkType, data []byte, ci gopacket.CaptureIn
 	} else {
 		src, _ = netip.AddrFromSlice(d.ip6.SrcIP)
 		dst, _ = netip.AddrFromSlice(d.ip6.DstIP)
-		if n := int(d.ip6.Length) - hdr; d.ip6.Length != 0 && n >= 0 {
+		// The payload length counts the extension headers: take away those between
+		// the fixed header and TCP's (all three slices share the packet's bytes).
+		ext := offsetIn(data, t.Contents) - offsetIn(data, d.ip6.Contents) - len(d.ip6.Contents)
+		if n := int(d.ip6.Length) - ext - hdr; d.ip6.Length != 0 && n >= 0 {
 			payload = n
 		}
 	}
@@ -242,6 +250,9 @@ func (r *Reader) decode(link layers.LinkType, data []byte, ci gopacket.CaptureIn
 	}
 	return true
 }
+
+// offsetIn is where part, a slice of data, starts in it.
+func offsetIn(data, part []byte) int { return cap(data) - cap(part) }
 
 // flagsOf is a TCP header's control bits as the model's flags.
 func flagsOf(t *layers.TCP) model.Flags {

@@ -262,3 +262,66 @@ func TestParseFlow(t *testing.T) {
 		}
 	}
 }
+
+// ipv6With is a raw IPv6 packet: the fixed header naming first as its next header,
+// then the extension headers as given (each names the next in its first byte), then
+// the upper layer.
+func ipv6With(first layers.IPProtocol, upper []byte, exts ...[]byte) []byte {
+	var body []byte
+	for _, e := range exts {
+		body = append(body, e...)
+	}
+	body = append(body, upper...)
+	h := make([]byte, 40)
+	h[0] = 6 << 4
+	binary.BigEndian.PutUint16(h[4:], uint16(len(body)))
+	h[6] = byte(first)
+	h[7] = 64
+	copy(h[8:], net.ParseIP("fd00::1"))
+	copy(h[24:], net.ParseIP("fd00::2"))
+	return append(h, body...)
+}
+
+// TestIPv6ExtensionHeaders: TCP behind hop-by-hop, routing, destination options and
+// an atomic fragment header is read, its payload length the wire's less the extension
+// headers; a real fragment is counted as one, and UDP behind extensions as not TCP.
+func TestIPv6ExtensionHeaders(t *testing.T) {
+	v6 := &layers.IPv6{Version: 6, HopLimit: 64, NextHeader: layers.IPProtocolTCP, SrcIP: net.ParseIP("fd00::1"), DstIP: net.ParseIP("fd00::2")}
+	seg := frame(t, tcpOver(t, v6), gopacket.Payload(make([]byte, 10)))
+	v6.NextHeader = layers.IPProtocolUDP
+	u := &layers.UDP{SrcPort: 53, DstPort: 53}
+	if err := u.SetNetworkLayerForChecksum(v6); err != nil {
+		t.Fatal(err)
+	}
+	udp := frame(t, u)
+	// Eight-byte headers: next header, length 0, then a PadN option (hop-by-hop,
+	// destination), a routing header's type and segments left, or a fragment header's
+	// offset, M flag and identification.
+	const (
+		tcpP  = byte(layers.IPProtocolTCP)
+		udpP  = byte(layers.IPProtocolUDP)
+		rtP   = byte(layers.IPProtocolIPv6Routing)
+		dstP  = byte(layers.IPProtocolIPv6Destination)
+		fragP = byte(layers.IPProtocolIPv6Fragment)
+	)
+	hbh := []byte{rtP, 0, 1, 4, 0, 0, 0, 0}
+	rt := []byte{dstP, 0, 0, 0, 0, 0, 0, 0}
+	dst := []byte{fragP, 0, 1, 4, 0, 0, 0, 0}
+	atomic := []byte{tcpP, 0, 0, 0, 0, 0, 0, 1}
+	data := pcapOf(t, layers.LinkTypeRaw, 65535,
+		ipv6With(layers.IPProtocolIPv6HopByHop, seg, hbh, rt, dst, atomic),
+		ipv6With(layers.IPProtocolIPv6Destination, seg, []byte{tcpP, 0, 1, 4, 0, 0, 0, 0}),
+		ipv6With(layers.IPProtocolIPv6Fragment, seg, []byte{tcpP, 0, 0, 1, 0, 0, 0, 2}),     // offset 0, M=1
+		ipv6With(layers.IPProtocolIPv6Fragment, seg[:8], []byte{tcpP, 0, 0, 8, 0, 0, 0, 3}), // offset 8 bytes, M=0
+		ipv6With(layers.IPProtocolIPv6HopByHop, udp, []byte{udpP, 0, 1, 4, 0, 0, 0, 0}),
+	)
+	pkts, st, err := readAll(data)
+	if err != nil || len(pkts) != 2 || st.Fragments != 2 || st.NonTCP != 1 || st.Bad != 0 {
+		t.Fatalf("%d packets, %v, stats %+v", len(pkts), err, st)
+	}
+	for i, p := range pkts {
+		if p.Src.String() != "[fd00::1]:40000" || p.Flags != model.FIN|model.ACK || p.Seq != 7 || p.Payload != 10 {
+			t.Errorf("packet %d: read %+v", i, p)
+		}
+	}
+}
