@@ -566,12 +566,12 @@ func LoadFile(p string) (*model.Scenario, error) {
 	// regular file of bounded size is read, and through a limit.
 	f, err := os.OpenFile(p, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
-		return nil, errorf(p, 0, 0, "cannot read it: %s", osReason(err))
+		return nil, errorf(p, 0, 0, "cannot read it: %v", osReason(err))
 	}
 	defer f.Close()
 	st, err := f.Stat()
 	if err != nil {
-		return nil, errorf(p, 0, 0, "cannot read it: %s", osReason(err))
+		return nil, errorf(p, 0, 0, "cannot read it: %v", osReason(err))
 	}
 	switch {
 	case st.IsDir():
@@ -583,7 +583,7 @@ func LoadFile(p string) (*model.Scenario, error) {
 	}
 	data, err := io.ReadAll(io.LimitReader(f, maxFile+1))
 	if err != nil {
-		return nil, errorf(p, 0, 0, "cannot read it: %s", osReason(err))
+		return nil, errorf(p, 0, 0, "cannot read it: %v", osReason(err))
 	}
 	if len(data) > maxFile {
 		return nil, errorf(p, 0, 0, "too large: a scenario file is at most 1 MiB")
@@ -592,12 +592,12 @@ func LoadFile(p string) (*model.Scenario, error) {
 }
 
 // osReason is an os error without the path it repeats ("no such file or directory").
-func osReason(err error) string {
+func osReason(err error) error {
 	var pe *os.PathError
 	if errors.As(err, &pe) {
-		return pe.Err.Error()
+		return pe.Err
 	}
-	return err.Error()
+	return err
 }
 
 // Closest returns the catalog id nearest to id by edit distance, or "" if none is close.

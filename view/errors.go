@@ -4,9 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"syscall"
 
 	"github.com/tcpwave/tcpwave/model"
 	"github.com/tcpwave/tcpwave/scenarios"
+	"github.com/tcpwave/tcpwave/scenarios/capture"
 )
 
 // Msgf writes a command-line message in l. format is the English text, which is also
@@ -41,6 +43,10 @@ func ErrorText(l Lang, err error) string {
 	if errors.As(err, &me) {
 		return me.text(l)
 	}
+	var ce *capture.Error
+	if errors.As(err, &ce) {
+		return formatIn(l, ce.Format, ce.Args)
+	}
 	var se *scenarios.Error
 	if errors.As(err, &se) {
 		return loaderErrorText(l, se)
@@ -48,6 +54,12 @@ func ErrorText(l Lang, err error) string {
 	var ie *model.InputError
 	if errors.As(err, &ie) {
 		return inputErrorText(l, ie, "")
+	}
+	var errno syscall.Errno
+	if errors.As(err, &errno) && l == Zh {
+		if s := errnoText(errno); s != "" {
+			return s
+		}
 	}
 	var ue *scenarios.UnknownError
 	if errors.As(err, &ue) {
@@ -79,12 +91,38 @@ func loaderErrorText(l Lang, e *scenarios.Error) string {
 			if ie, ok := a.(*model.InputError); ok {
 				// The field already names the knob: say it once.
 				args[i] = inputErrorText(l, ie, knobOfField(e.Field))
+			} else if err, ok := a.(error); ok {
+				args[i] = ErrorText(l, err)
 			}
 		}
 		msg = Msgf(l, e.Format, args...)
 	}
 	b.WriteString(scenarios.Printable(msg))
 	return b.String()
+}
+
+// errnoText is what the system said, in Chinese, for the errors a user meets opening
+// and writing files and sockets; "" for the rest, written as the system wrote them.
+func errnoText(e syscall.Errno) string {
+	switch e {
+	case syscall.ENOENT:
+		return "没有这个文件或目录"
+	case syscall.EACCES, syscall.EPERM:
+		return "权限不够"
+	case syscall.EISDIR:
+		return "这是一个目录"
+	case syscall.ENOTDIR:
+		return "路径中有一段不是目录"
+	case syscall.ENOSPC:
+		return "磁盘空间不足"
+	case syscall.EROFS:
+		return "文件系统是只读的"
+	case syscall.ENODEV:
+		return "没有这个设备（内核缺少所需的模块？）"
+	case syscall.EADDRINUSE:
+		return "地址已被占用"
+	}
+	return ""
 }
 
 // knobOfField is the knob a "set.tcp_fin_timeout" field names, or "".
@@ -168,16 +206,31 @@ func Errorf(format string, args ...any) error { return &Message{Format: format, 
 // Error implements error, in English.
 func (m *Message) Error() string { return fmt.Sprintf(m.Format, m.Args...) }
 
+// Unwrap is the arguments that are errors (a format writes them with %v), for
+// errors.Is and errors.As.
+func (m *Message) Unwrap() []error {
+	var errs []error
+	for _, a := range m.Args {
+		if err, ok := a.(error); ok {
+			errs = append(errs, err)
+		}
+	}
+	return errs
+}
+
 // text is the message in l; an argument that is itself an error is written in l too.
-func (m *Message) text(l Lang) string {
-	args := make([]any, len(m.Args))
-	for i, a := range m.Args {
+func (m *Message) text(l Lang) string { return formatIn(l, m.Format, m.Args) }
+
+// formatIn is a message in l, its arguments that are errors written in l too.
+func formatIn(l Lang, format string, margs []any) string {
+	args := make([]any, len(margs))
+	for i, a := range margs {
 		if err, ok := a.(error); ok {
 			a = ErrorText(l, err)
 		}
 		args[i] = a
 	}
-	return Msgf(l, m.Format, args...)
+	return Msgf(l, format, args...)
 }
 
 // SideName is a side's name in a sentence: "client", "客户端".

@@ -155,3 +155,13 @@ func (p *FlowPicker) View() tea.View {
 	v.AltScreen = true
 	return v
 }
+
+// FlowSummary is a flow as the command line lists it after its --flow, in l: how it
+// ended, when it started (UTC) and its packets.
+func FlowSummary(l Lang, f *capture.Flow) string {
+	end := l.t("ending." + f.End.Key())
+	if f.Reused() {
+		end += ", " + l.t("ending.reused", f.Connections)
+	}
+	return fmt.Sprintf("%-14s  %s  %d %s", end, time.Unix(0, int64(f.First)).UTC().Format("15:04:05.000000"), f.Packets, l.t("ui.flows.packets"))
+}

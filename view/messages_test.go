@@ -21,6 +21,7 @@ var messageCalls = map[string]int{
 	"errorf":    3, // scenarios' errorf(file, line, col, format, ...)
 	"fail":      1, // scenarios' v.fail(field, format, ...)
 	"nodeError": 2, // scenarios' nodeError(name, node, msg)
+	"problemf":  0, // capture's problemf(format, ...)
 }
 
 // messageFormats finds every literal format passed to a message call in the Go files
@@ -82,7 +83,7 @@ var verbRE = regexp.MustCompile(`%(\[\d+\])?[-+# 0]*\d*(\.\d+)?[a-zA-Z%]`)
 // TestMessagesAreTranslated finds every message the command line, the scenario
 // loader and the view write through Msgf in Chinese, with the same verbs.
 func TestMessagesAreTranslated(t *testing.T) {
-	formats := messageFormats(t, ".", "../cmd/tcpwave", "../scenarios")
+	formats := messageFormats(t, ".", "../cmd/tcpwave", "../cmd/tcpwave/internal/real", "../scenarios", "../scenarios/capture")
 	if len(formats) < 40 {
 		t.Fatalf("found only %d message formats: is the scan broken?", len(formats))
 	}

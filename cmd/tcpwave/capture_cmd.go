@@ -21,10 +21,10 @@ func isCapture(arg string) bool {
 
 // scanCapture reads a whole capture once for its connections, saying on stderr how
 // far it has got when it takes more than a moment.
-func scanCapture(path string, stderr io.Writer) (*capture.Scan, error) {
+func scanCapture(path string, l view.Lang, stderr io.Writer) (*capture.Scan, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, plainErr(err)
+		return nil, view.Errorf("cannot read it: %v", plainErr(err))
 	}
 	defer f.Close()
 	size := int64(0)
@@ -42,7 +42,7 @@ func scanCapture(path string, stderr io.Writer) (*capture.Scan, error) {
 		if size > 0 {
 			pct = fmt.Sprintf(" (%d%%)", st.Bytes*100/size)
 		}
-		fmt.Fprintf(stderr, "\rreading %s: %d packets%s", path, st.Packets, pct)
+		say(stderr, l, "\rreading %s: %d packets%s", path, st.Packets, pct)
 	}
 	sc, err := capture.ScanFlows(f, progress)
 	if shown {
@@ -61,7 +61,7 @@ func chooseFlow(sc *capture.Scan, flow string) (*capture.Flow, error) {
 		}
 		f := sc.Find(k)
 		if f == nil {
-			return nil, fmt.Errorf("--flow %s: no TCP connection with these addresses and ports in the capture", flow)
+			return nil, view.Errorf("--flow %s: no TCP connection with these addresses and ports in the capture", flow)
 		}
 		return f, nil
 	}
@@ -75,8 +75,8 @@ func chooseFlow(sc *capture.Scan, flow string) (*capture.Flow, error) {
 }
 
 var (
-	errNoTCP = errors.New("no TCP connection in the capture")
-	errMany  = errors.New("the capture holds several connections")
+	errNoTCP = view.Errorf("no TCP connection in the capture")
+	errMany  = view.Errorf("the capture holds several connections")
 )
 
 // inferFlow reads one flow's packets and infers its timeline.
@@ -94,20 +94,20 @@ func inferFlow(path string, f *capture.Flow, at capture.Point) (*capture.Inferen
 	return inf, more, err
 }
 
-// skipNote says what a scan skipped, or "".
-func skipNote(sc *capture.Scan) string {
+// skipNote says what a scan skipped, in l, or "".
+func skipNote(l view.Lang, sc *capture.Scan) string {
 	st := &sc.Stats
 	cut := ""
 	if st.CutShort {
-		cut = "the file ends in the middle of a packet (cut short?): read up to there"
+		cut = view.Msgf(l, "the file ends in the middle of a packet (cut short?): read up to there")
 	}
 	if st.Skipped() == 0 && sc.Untracked == 0 {
 		return cut
 	}
-	s := fmt.Sprintf("skipped %d of %d packets: %d not TCP, %d IP fragments, %d cut short by the snapshot length, %d undecodable",
+	s := view.Msgf(l, "skipped %d of %d packets: %d not TCP, %d IP fragments, %d cut short by the snapshot length, %d undecodable",
 		st.Skipped(), st.Packets, st.NonTCP, st.Fragments, st.Truncated, st.Bad)
 	if sc.Untracked > 0 {
-		s += fmt.Sprintf("; %d TCP packets of connections beyond the %d tracked", sc.Untracked, capture.MaxFlows)
+		s += view.Msgf(l, "; %d TCP packets of connections beyond the %d tracked", sc.Untracked, capture.MaxFlows)
 	}
 	if cut != "" {
 		s += "; " + cut
@@ -115,48 +115,49 @@ func skipNote(sc *capture.Scan) string {
 	return s
 }
 
-// listFlows writes the connections of a capture, one a line, as --flow takes them.
-func listFlows(w io.Writer, sc *capture.Scan, limit int) {
+// listFlows writes the connections of a capture, one a line, as --flow takes them,
+// each with how it ended, when it started and its packets, in l.
+func listFlows(w io.Writer, l view.Lang, sc *capture.Scan, limit int) {
 	for i, f := range sc.Flows {
 		if i == limit {
-			fmt.Fprintf(w, "  ... and %d more\n", len(sc.Flows)-limit)
+			say(w, l, "  ... and %d more\n", len(sc.Flows)-limit)
 			break
 		}
-		fmt.Fprintf(w, "  --flow %-45s  %s\n", f.String(), f.Summary())
+		fmt.Fprintf(w, "  --flow %-45s  %s\n", f.String(), view.FlowSummary(l, f))
 	}
 }
 
 // traceCapture prints a capture's connection as an inferred timeline.
-func traceCapture(path string, rf *runFlags, x *exportFlags, stdout, stderr io.Writer) int {
+func traceCapture(path string, cl view.Lang, rf *runFlags, x *exportFlags, stdout, stderr io.Writer) int {
 	if x.format == "pcap" {
-		fmt.Fprintf(stderr, "tcpwave trace: %s is a capture already: --format pcap writes a scenario's run\n", path)
+		say(stderr, cl, "tcpwave trace: %s is a capture already: --format pcap writes a scenario's run\n", path)
 		return 2
 	}
 	l, err := rf.language()
 	if err != nil {
-		fmt.Fprintf(stderr, "tcpwave trace: %v\n", err)
+		say(stderr, cl, "tcpwave trace: %s\n", errorText(cl, err))
 		return 2
 	}
-	sc, err := scanCapture(path, stderr)
+	sc, err := scanCapture(path, l, stderr)
 	if err != nil {
-		fmt.Fprintf(stderr, "tcpwave trace: %s: %v\n", path, err)
+		say(stderr, l, "tcpwave trace: %s: %s\n", path, errorText(l, err))
 		return 1
 	}
 	f, err := chooseFlow(sc, x.flow)
 	if err != nil {
-		fmt.Fprintf(stderr, "tcpwave trace: %s: %v\n", path, err)
+		say(stderr, l, "tcpwave trace: %s: %s\n", path, errorText(l, err))
 		if errors.Is(err, errMany) {
-			fmt.Fprintf(stderr, "name one with --flow:\n")
-			listFlows(stderr, sc, 50)
+			say(stderr, l, "name one with --flow:\n")
+			listFlows(stderr, l, sc, 50)
 		}
-		if s := skipNote(sc); s != "" {
+		if s := skipNote(l, sc); s != "" {
 			fmt.Fprintf(stderr, "(%s)\n", s)
 		}
 		return 2
 	}
 	inf, more, err := inferFlow(path, f, x.point)
 	if err != nil {
-		fmt.Fprintf(stderr, "tcpwave trace: %s: %v\n", path, err)
+		say(stderr, l, "tcpwave trace: %s: %s\n", path, errorText(l, err))
 		return 1
 	}
 	io.WriteString(stdout, view.InferredTraceText(l, inf.Timeline, captureHeader(path, sc, f, inf, more)))
@@ -176,7 +177,7 @@ func captureHeader(path string, sc *capture.Scan, f *capture.Flow, inf *capture.
 	if more {
 		h = append(h, fmt.Sprintf("truncated: only the first %d packets of the connection are read", capture.MaxFlowPackets))
 	}
-	if s := skipNote(sc); s != "" {
+	if s := skipNote(view.En, sc); s != "" {
 		h = append(h, s)
 	}
 	return h

@@ -2,12 +2,12 @@ package main
 
 import (
 	"flag"
-	"fmt"
 	"io"
 	"os"
 
 	"github.com/tcpwave/tcpwave/model"
 	"github.com/tcpwave/tcpwave/scenarios/capture"
+	"github.com/tcpwave/tcpwave/view"
 )
 
 // exportFlags are trace's flags for captures: the format written, the file, the
@@ -28,36 +28,36 @@ func (x *exportFlags) register(fs *flag.FlagSet) {
 }
 
 // check validates the flags; done reports that the command must stop with code.
-func (x *exportFlags) check(stderr io.Writer) (code int, done bool) {
+func (x *exportFlags) check(l view.Lang, stderr io.Writer) (code int, done bool) {
 	p, err := capture.ParsePoint(x.at)
 	if err != nil {
-		fmt.Fprintf(stderr, "tcpwave trace: %v\n", err)
+		say(stderr, l, "tcpwave trace: %s\n", errorText(l, err))
 		return 2, true
 	}
 	x.point = p
 	switch x.format {
 	case "text":
 		if x.out != "" {
-			fmt.Fprintln(stderr, "tcpwave trace: -o writes a capture: give --format pcap too (the text trace goes to standard output)")
+			say(stderr, l, "tcpwave trace: -o writes a capture: give --format pcap too (the text trace goes to standard output)\n")
 			return 2, true
 		}
 	case "pcap":
 		if x.out == "" {
-			fmt.Fprintln(stderr, "tcpwave trace: --format pcap needs -o FILE (a capture is not written to a terminal)")
+			say(stderr, l, "tcpwave trace: --format pcap needs -o FILE (a capture is not written to a terminal)\n")
 			return 2, true
 		}
 	default:
-		fmt.Fprintf(stderr, "tcpwave trace: --format must be text or pcap, got %q\n", x.format)
+		say(stderr, l, "tcpwave trace: --format must be text or pcap, got %q\n", x.format)
 		return 2, true
 	}
 	return 0, false
 }
 
 // exportPcap writes tl as a pcap file at the flags' capture point.
-func exportPcap(tl *model.Timeline, x *exportFlags, stderr io.Writer) int {
+func exportPcap(tl *model.Timeline, x *exportFlags, l view.Lang, stderr io.Writer) int {
 	f, err := os.Create(x.out)
 	if err != nil {
-		fmt.Fprintf(stderr, "tcpwave trace: %v\n", err)
+		say(stderr, l, "tcpwave trace: %s\n", errorText(l, err))
 		return 1
 	}
 	err = capture.Export(f, tl, x.point)
@@ -65,7 +65,7 @@ func exportPcap(tl *model.Timeline, x *exportFlags, stderr io.Writer) int {
 		err = cerr
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "tcpwave trace: %s: %v\n", x.out, err)
+		say(stderr, l, "tcpwave trace: %s: %s\n", x.out, errorText(l, err))
 		return 1
 	}
 	return 0

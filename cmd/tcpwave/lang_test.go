@@ -52,3 +52,39 @@ func TestErrorsSpeakTheUsersLanguage(t *testing.T) {
 		t.Errorf("help under a Chinese locale: %q", out)
 	}
 }
+
+// TestCaptureAndRealErrorsSpeakTheUsersLanguage: the error lines of open, trace
+// FILE.pcap and real, their flags' and the capture reader's problems included, in
+// both languages, with their exit codes.
+func TestCaptureAndRealErrorsSpeakTheUsersLanguage(t *testing.T) {
+	dir := t.TempDir()
+	notCap := filepath.Join(dir, "notes.pcap")
+	if err := os.WriteFile(notCap, []byte("hello, this is text\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		args   []string
+		code   int
+		zh, en string
+	}{
+		{[]string{"open", notCap}, 1, "不是抓包文件：开头既不是 pcap 文件头，也不是 pcapng 文件头（开头几个字节是 68 65 6c 6c）", "not a capture file: it starts with neither a pcap nor a pcapng header (first bytes 68 65 6c 6c)"},
+		{[]string{"open", notCap, "--at", "moon"}, 2, `--at 只能是 client、server 或 link，这里是 "moon"`, `--at must be client, server or link, got "moon"`},
+		{[]string{"open"}, 2, "tcpwave open：请指定一个抓包文件", "tcpwave open: name one capture file"},
+		{[]string{"trace", notCap, "--format", "pcap", "-o", filepath.Join(dir, "x.pcap")}, 2, "本身就是抓包文件", "is a capture already"},
+		{[]string{"trace", "client-close", "-o", filepath.Join(dir, "x.pcap")}, 2, "-o 写的是抓包文件", "-o writes a capture"},
+		{[]string{"real", "client-close", "--horizon", "0s"}, 2, "tcpwave real：--horizon：应是 1ms 到 10m 之间的时长", "tcpwave real: --horizon: want a duration from 1ms to 10m"},
+		{[]string{"real", "why-2msl"}, 2, "tcpwave real：why-2msl 无法在真实 socket 上运行：参数 rto_max=", "tcpwave real: why-2msl cannot run on real sockets: knob rto_max="},
+	}
+	for _, c := range cases {
+		for _, lang := range []string{"zh", "en"} {
+			want := c.en
+			if lang == "zh" {
+				want = c.zh
+			}
+			code, _, errs := runCmd(append(c.args, "--lang", lang)...)
+			if code != c.code || !strings.Contains(errs, want) {
+				t.Errorf("%v --lang %s: exit %d, stderr %q; want %d and %q", c.args, lang, code, errs, c.code, want)
+			}
+		}
+	}
+}

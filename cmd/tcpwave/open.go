@@ -29,35 +29,35 @@ func runOpen(args []string, stdout, stderr io.Writer) int {
 		return exitFor(err)
 	}
 	if len(pos) != 1 {
-		fmt.Fprintln(stderr, "tcpwave open: name one capture file (pcap or pcapng)")
+		say(stderr, fs.lang, "tcpwave open: name one capture file (pcap or pcapng)\n")
 		return 2
 	}
 	path := pos[0]
 	l, err := rf.language()
 	if err != nil {
-		fmt.Fprintf(stderr, "tcpwave open: %v\n", err)
+		say(stderr, fs.lang, "tcpwave open: %s\n", errorText(fs.lang, err))
 		return 2
 	}
 	at, err := capture.ParsePoint(x.at)
 	if err != nil {
-		fmt.Fprintf(stderr, "tcpwave open: %v\n", err)
+		say(stderr, l, "tcpwave open: %s\n", errorText(l, err))
 		return 2
 	}
-	sc, err := scanCapture(path, stderr)
+	sc, err := scanCapture(path, l, stderr)
 	if err != nil {
-		fmt.Fprintf(stderr, "tcpwave open: %s: %v\n", path, err)
+		say(stderr, l, "tcpwave open: %s: %s\n", path, errorText(l, err))
 		return 1
 	}
 	f, err := chooseFlow(sc, x.flow)
 	switch {
 	case errors.Is(err, errMany) && *asScenario:
-		fmt.Fprintf(stderr, "tcpwave open: %s: %v; name one with --flow:\n", path, err)
-		listFlows(stderr, sc, 50)
+		say(stderr, l, "tcpwave open: %s: %s; name one with --flow:\n", path, errorText(l, err))
+		listFlows(stderr, l, sc, 50)
 		return 2
 	case errors.Is(err, errMany):
 		p := view.NewFlowPicker(path, sc.Flows, l)
 		if _, err := tea.NewProgram(p, tea.WithOutput(stdout)).Run(); err != nil {
-			fmt.Fprintf(stderr, "tcpwave open: %v\n", err)
+			say(stderr, l, "tcpwave open: %s\n", errorText(l, err))
 			return 1
 		}
 		if p.Chosen == nil {
@@ -65,33 +65,33 @@ func runOpen(args []string, stdout, stderr io.Writer) int {
 		}
 		f = p.Chosen
 	case err != nil:
-		fmt.Fprintf(stderr, "tcpwave open: %s: %v\n", path, err)
-		if s := skipNote(sc); s != "" {
+		say(stderr, l, "tcpwave open: %s: %s\n", path, errorText(l, err))
+		if s := skipNote(l, sc); s != "" {
 			fmt.Fprintf(stderr, "(%s)\n", s)
 		}
 		return 2
 	}
 	inf, more, err := inferFlow(path, f, at)
 	if err != nil {
-		fmt.Fprintf(stderr, "tcpwave open: %s: %v\n", path, err)
+		say(stderr, l, "tcpwave open: %s: %s\n", path, errorText(l, err))
 		return 1
 	}
 	if *asScenario {
-		return writeScenario(inf, path, x.out, stdout, stderr)
+		return writeScenario(inf, path, x.out, l, stdout, stderr)
 	}
 	if more {
-		fmt.Fprintf(stderr, "tcpwave open: %s: the connection has more than %d packets; showing the first %d\n", path, capture.MaxFlowPackets, capture.MaxFlowPackets)
+		say(stderr, l, "tcpwave open: %s: the connection has more than %d packets; showing the first %d\n", path, capture.MaxFlowPackets, capture.MaxFlowPackets)
 	}
 	if undrawable(stderr, l, "tcpwave open", path+" --flow "+f.String(), inf.Timeline) {
 		return 1
 	}
 	m, err := view.New(view.Options{Timeline: inf.Timeline, Addrs: [2]string{f.Client.String(), f.Server.String()}, Lang: l})
 	if err != nil {
-		fmt.Fprintf(stderr, "tcpwave open: %v\n", err)
+		say(stderr, l, "tcpwave open: %s\n", errorText(l, err))
 		return 1
 	}
 	if _, err := tea.NewProgram(m, tea.WithOutput(stdout)).Run(); err != nil {
-		fmt.Fprintf(stderr, "tcpwave open: %v\n", err)
+		say(stderr, l, "tcpwave open: %s\n", errorText(l, err))
 		return 1
 	}
 	return 0
@@ -99,10 +99,10 @@ func runOpen(args []string, stdout, stderr io.Writer) int {
 
 // writeScenario writes the scenario built from an inferred connection to out, or to
 // stdout when out is "".
-func writeScenario(inf *capture.Inference, path, out string, stdout, stderr io.Writer) int {
+func writeScenario(inf *capture.Inference, path, out string, l view.Lang, stdout, stderr io.Writer) int {
 	text, err := capture.AsScenario(inf, filepath.Base(path))
 	if err != nil {
-		fmt.Fprintf(stderr, "tcpwave open: %s: %v\n", path, err)
+		say(stderr, l, "tcpwave open: %s: %s\n", path, errorText(l, err))
 		return 1
 	}
 	if out == "" {
@@ -110,9 +110,9 @@ func writeScenario(inf *capture.Inference, path, out string, stdout, stderr io.W
 		return 0
 	}
 	if err := os.WriteFile(out, []byte(text), 0o644); err != nil {
-		fmt.Fprintf(stderr, "tcpwave open: %v\n", err)
+		say(stderr, l, "tcpwave open: %s\n", errorText(l, err))
 		return 1
 	}
-	fmt.Fprintf(stderr, "wrote %s: run it with 'tcpwave %s' or 'tcpwave trace %s'\n", out, out, out)
+	say(stderr, l, "wrote %s: run it with 'tcpwave %s' or 'tcpwave trace %s'\n", out, out, out)
 	return 0
 }

@@ -39,11 +39,11 @@ func runReal(args []string, stdout, stderr io.Writer) int {
 	real.RaisePriority()
 	lang, err := rf.language()
 	if err != nil {
-		fmt.Fprintf(stderr, "tcpwave real: %v\n", err)
+		say(stderr, fs.lang, "tcpwave real: %s\n", errorText(fs.lang, err))
 		return 2
 	}
 	if *observe <= 0 || *observe > 10*time.Minute {
-		fmt.Fprintln(stderr, "tcpwave real: --horizon: want a duration from 1ms to 10m, e.g. 70s")
+		say(stderr, lang, "tcpwave real: --horizon: want a duration from 1ms to 10m, e.g. 70s\n")
 		return 2
 	}
 	cfg := real.Config{Tol: real.DefaultTolerance, MaxObserve: *observe}
@@ -51,27 +51,27 @@ func runReal(args []string, stdout, stderr io.Writer) int {
 	defer stop()
 	if *check {
 		if *pcapPath != "" || *text || *traceOnly {
-			fmt.Fprintln(stderr, "tcpwave real: --check takes no --pcap, --text or --trace")
+			say(stderr, lang, "tcpwave real: --check takes no --pcap, --text or --trace\n")
 			return 2
 		}
-		return realCheck(ctx, pos, cfg, stdout, stderr)
+		return realCheck(ctx, pos, cfg, lang, stdout, stderr)
 	}
 	if len(pos) != 1 {
-		fmt.Fprintln(stderr, "tcpwave real: name one scenario (an id from 'tcpwave list', or a .yaml file), or use --check")
+		say(stderr, lang, "tcpwave real: name one scenario (an id from 'tcpwave list', or a .yaml file), or use --check\n")
 		return 2
 	}
 	sc, err := scenarios.Get(pos[0])
 	if err != nil {
 		return reportLoadError(stderr, fs.lang, "real", err)
 	}
-	if why := real.Unplayable(sc); why != "" {
-		fmt.Fprintf(stderr, "tcpwave real: %s cannot run on real sockets: %s\n", sc.ID, why)
+	if why := real.UnplayableReason(sc); why != nil {
+		say(stderr, lang, "tcpwave real: %s cannot run on real sockets: %s\n", sc.ID, errorText(lang, why))
 		return 2
 	}
 	var pcap *os.File
 	if *pcapPath != "" {
 		if pcap, err = os.Create(*pcapPath); err != nil {
-			fmt.Fprintf(stderr, "tcpwave real: --pcap: %v\n", err)
+			say(stderr, lang, "tcpwave real: --pcap: %s\n", errorText(lang, err))
 			return 2
 		}
 		defer pcap.Close()
@@ -83,11 +83,11 @@ func runReal(args []string, stdout, stderr io.Writer) int {
 	cfg.Pcap = pw
 	tty := !*text && !*traceOnly && colorprofile.Detect(stdout, os.Environ()) != colorprofile.NoTTY
 	if tty {
-		fmt.Fprintf(stderr, "tcpwave real: running %s on this kernel…\n", sc.ID)
+		say(stderr, lang, "tcpwave real: running %s on this kernel…\n", sc.ID)
 	}
 	o, res, _ := real.CheckOne(ctx, sc, cfg)
 	if o.Err != nil {
-		return realFailed(stderr, o.Err)
+		return realFailed(stderr, lang, o.Err)
 	}
 	if *traceOnly {
 		io.WriteString(stdout, res.Text())
@@ -123,7 +123,7 @@ func runReal(args []string, stdout, stderr io.Writer) int {
 }
 
 // realCheck runs the catalog, or the scenarios named, and prints the table.
-func realCheck(ctx context.Context, names []string, cfg real.Config, stdout, stderr io.Writer) int {
+func realCheck(ctx context.Context, names []string, cfg real.Config, lang view.Lang, stdout, stderr io.Writer) int {
 	var list []*model.Scenario
 	if len(names) == 0 {
 		list = scenarios.Catalog()
@@ -131,7 +131,7 @@ func realCheck(ctx context.Context, names []string, cfg real.Config, stdout, std
 	for _, n := range names {
 		sc, err := scenarios.Get(n)
 		if err != nil {
-			return reportLoadError(stderr, cliLang(nil), "real", err)
+			return reportLoadError(stderr, lang, "real", err)
 		}
 		list = append(list, sc)
 	}
@@ -145,7 +145,7 @@ func realCheck(ctx context.Context, names []string, cfg real.Config, stdout, std
 	for _, sc := range list {
 		o, _, _ := real.CheckOne(ctx, sc, cfg)
 		if o.Err != nil && (real.IsNeedRoot(o.Err) || ctx.Err() != nil) {
-			return realFailed(stderr, o.Err)
+			return realFailed(stderr, lang, o.Err)
 		}
 		if o.Skipped == "" && !o.Agrees() {
 			status = 1
@@ -180,12 +180,12 @@ func viewRows(rows []real.Row) []view.RealRow {
 
 // realFailed reports a run that could not be made: exit 2 for missing privileges, 1
 // otherwise.
-func realFailed(stderr io.Writer, err error) int {
+func realFailed(stderr io.Writer, l view.Lang, err error) int {
 	if errors.Is(err, context.Canceled) {
-		fmt.Fprintln(stderr, "tcpwave real: interrupted; its namespaces, sockets and devices went with the run")
+		say(stderr, l, "tcpwave real: interrupted; its namespaces, sockets and devices went with the run\n")
 		return 1
 	}
-	fmt.Fprintf(stderr, "tcpwave real: %v\n", err)
+	say(stderr, l, "tcpwave real: %s\n", errorText(l, err))
 	if real.IsNeedRoot(err) {
 		return 2
 	}

@@ -58,11 +58,11 @@ func runTrace(args []string, stdout, stderr io.Writer) int {
 		say(stderr, fs.lang, "tcpwave trace: name one scenario (an id from 'tcpwave list', or a .yaml file)\n")
 		return 2
 	}
-	if code, done := xf.check(stderr); done {
+	if code, done := xf.check(fs.lang, stderr); done {
 		return code
 	}
 	if isCapture(pos[0]) {
-		return traceCapture(pos[0], &rf, &xf, stdout, stderr)
+		return traceCapture(pos[0], fs.lang, &rf, &xf, stdout, stderr)
 	}
 	tl, err := rf.run(pos[0])
 	if err != nil {
@@ -70,7 +70,7 @@ func runTrace(args []string, stdout, stderr io.Writer) int {
 	}
 	warnIfCut(stderr, fs.lang, "trace", tl)
 	if xf.format == "pcap" {
-		return exportPcap(tl, &xf, stderr)
+		return exportPcap(tl, &xf, fs.lang, stderr)
 	}
 	l, _ := rf.language()
 	io.WriteString(stdout, view.TraceText(l, tl, *absolute))

@@ -2,7 +2,6 @@ package capture
 
 import (
 	"bufio"
-	"fmt"
 	"io"
 	"net"
 	"net/netip"
@@ -101,7 +100,7 @@ func WritePackets(w io.Writer, pkts []Packet) error {
 	for i := range pkts {
 		data, err := serialize(buf, &pkts[i])
 		if err != nil {
-			return fmt.Errorf("packet %d: %w", i+1, err)
+			return problemf("packet %d: %v", i+1, err)
 		}
 		ci := gopacket.CaptureInfo{Timestamp: Epoch.Add(pkts[i].T), CaptureLength: len(data), Length: len(data)}
 		if err := pw.WritePacket(ci, data); err != nil {
@@ -120,7 +119,7 @@ var (
 // with its options, and the payload; lengths and checksums computed by gopacket.
 func serialize(buf gopacket.SerializeBuffer, p *Packet) ([]byte, error) {
 	if p.Payload < 0 || p.Payload > 65000 {
-		return nil, fmt.Errorf("payload of %d bytes does not fit one packet", p.Payload)
+		return nil, problemf("payload of %d bytes does not fit one packet", p.Payload)
 	}
 	eth := &layers.Ethernet{SrcMAC: clientMAC, DstMAC: serverMAC}
 	if p.Src == ServerAddr {

@@ -1,7 +1,6 @@
 package capture
 
 import (
-	"fmt"
 	"net/netip"
 	"strings"
 	"time"
@@ -137,16 +136,6 @@ func (f *Flow) ending() Ending {
 // seqGEQ compares sequence numbers modulo 2^32 (RFC 9293 §3.4).
 func seqGEQ(a, b uint32) bool { return int32(a-b) >= 0 }
 
-// Summary is the picker's line for a flow, in English; the view builds its own in
-// the screen's language.
-func (f *Flow) Summary() string {
-	end := f.End.String()
-	if f.Reused() {
-		end += fmt.Sprintf(", 4-tuple reused (%d connections)", f.Connections)
-	}
-	return fmt.Sprintf("%s → %s  %s  %d packets  %s", f.Client, f.Server, time.Unix(0, int64(f.First)).UTC().Format("15:04:05.000000"), f.Packets, end)
-}
-
 // ParseFlow reads --flow: "A:PORT-B:PORT", IPv6 addresses in brackets.
 func ParseFlow(s string) (FlowKey, error) {
 	for i := 0; i < len(s); i++ {
@@ -162,7 +151,7 @@ func ParseFlow(s string) (FlowKey, error) {
 			return FlowKey{a, b}.norm(), nil
 		}
 	}
-	return FlowKey{}, fmt.Errorf("--flow wants ADDR:PORT-ADDR:PORT (IPv6 as [ADDR]:PORT), got %q", s)
+	return FlowKey{}, problemf("--flow wants ADDR:PORT-ADDR:PORT (IPv6 as [ADDR]:PORT), got %q", s)
 }
 
 // norm unmaps IPv4-mapped addresses, as the reader does.

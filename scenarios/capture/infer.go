@@ -1,7 +1,6 @@
 package capture
 
 import (
-	"fmt"
 	"slices"
 	"sort"
 	"time"
@@ -32,7 +31,7 @@ type Inference struct {
 // inference rule of model), and segments of note carry a finding as their Why.
 func Infer(pkts []Packet, client, server string, at Point) (*Inference, error) {
 	if len(pkts) == 0 {
-		return nil, fmt.Errorf("the connection has no packets")
+		return nil, problemf("the connection has no packets")
 	}
 	b := &builder{pkts: pkts, at: at}
 	b.sides(client)

@@ -1,7 +1,6 @@
 package capture
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/tcpwave/tcpwave/model"
@@ -39,7 +38,7 @@ func ParsePoint(s string) (Point, error) {
 	case "server", "b":
 		return AtServer, nil
 	}
-	return 0, fmt.Errorf("--at must be client, server or link, got %q", s)
+	return 0, problemf("--at must be client, server or link, got %q", s)
 }
 
 // host is the side whose host the capture is taken on, and whether it is a host.

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"errors"
-	"fmt"
 	"io"
 	"net/netip"
 	"time"
@@ -34,7 +33,7 @@ type Stats struct {
 func (s *Stats) Skipped() int64 { return s.NonTCP + s.Fragments + s.Truncated + s.Bad }
 
 // ErrNotCapture is returned for a file that is neither pcap nor pcapng.
-var ErrNotCapture = errors.New("not a capture file: it starts with neither a pcap nor a pcapng header")
+var ErrNotCapture = problemf("not a capture file: it starts with neither a pcap nor a pcapng header")
 
 // source is pcapgo's reader of either format.
 type source interface {
@@ -79,7 +78,7 @@ func NewReader(r io.Reader) (*Reader, error) {
 	magic, err := br.Peek(4)
 	if err != nil {
 		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-			return nil, fmt.Errorf("%w (the file is %d bytes long)", ErrNotCapture, len(magic))
+			return nil, problemf("%v (the file is %d bytes long)", ErrNotCapture, len(magic))
 		}
 		return nil, err
 	}
@@ -88,17 +87,17 @@ func NewReader(r io.Reader) (*Reader, error) {
 	case bytes.Equal(magic, []byte{0x0a, 0x0d, 0x0d, 0x0a}):
 		ng, err := pcapgo.NewNgReader(br, pcapgo.NgReaderOptions{WantMixedLinkType: true, SkipUnknownVersion: true})
 		if err != nil {
-			return nil, fmt.Errorf("pcapng header: %v", err)
+			return nil, problemf("pcapng header: %v", err)
 		}
 		rd.src, rd.ng = ng, ng
 	case isPcapMagic(magic):
 		pr, err := pcapgo.NewReader(br)
 		if err != nil {
-			return nil, fmt.Errorf("pcap header: %v", err)
+			return nil, problemf("pcap header: %v", err)
 		}
 		rd.src, rd.link = pr, pr.LinkType()
 	default:
-		return nil, fmt.Errorf("%w (first bytes % x)", ErrNotCapture, magic)
+		return nil, problemf("%v (first bytes % x)", ErrNotCapture, magic)
 	}
 	return rd, nil
 }
@@ -130,7 +129,7 @@ func (r *Reader) Next(p *Packet) error {
 				r.Stats.CutShort = true
 				return io.EOF
 			}
-			return fmt.Errorf("after %d packets: %v", r.Stats.Packets, err)
+			return problemf("after %d packets: %v", r.Stats.Packets, err)
 		}
 		r.Stats.Packets++
 		link := r.link

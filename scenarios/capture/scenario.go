@@ -25,7 +25,7 @@ func AsScenario(inf *Inference, name string) (string, error) {
 		}
 	}
 	if first < 0 {
-		return "", fmt.Errorf("the connection does not close in the capture (no FIN, no RST): there is no close to simulate")
+		return "", problemf("the connection does not close in the capture (no FIN, no RST): there is no close to simulate")
 	}
 	ev := &tl.Events[first]
 	closer := ev.Side

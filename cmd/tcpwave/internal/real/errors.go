@@ -1,6 +1,6 @@
 package real
 
-import "errors"
+import "github.com/tcpwave/tcpwave/view"
 
 // errNeedRoot is returned when namespaces cannot be made: the caller says what is needed.
-var errNeedRoot = errors.New("tcpwave real needs root, or CAP_NET_ADMIN and CAP_SYS_ADMIN, to create network namespaces")
+var errNeedRoot = view.Errorf("tcpwave real needs root, or CAP_NET_ADMIN and CAP_SYS_ADMIN, to create network namespaces")

@@ -13,6 +13,7 @@ import (
 	"github.com/gopacket/gopacket/layers"
 
 	"github.com/tcpwave/tcpwave/model"
+	"github.com/tcpwave/tcpwave/view"
 )
 
 // maxPacket bounds one packet read from a TUN device (its MTU is 1500; a read never
@@ -154,7 +155,7 @@ func (l *link) launch(seg *segment) {
 	l.mu.Lock()
 	if len(l.segs) >= maxSegments {
 		if l.err == nil {
-			l.err = errors.New("more segments than a run may record")
+			l.err = view.Errorf("more segments than a run may record")
 		}
 		l.mu.Unlock()
 		return

@@ -14,6 +14,8 @@ import (
 	"github.com/vishvananda/netlink"
 	"github.com/vishvananda/netns"
 	"golang.org/x/sys/unix"
+
+	"github.com/tcpwave/tcpwave/view"
 )
 
 // The addresses of the two ends inside their namespaces: A (the client) and B (the
@@ -53,7 +55,7 @@ func inNS(ns netns.NsHandle, fn func() error) error {
 		}
 		ferr := fn()
 		if err := netns.Set(orig); err != nil {
-			done <- errors.Join(ferr, fmt.Errorf("switching the thread back: %w", err))
+			done <- errors.Join(ferr, view.Errorf("switching the thread back: %v", err))
 			return // still locked: the thread ends with this goroutine
 		}
 		runtime.UnlockOSThread()
@@ -173,10 +175,10 @@ func (e *endpointNS) configure(local, remote net.IP) error {
 		Peer:  &net.IPNet{IP: remote, Mask: net.CIDRMask(32, 32)},
 	}
 	if err := e.nl.AddrAdd(link, addr); err != nil {
-		return fmt.Errorf("address on the TUN device: %w", err)
+		return view.Errorf("address on the TUN device: %v", err)
 	}
 	if err := e.nl.LinkSetUp(link); err != nil {
-		return fmt.Errorf("bringing the TUN device up: %w", err)
+		return view.Errorf("bringing the TUN device up: %v", err)
 	}
 	return nil
 }
@@ -187,7 +189,7 @@ func (e *endpointNS) configure(local, remote net.IP) error {
 func openTUN(name string) (*os.File, error) {
 	fd, err := unix.Open("/dev/net/tun", unix.O_RDWR|unix.O_CLOEXEC|unix.O_NONBLOCK, 0)
 	if err != nil {
-		return nil, fmt.Errorf("opening /dev/net/tun: %w", err)
+		return nil, view.Errorf("opening /dev/net/tun: %v", err)
 	}
 	ifr, err := unix.NewIfreq(name)
 	if err != nil {
@@ -206,11 +208,11 @@ func openTUN(name string) (*os.File, error) {
 // resolves to the namespace of the thread that opens the file.
 func writeSysctl(name, value string) error {
 	if strings.Contains(name, "..") {
-		return fmt.Errorf("bad sysctl name %q", name)
+		return view.Errorf("bad sysctl name %q", name)
 	}
 	p := filepath.Join("/proc/sys/net", strings.ReplaceAll(name, ".", "/"))
 	if err := os.WriteFile(p, []byte(value), 0); err != nil {
-		return fmt.Errorf("sysctl net.%s=%s: %w", name, value, err)
+		return view.Errorf("sysctl net.%s=%s: %v", name, value, err)
 	}
 	return nil
 }

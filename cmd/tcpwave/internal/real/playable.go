@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/tcpwave/tcpwave/model"
+	"github.com/tcpwave/tcpwave/view"
 )
 
 // Unplayable says why real sockets cannot play the scenario, or "" when they can.
@@ -18,6 +19,15 @@ import (
 //     delayed-ACK time, the teaching switches) changed from Linux's value describes
 //     another kernel than this one.
 func Unplayable(sc *model.Scenario) string {
+	if err := UnplayableReason(sc); err != nil {
+		return err.Error()
+	}
+	return ""
+}
+
+// UnplayableReason is Unplayable's reason as an error that the view can say in the
+// reader's language, or nil when real sockets can play the scenario.
+func UnplayableReason(sc *model.Scenario) error {
 	// A reconnect whose forced ISN is not above the old connection's: real sockets
 	// cannot choose their ISN, and the kernel's clock-driven one (secure_tcp_seq)
 	// is, in practice, above it, so the story (a SYN TIME_WAIT cannot tell from an
@@ -25,7 +35,7 @@ func Unplayable(sc *model.Scenario) string {
 	for _, app := range sc.Apps {
 		for _, st := range app.Steps {
 			if st.Call == model.CallConnect && st.HasISN && st.ISN <= 0 {
-				return fmt.Sprintf("its reconnect forces an ISN %+d below the old connection's, and real sockets cannot choose their ISN", st.ISN)
+				return view.Errorf("its reconnect forces an ISN %+d below the old connection's, and real sockets cannot choose their ISN", st.ISN)
 			}
 		}
 	}
@@ -39,15 +49,15 @@ func Unplayable(sc *model.Scenario) string {
 		}
 		p := def
 		if err := p.Set(o.Knob, o.Value); err != nil {
-			return err.Error()
+			return err
 		}
 		was, _ := def.Get(o.Knob)
 		now, _ := p.Get(o.Knob)
 		if was != now {
-			return fmt.Sprintf("knob %s=%s has no sysctl: this kernel cannot be set so", o.Knob, o.Value)
+			return view.Errorf("knob %s=%s has no sysctl: this kernel cannot be set so", o.Knob, o.Value)
 		}
 	}
-	return ""
+	return nil
 }
 
 // sysctlOf maps the model's knobs that Linux has as a per-namespace sysctl to its name

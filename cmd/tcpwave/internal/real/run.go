@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/tcpwave/tcpwave/model"
+	"github.com/tcpwave/tcpwave/view"
 )
 
 // Options tune a kernel run.
@@ -38,8 +39,8 @@ const quiet = 300 * time.Millisecond
 // when it returns, whatever happened (they are anonymous: closing their last handle,
 // socket and device frees them, and the kernel does that even if tcpwave is killed).
 func Run(ctx context.Context, sc *model.Scenario, opt Options) (*Result, error) {
-	if why := Unplayable(sc); why != "" {
-		return nil, fmt.Errorf("%s cannot run on real sockets: %s", sc.ID, why)
+	if why := UnplayableReason(sc); why != nil {
+		return nil, view.Errorf("%s cannot run on real sockets: %v", sc.ID, why)
 	}
 	sysctls, err := sysctlsFor(sc)
 	if err != nil {
@@ -111,7 +112,7 @@ func Run(ctx context.Context, sc *model.Scenario, opt Options) (*Result, error) 
 	for side := model.A; side <= model.B; side++ {
 		if ka := sc.Apps[side].Keepalive; ka != nil {
 			if err := conns[side].SetKeepAliveConfig(net.KeepAliveConfig{Enable: true, Idle: ka.Idle, Interval: ka.Interval, Count: ka.Probes}); err != nil {
-				return nil, fmt.Errorf("keepalive: %w", err)
+				return nil, view.Errorf("keepalive: %v", err)
 			}
 		}
 		r := &appRunner{side: side, app: sc.Apps[side], conn: conns[side], ns: ends[side].ns, clock: c, obs: obs, rec: rec}
@@ -217,7 +218,7 @@ func connect(ends [2]*endpointNS, sc *model.Scenario, keep bool) (conns [2]*net.
 		return nil
 	})
 	if err != nil {
-		return conns, nil, fmt.Errorf("listen: %w", err)
+		return conns, nil, view.Errorf("listen: %v", err)
 	}
 	defer func() {
 		if keep && err == nil {
@@ -241,13 +242,13 @@ func connect(ends [2]*endpointNS, sc *model.Scenario, keep bool) (conns [2]*net.
 		return nil
 	})
 	if err != nil {
-		return conns, nil, fmt.Errorf("connect: %w", err)
+		return conns, nil, view.Errorf("connect: %v", err)
 	}
 	ln.SetDeadline(time.Now().Add(5 * time.Second))
 	b, err := ln.AcceptTCP()
 	if err != nil {
 		conns[model.A].Close()
-		return conns, nil, fmt.Errorf("accept: %w", err)
+		return conns, nil, view.Errorf("accept: %v", err)
 	}
 	conns[model.B] = b
 	ln.SetDeadline(time.Time{})
@@ -257,12 +258,12 @@ func connect(ends [2]*endpointNS, sc *model.Scenario, keep bool) (conns [2]*net.
 			continue
 		}
 		if _, err := conns[side].Write(make([]byte, n)); err != nil {
-			return conns, nil, fmt.Errorf("write before time zero: %w", err)
+			return conns, nil, view.Errorf("write before time zero: %v", err)
 		}
 		peer := conns[side.Peer()]
 		peer.SetReadDeadline(time.Now().Add(5 * time.Second))
 		if _, err := io.ReadFull(peer, make([]byte, n)); err != nil {
-			return conns, nil, fmt.Errorf("read before time zero: %w", err)
+			return conns, nil, view.Errorf("read before time zero: %v", err)
 		}
 		peer.SetReadDeadline(time.Time{})
 	}
@@ -292,5 +293,5 @@ func waitQuiet(ctx context.Context, l *link, c *clock) error {
 		case <-t.C:
 		}
 	}
-	return errors.New("the connection never went quiet before time zero")
+	return view.Errorf("the connection never went quiet before time zero")
 }

@@ -4,11 +4,11 @@ package real
 
 import (
 	"context"
-	"errors"
 	"io"
 	"time"
 
 	"github.com/tcpwave/tcpwave/model"
+	"github.com/tcpwave/tcpwave/view"
 )
 
 // Options tune a kernel run.
@@ -34,7 +34,7 @@ func (r *Result) Text() string { return FormatTrace(r.Header, r.Events) }
 
 // Run needs Linux's network namespaces and TUN devices.
 func Run(context.Context, *model.Scenario, Options) (*Result, error) {
-	return nil, errors.New("tcpwave real runs only on Linux")
+	return nil, view.Errorf("tcpwave real runs only on Linux")
 }
 
 // RaisePriority does nothing off Linux.
