@@ -206,4 +206,38 @@ var zhMessages = map[string]string{
 	"opening /dev/net/tun: %v":                                                                             "打开 /dev/net/tun 时：%v",
 	"bad sysctl name %q":                                                                                   "sysctl 名称 %q 不合法",
 	"sysctl net.%s=%s: %v":                                                                                 "sysctl net.%s=%s：%v",
+
+	// The flags' help of open, real, trace's capture flags and serve.
+	"write a scenario built from the connection (who closed first, the delay, the losses) instead of opening it: run it with 'tcpwave FILE.yaml'": "不打开连接，而是据它写出一个场景（谁先关闭、时延、丢包）：用 'tcpwave FILE.yaml' 运行",
+	"with --as-scenario: the file to write (default: standard output)":                                                                            "与 --as-scenario 同用：写入的文件（默认：标准输出）",
+	"the connection to open, A:PORT-B:PORT (IPv6 as [ADDR]:PORT); without it, the only one or a picker":                                           "要打开的连接，A:PORT-B:PORT（IPv6 写成 [ADDR]:PORT）；不给时打开唯一的那条，或列出来让你选",
+	"where the capture was taken: client, server or link (the default: every segment seen as it left its sender)":                                 "抓包的位置：client、server 或 link（默认：每个报文段都按它离开发送方时所见）",
+	"where the capture is (taken or read as taken): client, server or link (every segment as it leaves its sender, lost ones too)":                "抓包的位置（在哪里抓的，或按在哪里抓的来读）：client、server 或 link（每个报文段都按离开发送方时所见，丢掉的也在）",
+	"for a capture read: the connection, A:PORT-B:PORT (IPv6 as [ADDR]:PORT)":                                                                     "读抓包时：要看的连接，A:PORT-B:PORT（IPv6 写成 [ADDR]:PORT）",
+	"text (the trace) or pcap (a capture file, with -o)":                                                                                          "text（trace 文本）或 pcap（抓包文件，需配合 -o）",
+	"the file --format pcap writes": "--format pcap 写入的文件",
+	"run the catalog (or the scenarios named) and print a conformance table; exit 0 only if all agree":     "运行场景目录（或指定的场景）并打印一致性表；全部一致时才以 0 退出",
+	"print the model's and the kernel's timelines merged, differences marked (the default off a terminal)": "打印模型和内核合并后的时间线，标出差异（不在终端里时默认如此）",
+	"print the kernel's timeline in the trace grammar":                                                     "按 trace 语法打印内核的时间线",
+	"write every segment the link carried to this pcap file":                                               "把链路转发的每个报文段写入这个 pcap 文件",
+	"follow the model's events this far (e.g. 70s to see TIME_WAIT end); the kernel is observed 1s longer": "跟踪模型事件到这个时刻（例如 70s 可以看到 TIME_WAIT 结束）；内核多观察 1s",
+	"address to listen on (use 0.0.0.0:2222 or :2222 for a class)":                                         "监听地址（上课时用 0.0.0.0:2222 或 :2222）",
+	"host key file (created as ed25519 if missing) (default $XDG_DATA_HOME/tcpwave/%s)":                    "主机密钥文件（不存在时生成 ed25519 密钥）（默认 $XDG_DATA_HOME/tcpwave/%s）",
+	"most concurrent sessions in all":                                                                      "同时在线会话的总上限",
+	"most concurrent sessions from one address (a class behind NAT is one address)":                        "同一地址同时在线会话的上限（NAT 后面的一个班级算同一个地址）",
+	"end a session after this long without a key press":                                                    "多久没有按键就结束会话",
+	"end every session after this long":                                                                    "每个会话最长持续多久",
+	"only let in the keys in this authorized_keys FILE (default: open to anyone)":                          "只允许这个 authorized_keys 文件里的公钥登录（默认：谁都可以）",
+	"run a class: sessions with a key in this authorized_keys FILE present, all others follow":             "上课模式：用这个 authorized_keys 文件里的公钥登录的人主讲，其他人跟随",
+	" (default %s)":                          "（默认 %s）",
+	"log debug messages (failed handshakes)": "记录调试信息（握手失败等）",
+	`Serves the UI over SSH: every 'ssh -p 2222 HOST' gets its own tcpwave.
+'ssh -t -p 2222 HOST SCENARIO' (or 'ssh -p 2222 SCENARIO@HOST') opens a scenario directly;
+'ssh -t -p 2222 HOST drill [SCENARIO]' (or 'ssh -p 2222 drill@HOST') starts the drill.
+With --presenter-keys it is a class: whoever logs in with one of those keys presents,
+and everyone else follows the presenter's story live (f explores on one's own).`: `通过 SSH 提供界面：每个 'ssh -p 2222 HOST' 都得到一份自己的 tcpwave。
+'ssh -t -p 2222 HOST SCENARIO'（或 'ssh -p 2222 SCENARIO@HOST'）直接打开一个场景；
+'ssh -t -p 2222 HOST drill [SCENARIO]'（或 'ssh -p 2222 drill@HOST'）开始自测。
+给了 --presenter-keys 就是上课模式：用其中某个公钥登录的人主讲，
+其他人实时跟随主讲人的演示（按 f 可以自己探索）。`,
 }

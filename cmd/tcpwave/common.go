@@ -269,9 +269,11 @@ func (fs *flagSet) parse(args []string) ([]string, error) {
 			w, l := fs.out, fs.lang
 			if errors.Is(err, flag.ErrHelp) {
 				say(w, l, "Usage: %s\n\nFlags:\n", fs.synopsis)
-				fs.SetOutput(w)
+				var defaults strings.Builder
+				fs.SetOutput(&defaults)
 				fs.PrintDefaults()
 				fs.SetOutput(io.Discard)
+				io.WriteString(w, defaultsIn(l, defaults.String()))
 			} else {
 				say(w, l, "%s: %s\n", commandName(fs.Name()), fs.flagErrorText(err))
 				say(w, l, "Run '%s -h' for its flags.\n", commandName(fs.Name()))
@@ -285,6 +287,16 @@ func (fs *flagSet) parse(args []string) ([]string, error) {
 		pos = append(pos, args[0])
 		args = args[1:]
 	}
+}
+
+// flagDefault is the flag package's "(default x)" at the end of a flag's help.
+var flagDefault = regexp.MustCompile(`(?m) \(default (.*)\)$`)
+
+// defaultsIn is the flag package's help of the flags with its "(default x)" in l.
+func defaultsIn(l view.Lang, help string) string {
+	return flagDefault.ReplaceAllStringFunc(help, func(m string) string {
+		return view.Msgf(l, " (default %s)", flagDefault.FindStringSubmatch(m)[1])
+	})
 }
 
 // The flag package's errors, which flagErrorText writes in the user's language.

@@ -20,11 +20,11 @@ type exportFlags struct {
 	point  capture.Point
 }
 
-func (x *exportFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&x.format, "format", "text", "text (the trace) or pcap (a capture file, with -o)")
-	fs.StringVar(&x.out, "o", "", "the file --format pcap writes")
-	fs.StringVar(&x.at, "at", "link", "where the capture is (taken or read as taken): client, server or link (every segment as it leaves its sender, lost ones too)")
-	fs.StringVar(&x.flow, "flow", "", "for a capture read: the connection, A:PORT-B:PORT (IPv6 as [ADDR]:PORT)")
+func (x *exportFlags) register(fs *flag.FlagSet, l view.Lang) {
+	fs.StringVar(&x.format, "format", "text", view.Msgf(l, "text (the trace) or pcap (a capture file, with -o)"))
+	fs.StringVar(&x.out, "o", "", view.Msgf(l, "the file --format pcap writes"))
+	fs.StringVar(&x.at, "at", "link", view.Msgf(l, "where the capture is (taken or read as taken): client, server or link (every segment as it leaves its sender, lost ones too)"))
+	fs.StringVar(&x.flow, "flow", "", view.Msgf(l, "for a capture read: the connection, A:PORT-B:PORT (IPv6 as [ADDR]:PORT)"))
 }
 
 // check validates the flags; done reports that the command must stop with code.

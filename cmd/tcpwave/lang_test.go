@@ -88,3 +88,27 @@ func TestCaptureAndRealErrorsSpeakTheUsersLanguage(t *testing.T) {
 		}
 	}
 }
+
+// TestHelpSpeaksTheUsersLanguage: -h of the newer commands, their flags' help and the
+// flag package's "(default x)" included, reads in Chinese with --lang zh.
+func TestHelpSpeaksTheUsersLanguage(t *testing.T) {
+	for _, c := range []struct {
+		cmd  string
+		want []string
+	}{
+		{"open", []string{"选项：", "抓包的位置", "（默认 \"link\"）"}},
+		{"real", []string{"运行场景目录", "把链路转发的每个报文段写入这个 pcap 文件"}},
+		{"serve", []string{"通过 SSH 提供界面", "上课模式", "（默认 \"127.0.0.1:2222\"）"}},
+		{"trace", []string{"--format pcap 写入的文件", "（默认 \"text\"）"}},
+	} {
+		_, out, errs := runCmd(c.cmd, "-h", "--lang", "zh")
+		for _, w := range c.want {
+			if !strings.Contains(out+errs, w) {
+				t.Errorf("%s -h --lang zh: no %q in\n%s", c.cmd, w, out+errs)
+			}
+		}
+		if strings.Contains(out+errs, "(default ") {
+			t.Errorf("%s -h --lang zh: an English \"(default\" is left", c.cmd)
+		}
+	}
+}

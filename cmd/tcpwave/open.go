@@ -20,10 +20,10 @@ func runOpen(args []string, stdout, stderr io.Writer) int {
 	var rf runFlags
 	rf.registerLang(fs)
 	var x exportFlags
-	fs.StringVar(&x.at, "at", "link", "where the capture was taken: client, server or link (the default: every segment seen as it left its sender)")
-	fs.StringVar(&x.flow, "flow", "", "the connection to open, A:PORT-B:PORT (IPv6 as [ADDR]:PORT); without it, the only one or a picker")
-	asScenario := fs.Bool("as-scenario", false, "write a scenario built from the connection (who closed first, the delay, the losses) instead of opening it: run it with 'tcpwave FILE.yaml'")
-	fs.StringVar(&x.out, "o", "", "with --as-scenario: the file to write (default: standard output)")
+	fs.StringVar(&x.at, "at", "link", view.Msgf(fs.lang, "where the capture was taken: client, server or link (the default: every segment seen as it left its sender)"))
+	fs.StringVar(&x.flow, "flow", "", view.Msgf(fs.lang, "the connection to open, A:PORT-B:PORT (IPv6 as [ADDR]:PORT); without it, the only one or a picker"))
+	asScenario := fs.Bool("as-scenario", false, view.Msgf(fs.lang, "write a scenario built from the connection (who closed first, the delay, the losses) instead of opening it: run it with 'tcpwave FILE.yaml'"))
+	fs.StringVar(&x.out, "o", "", view.Msgf(fs.lang, "with --as-scenario: the file to write (default: standard output)"))
 	pos, err := fs.parse(args)
 	if err != nil {
 		return exitFor(err)

@@ -25,13 +25,13 @@ const realSynopsis = "tcpwave real SCENARIO|FILE [--text] [--trace] [--pcap FILE
 // and compares it with the model's linux profile.
 func runReal(args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("real", realSynopsis, stderr, args)
-	check := fs.Bool("check", false, "run the catalog (or the scenarios named) and print a conformance table; exit 0 only if all agree")
-	text := fs.Bool("text", false, "print the model's and the kernel's timelines merged, differences marked (the default off a terminal)")
-	traceOnly := fs.Bool("trace", false, "print the kernel's timeline in the trace grammar")
-	pcapPath := fs.String("pcap", "", "write every segment the link carried to this pcap file")
+	check := fs.Bool("check", false, view.Msgf(fs.lang, "run the catalog (or the scenarios named) and print a conformance table; exit 0 only if all agree"))
+	text := fs.Bool("text", false, view.Msgf(fs.lang, "print the model's and the kernel's timelines merged, differences marked (the default off a terminal)"))
+	traceOnly := fs.Bool("trace", false, view.Msgf(fs.lang, "print the kernel's timeline in the trace grammar"))
+	pcapPath := fs.String("pcap", "", view.Msgf(fs.lang, "write every segment the link carried to this pcap file"))
 	var rf runFlags
 	rf.registerLang(fs)
-	observe := fs.Duration("horizon", real.MaxObserve, "follow the model's events this far (e.g. 70s to see TIME_WAIT end); the kernel is observed 1s longer")
+	observe := fs.Duration("horizon", real.MaxObserve, view.Msgf(fs.lang, "follow the model's events this far (e.g. 70s to see TIME_WAIT end); the kernel is observed 1s longer"))
 	pos, err := fs.parse(args)
 	if err != nil {
 		return exitFor(err)

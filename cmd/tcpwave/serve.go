@@ -26,13 +26,7 @@ import (
 
 const serveSynopsis = `tcpwave serve [--listen 127.0.0.1:2222] [--host-key PATH] [--max-sessions N] [--max-per-ip N]
        [--idle-timeout D] [--max-session-time D] [--authorized-keys FILE] [--presenter-keys FILE]
-       [--profile linux|rfc9293] [--set knob=value]... [--drop SIDE:N]... [--delay D]
-
-Serves the UI over SSH: every 'ssh -p 2222 HOST' gets its own tcpwave.
-'ssh -t -p 2222 HOST SCENARIO' (or 'ssh -p 2222 SCENARIO@HOST') opens a scenario directly;
-'ssh -t -p 2222 HOST drill [SCENARIO]' (or 'ssh -p 2222 drill@HOST') starts the drill.
-With --presenter-keys it is a class: whoever logs in with one of those keys presents,
-and everyone else follows the presenter's story live (f explores on one's own).`
+       [--profile linux|rfc9293] [--set knob=value]... [--drop SIDE:N]... [--delay D]`
 
 // serveStop is how long the process may take to exit after SIGINT/SIGTERM, at most.
 const serveStop = 9 * time.Second
@@ -57,16 +51,21 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 		presKey string
 		debug   bool
 	)
-	fs := newFlagSet("serve", serveSynopsis, stderr, args)
-	fs.StringVar(&listen, "listen", "127.0.0.1:2222", "address to listen on (use 0.0.0.0:2222 or :2222 for a class)")
-	fs.StringVar(&keyPath, "host-key", "", "host key file (created as ed25519 if missing) (default $XDG_DATA_HOME/tcpwave/"+server.HostKeyName+")")
-	fs.IntVar(&cfg.MaxSessions, "max-sessions", server.DefaultMaxSessions, "most concurrent sessions in all")
-	fs.IntVar(&cfg.MaxPerIP, "max-per-ip", server.DefaultMaxPerIP, "most concurrent sessions from one address (a class behind NAT is one address)")
-	fs.DurationVar(&cfg.IdleTimeout, "idle-timeout", server.DefaultIdleTimeout, "end a session after this long without a key press")
-	fs.DurationVar(&cfg.MaxSessionTime, "max-session-time", server.DefaultMaxSessionTime, "end every session after this long")
-	fs.StringVar(&authKey, "authorized-keys", "", "only let in the keys in this authorized_keys FILE (default: open to anyone)")
-	fs.StringVar(&presKey, "presenter-keys", "", "run a class: sessions with a key in this authorized_keys FILE present, all others follow")
-	fs.BoolVar(&debug, "debug", false, "log debug messages (failed handshakes)")
+	about := view.Msgf(cliLang(args), `Serves the UI over SSH: every 'ssh -p 2222 HOST' gets its own tcpwave.
+'ssh -t -p 2222 HOST SCENARIO' (or 'ssh -p 2222 SCENARIO@HOST') opens a scenario directly;
+'ssh -t -p 2222 HOST drill [SCENARIO]' (or 'ssh -p 2222 drill@HOST') starts the drill.
+With --presenter-keys it is a class: whoever logs in with one of those keys presents,
+and everyone else follows the presenter's story live (f explores on one's own).`)
+	fs := newFlagSet("serve", serveSynopsis+"\n\n"+about, stderr, args)
+	fs.StringVar(&listen, "listen", "127.0.0.1:2222", view.Msgf(fs.lang, "address to listen on (use 0.0.0.0:2222 or :2222 for a class)"))
+	fs.StringVar(&keyPath, "host-key", "", view.Msgf(fs.lang, "host key file (created as ed25519 if missing) (default $XDG_DATA_HOME/tcpwave/%s)", server.HostKeyName))
+	fs.IntVar(&cfg.MaxSessions, "max-sessions", server.DefaultMaxSessions, view.Msgf(fs.lang, "most concurrent sessions in all"))
+	fs.IntVar(&cfg.MaxPerIP, "max-per-ip", server.DefaultMaxPerIP, view.Msgf(fs.lang, "most concurrent sessions from one address (a class behind NAT is one address)"))
+	fs.DurationVar(&cfg.IdleTimeout, "idle-timeout", server.DefaultIdleTimeout, view.Msgf(fs.lang, "end a session after this long without a key press"))
+	fs.DurationVar(&cfg.MaxSessionTime, "max-session-time", server.DefaultMaxSessionTime, view.Msgf(fs.lang, "end every session after this long"))
+	fs.StringVar(&authKey, "authorized-keys", "", view.Msgf(fs.lang, "only let in the keys in this authorized_keys FILE (default: open to anyone)"))
+	fs.StringVar(&presKey, "presenter-keys", "", view.Msgf(fs.lang, "run a class: sessions with a key in this authorized_keys FILE present, all others follow"))
+	fs.BoolVar(&debug, "debug", false, view.Msgf(fs.lang, "log debug messages (failed handshakes)"))
 	rf.register(fs)
 	pos, err := fs.parse(args)
 	if err != nil {

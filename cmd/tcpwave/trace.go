@@ -49,7 +49,7 @@ func runTrace(args []string, stdout, stderr io.Writer) int {
 	rf.register(fs)
 	absolute := fs.Bool("absolute", false, view.Msgf(fs.lang, "print absolute sequence numbers instead of relative ones"))
 	var xf exportFlags
-	xf.register(fs.FlagSet)
+	xf.register(fs.FlagSet, fs.lang)
 	pos, err := fs.parse(args)
 	if err != nil {
 		return exitFor(err)
