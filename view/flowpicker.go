@@ -156,6 +156,9 @@ func (p *FlowPicker) View() tea.View {
 	return v
 }
 
+// EndingName is how a connection ended, in l.
+func EndingName(l Lang, e capture.Ending) string { return l.t("ending." + e.Key()) }
+
 // FlowSummary is a flow as the command line lists it after its --flow, in l: how it
 // ended, when it started (UTC) and its packets.
 func FlowSummary(l Lang, f *capture.Flow) string {

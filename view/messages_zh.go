@@ -240,4 +240,10 @@ and everyone else follows the presenter's story live (f explores on one's own).`
 'ssh -t -p 2222 HOST drill [SCENARIO]'（或 'ssh -p 2222 drill@HOST'）开始自测。
 给了 --presenter-keys 就是上课模式：用其中某个公钥登录的人主讲，
 其他人实时跟随主讲人的演示（按 f 可以自己探索）。`,
+	// The comment header of a capture's trace.
+	"connection: A=%s (client) B=%s (server), %d packets, %s":                            "connection: A=%s（客户端） B=%s（服务端），%d 个包，%s",
+	"capture point: %s (assumed; --at client|server|link)":                               "capture point: %s（假定；可用 --at client|server|link 指定）",
+	"delay from the capture point: A=%s B=%s (from the quickest answer)":                 "delay from the capture point: A=%s B=%s（从抓包点算起，取最快的一次应答）",
+	"states are inferred from the segments; seq and ack are relative to each side's ISN": "状态由报文段推断而来；seq 和 ack 相对各自一方的 ISN",
+	"truncated: only the first %d packets of the connection are read":                    "truncated: 只读了这条连接的前 %d 个包",
 }

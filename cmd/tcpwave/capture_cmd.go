@@ -160,24 +160,26 @@ func traceCapture(path string, cl view.Lang, rf *runFlags, x *exportFlags, stdou
 		say(stderr, l, "tcpwave trace: %s: %s\n", path, errorText(l, err))
 		return 1
 	}
-	io.WriteString(stdout, view.InferredTraceText(l, inf.Timeline, captureHeader(path, sc, f, inf, more)))
+	io.WriteString(stdout, view.InferredTraceText(l, inf.Timeline, captureHeader(l, path, sc, f, inf, more)))
 	return 0
 }
 
-// captureHeader is the comment header of a capture's trace.
-func captureHeader(path string, sc *capture.Scan, f *capture.Flow, inf *capture.Inference, more bool) []string {
+// captureHeader is the comment header of a capture's trace, in l. Its first words
+// before the colon are keys (capture, connection, capture point, delay, t=0), in English
+// whatever l, as the trace grammar's are.
+func captureHeader(l view.Lang, path string, sc *capture.Scan, f *capture.Flow, inf *capture.Inference, more bool) []string {
 	h := []string{
 		"capture: " + path,
-		fmt.Sprintf("connection: A=%s (client) B=%s (server), %d packets, %s", f.Client, f.Server, f.Packets, f.End),
-		fmt.Sprintf("capture point: %s (assumed; --at client|server|link)", inf.At),
-		fmt.Sprintf("delay from the capture point: A=%s B=%s (from the quickest answer)", fmtMillis(inf.Delay[0]), fmtMillis(inf.Delay[1])),
+		view.Msgf(l, "connection: A=%s (client) B=%s (server), %d packets, %s", f.Client, f.Server, f.Packets, view.EndingName(l, f.End)),
+		view.Msgf(l, "capture point: %s (assumed; --at client|server|link)", inf.At),
+		view.Msgf(l, "delay from the capture point: A=%s B=%s (from the quickest answer)", fmtMillis(inf.Delay[0]), fmtMillis(inf.Delay[1])),
 		"t=0: " + time.Unix(0, int64(inf.Start)).UTC().Format("2006-01-02 15:04:05.000000 UTC"),
-		"states are inferred from the segments; seq and ack are relative to each side's ISN",
+		view.Msgf(l, "states are inferred from the segments; seq and ack are relative to each side's ISN"),
 	}
 	if more {
-		h = append(h, fmt.Sprintf("truncated: only the first %d packets of the connection are read", capture.MaxFlowPackets))
+		h = append(h, view.Msgf(l, "truncated: only the first %d packets of the connection are read", capture.MaxFlowPackets))
 	}
-	if s := skipNote(view.En, sc); s != "" {
+	if s := skipNote(l, sc); s != "" {
 		h = append(h, s)
 	}
 	return h
