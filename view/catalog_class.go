@@ -3,6 +3,7 @@ package view
 // The classroom's words (class.go), in every language; they join the catalogs at start.
 var classTexts = [numLangs]map[string]string{
 	En: {
+		"class.room":            "room %s",
 		"class.presenter":       "presenting: %d following, %d exploring",
 		"class.presenter.short": "▣ %d·%d",
 		"class.following":       "following the presenter · f: explore",
@@ -25,6 +26,7 @@ var classTexts = [numLangs]map[string]string{
 		"poll.waiting":          "%d yet to answer",
 	},
 	Zh: {
+		"class.room":            "%s 教室",
 		"class.presenter":       "正在讲课：%d 人跟随，%d 人自己探索",
 		"class.presenter.short": "▣ %d·%d",
 		"class.following":       "跟随老师 · f：自己探索",

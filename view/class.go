@@ -48,6 +48,7 @@ type FollowMsg struct{ Position player.Position }
 // presenter's drill as a poll, and, for the presenter, the answers so far to its
 // question (by choice) and how many following have not answered.
 type RoomMsg struct {
+	Room                 string // the room's name; "" for the server's default room
 	Presenter            bool
 	Following, Exploring int
 	Poll                 PollState
@@ -59,6 +60,7 @@ type RoomMsg struct {
 type class struct {
 	role Role
 	room Class
+	name string // the room's name ("" for the default room)
 
 	// A presenter's: the last position published, and the room's counts.
 	published            player.Position
@@ -117,6 +119,7 @@ func (m *Model) classMsg(msg tea.Msg) (tea.Cmd, bool) {
 		}
 		return nil, true
 	case RoomMsg:
+		c.name = msg.Room
 		switch c.role {
 		case Presenter:
 			c.following, c.exploring = msg.Following, msg.Exploring
@@ -188,6 +191,15 @@ func (m *Model) publish() {
 // classHeader is the class's part of the header: who drives, and the key that
 // changes it; short for a narrow screen. "" outside a class.
 func (m *Model) classHeader(short bool) string {
+	s := m.roleHeader(short)
+	if s != "" && m.class.name != "" && !short {
+		s = m.lang.t("class.room", m.class.name) + " · " + s
+	}
+	return s
+}
+
+// roleHeader is the class header without the room's name.
+func (m *Model) roleHeader(short bool) string {
 	c := &m.class
 	l := m.lang
 	switch c.role {

@@ -314,13 +314,15 @@ func (m *Model) tooSmall() string {
 func (m *Model) drawHeader(g *grid, w int) {
 	x := g.text(1, 0, "tcpwave", stTitle, w)
 	x = g.text(x, 0, " · ", stDim, w)
+	sep := false // a class's part is written: the title, if any, comes after " · "
 	if cls := m.classHeader(false); cls != "" {
-		// In a class, who drives comes first: the title gives way to it.
+		// In a class, who drives comes first: the title gives way to it, and the
+		// short form to the event counter.
 		if w-x-textWidth(cls)-textWidth(m.headerRight(true, m.absolute)) < 1 {
 			cls = m.classHeader(true)
 		}
 		x = g.text(x, 0, cls, stRetrans, w)
-		x = g.text(x, 0, " · ", stDim, w)
+		sep = true
 	}
 	title := scenarioTitle(m.lang, m.play.Scenario())
 	// The numbering is said where there is room, and always when absolute (relative
@@ -334,12 +336,18 @@ func (m *Model) drawHeader(g *grid, w int) {
 		right = m.headerRight(true, m.absolute)
 	}
 	room := w - x - textWidth(right) - 1
+	if sep {
+		room -= 3
+	}
 	if room < textWidth(title) {
 		if room < 4 {
 			title = ""
 		} else {
 			title = fitText(title, room)
 		}
+	}
+	if sep && title != "" {
+		x = g.text(x, 0, " · ", stDim, w)
 	}
 	x = g.text(x, 0, title, stStrong, w)
 	g.text(x, 0, right, stPlain, w)

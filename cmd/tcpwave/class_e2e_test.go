@@ -153,6 +153,71 @@ func TestClassEndToEnd(t *testing.T) {
 	}
 }
 
+// TestNamedRoomsEndToEnd: two teachers share one server, one in the room net101
+// (ssh room-net101@HOST), one in the default room; each class follows its own
+// teacher's story and only it, the named room's header says its name, and a user name
+// that is no room's is refused with a message.
+func TestNamedRoomsEndToEnd(t *testing.T) {
+	for _, tool := range []string{"ssh", "tmux"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			if os.Getenv("CI") != "" {
+				t.Fatalf("%s is required in CI: %v", tool, err)
+			}
+			t.Skipf("%s not installed", tool)
+		}
+	}
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "tcpwave")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	teacherKey, teacherPub := writeKey(t, dir, "teacher")
+	studentKey, _ := writeKey(t, dir, "student")
+	presenters := filepath.Join(dir, "presenters")
+	if err := os.WriteFile(presenters, gossh.MarshalAuthorizedKey(teacherPub), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	e := startServe(t, bin, filepath.Join(dir, "class"), "--presenter-keys", presenters)
+	tm := newTmux(t, dir)
+	only := func(key string) string { return e.sshCmd + " -o IdentitiesOnly=yes -i " + key + " -tt" }
+
+	net101 := tm.run(only(teacherKey)+" room-net101@127.0.0.1 lost-final-ack", 100, 30)
+	lobby := tm.run(only(teacherKey)+" t@127.0.0.1 client-close", 100, 30)
+	s101 := tm.run(only(studentKey)+" room-net101@127.0.0.1", 100, 30)
+	sLobby := tm.run(only(studentKey)+" s@127.0.0.1", 100, 30)
+	tm.waitScreen(net101, "room net101's teacher", func(s string) bool {
+		return strings.Contains(s, "room net101 · presenting: 1 following, 0 exploring")
+	})
+	tm.waitScreen(lobby, "the default room's teacher", func(s string) bool {
+		return strings.Contains(s, "presenting: 1 following, 0 exploring") && !strings.Contains(s, "room ")
+	})
+	tm.waitScreen(s101, "room net101's story", func(s string) bool {
+		return strings.Contains(s, "room net101 · following the presenter") && strings.Contains(s, "final ACK is lost")
+	})
+	tm.waitScreen(sLobby, "the default room's story", func(s string) bool {
+		return strings.Contains(s, "following the presenter") && !strings.Contains(s, "final ACK is lost")
+	})
+	// Room net101's teacher steps: only room net101's student moves.
+	before := counter(tm.capture(sLobby))
+	tm.keys(net101, "G")
+	tm.waitScreen(net101, "the end", func(s string) bool { return counter(s) != "" && strings.HasPrefix(counter(s), lastOf(s)) })
+	want := counter(tm.capture(net101))
+	tm.waitScreen(s101, "room net101's step to "+want, func(s string) bool { return counter(s) == want })
+	tm.keys(lobby, "?") // a round trip through the default room's teacher
+	tm.waitScreen(lobby, "the help", func(s string) bool { return strings.Contains(s, "close help") })
+	if got := counter(tm.capture(sLobby)); got != before {
+		t.Errorf("the default room's student moved with room net101's teacher: %s → %s", before, got)
+	}
+	// A user name that is no room's: refused, with the reason.
+	bad := tm.run(only(studentKey)+" room-Net_101!@127.0.0.1", 100, 30)
+	tm.waitScreen(bad, "the refusal", func(s string) bool {
+		return strings.Contains(s, "room's name") && strings.Contains(s, "SSH_EXIT=1")
+	})
+	if !strings.Contains(e.log.String(), "room=net101") {
+		t.Errorf("the server log lacks room=net101")
+	}
+}
+
 // dropped reports whether the header counts one drop ("1 dropped", or "1✕" when
 // short).
 func dropped(screen string) bool {

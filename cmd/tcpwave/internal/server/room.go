@@ -21,6 +21,9 @@ import (
 // ever skips to the latest position, so it never slows the presenter or the others.
 type room struct {
 	frame time.Duration // the least time between two deliveries to one member
+	name  string        // "" for the default room (rooms.go)
+	rooms *rooms        // the server's rooms, nil for a room of its own (tests)
+	refs  int           // members joined and not yet gone, guarded by rooms.mu
 
 	mu         sync.Mutex
 	pos        player.Position
@@ -76,13 +79,20 @@ func (r *room) join(presenter bool) *member {
 }
 
 // leave removes a session from the room: a presenter's followers keep the last
-// position and are told the presenter left.
+// position and are told the presenter left. The last to leave a named room drops it.
 func (m *member) leave() {
+	if m.drop() && m.room.rooms != nil {
+		m.room.rooms.left(m.room)
+	}
+}
+
+// drop takes m out of its room's members; false if it was not in.
+func (m *member) drop() bool {
 	r := m.room
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if _, ok := r.members[m]; !ok {
-		return
+		return false
 	}
 	delete(r.members, m)
 	delete(r.answers, m)
@@ -99,6 +109,7 @@ func (m *member) leave() {
 		}
 	}
 	r.wakeAll()
+	return true
 }
 
 // wakeAll tells every member something changed (r.mu held).
@@ -195,7 +206,7 @@ func (m *member) state() roomState {
 	r := m.room
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	msg := view.RoomMsg{Presenter: r.presenters > 0, Following: r.following, Exploring: r.followers - r.following}
+	msg := view.RoomMsg{Room: r.name, Presenter: r.presenters > 0, Following: r.following, Exploring: r.followers - r.following}
 	if r.presenters > 0 {
 		msg.Poll = r.poll
 	}

@@ -206,7 +206,7 @@ type Server struct {
 	sessions     atomic.Int64 // sessions started, for ids
 
 	// room is the class, when there are presenter keys (room.go).
-	room *room
+	rooms *rooms
 
 	// output wraps each session's output writer (nil: none); tests watch writes block.
 	output func(io.Writer) io.Writer
@@ -261,7 +261,7 @@ func New(cfg Config) (*Server, error) {
 		if cfg.ClassModel == nil {
 			return nil, errors.New("server: presenter keys need a ClassModel")
 		}
-		s.room = newRoom(cfg.FPS)
+		s.rooms = newRooms(cfg.FPS)
 		pk, ki := classAuth(&cfg)
 		opts = append(opts, wish.WithPublicKeyAuth(pk))
 		if ki != nil {

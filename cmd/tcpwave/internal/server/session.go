@@ -151,10 +151,17 @@ func (s *Server) handle(sess ssh.Session) {
 	}
 
 	var mem *member
-	if s.room != nil {
-		mem = s.room.join(s.isPresenter(sess))
+	if s.rooms != nil {
+		name, err := roomOf(sess.User())
+		if err != nil {
+			fmt.Fprintf(sess.Stderr(), "tcpwave: %s\n", err)
+			_ = sess.Exit(exitError)
+			logger.Info("session refused", "reason", ReasonBadArg, "user", esc(sess.User()))
+			return
+		}
+		mem = s.rooms.join(name, s.isPresenter(sess))
 		defer mem.leave()
-		logger = logger.With("role", mem.role())
+		logger = logger.With("role", mem.role(), "room", name)
 	}
 	inner, err := s.build(sess, arg, mem)
 	if err != nil {
