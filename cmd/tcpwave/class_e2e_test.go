@@ -22,28 +22,8 @@ import (
 // following; it rejoins; the presenter leaves and comes back; a follower's story keys
 // do nothing while it follows.
 func TestClassEndToEnd(t *testing.T) {
-	for _, tool := range []string{"ssh", "tmux"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			if os.Getenv("CI") != "" {
-				t.Fatalf("%s is required in CI: %v", tool, err)
-			}
-			t.Skipf("%s not installed", tool)
-		}
-	}
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "tcpwave")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
-	teacherKey, teacherPub := writeKey(t, dir, "teacher")
-	studentKey, _ := writeKey(t, dir, "student")
-	presenters := filepath.Join(dir, "presenters")
-	if err := os.WriteFile(presenters, gossh.MarshalAuthorizedKey(teacherPub), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	e := startServe(t, bin, filepath.Join(dir, "class"), "--presenter-keys", presenters)
-	tm := newTmux(t, dir)
-	only := func(key string) string { return e.sshCmd + " -o IdentitiesOnly=yes -i " + key + " -tt" }
+	c := startClass(t)
+	e, tm, only, teacherKey, studentKey := c.served, c.tm, c.only, c.teacherKey, c.studentKey
 
 	// The students come first: no class is running yet.
 	a := tm.run(only(studentKey)+" a@127.0.0.1", 100, 30)
@@ -158,28 +138,8 @@ func TestClassEndToEnd(t *testing.T) {
 // teacher's story and only it, the named room's header says its name, and a user name
 // that is no room's is refused with a message.
 func TestNamedRoomsEndToEnd(t *testing.T) {
-	for _, tool := range []string{"ssh", "tmux"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			if os.Getenv("CI") != "" {
-				t.Fatalf("%s is required in CI: %v", tool, err)
-			}
-			t.Skipf("%s not installed", tool)
-		}
-	}
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "tcpwave")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
-	teacherKey, teacherPub := writeKey(t, dir, "teacher")
-	studentKey, _ := writeKey(t, dir, "student")
-	presenters := filepath.Join(dir, "presenters")
-	if err := os.WriteFile(presenters, gossh.MarshalAuthorizedKey(teacherPub), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	e := startServe(t, bin, filepath.Join(dir, "class"), "--presenter-keys", presenters)
-	tm := newTmux(t, dir)
-	only := func(key string) string { return e.sshCmd + " -o IdentitiesOnly=yes -i " + key + " -tt" }
+	c := startClass(t)
+	e, tm, only, teacherKey, studentKey := c.served, c.tm, c.only, c.teacherKey, c.studentKey
 
 	net101 := tm.run(only(teacherKey)+" room-net101@127.0.0.1 lost-final-ack", 100, 30)
 	lobby := tm.run(only(teacherKey)+" t@127.0.0.1 client-close", 100, 30)
@@ -216,6 +176,44 @@ func TestNamedRoomsEndToEnd(t *testing.T) {
 	if !strings.Contains(e.log.String(), "room=net101") {
 		t.Errorf("the server log lacks room=net101")
 	}
+}
+
+// class is a class served for an end-to-end test: the server, started with a
+// presenter key, a tmux server, the ssh command line that logs in with one key only,
+// and the teacher's (a presenter's) and a student's key files.
+type class struct {
+	served                 *served
+	tm                     *tmuxServer
+	only                   func(key string) string
+	teacherKey, studentKey string
+}
+
+// startClass builds tcpwave and serves a class (ssh and tmux are needed: skipped
+// without them, failed in CI).
+func startClass(t *testing.T) class {
+	for _, tool := range []string{"ssh", "tmux"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			if os.Getenv("CI") != "" {
+				t.Fatalf("%s is required in CI: %v", tool, err)
+			}
+			t.Skipf("%s not installed", tool)
+		}
+	}
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "tcpwave")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	teacherKey, teacherPub := writeKey(t, dir, "teacher")
+	studentKey, _ := writeKey(t, dir, "student")
+	presenters := filepath.Join(dir, "presenters")
+	if err := os.WriteFile(presenters, gossh.MarshalAuthorizedKey(teacherPub), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	e := startServe(t, bin, filepath.Join(dir, "class"), "--presenter-keys", presenters)
+	tm := newTmux(t, dir)
+	only := func(key string) string { return e.sshCmd + " -o IdentitiesOnly=yes -i " + key + " -tt" }
+	return class{served: e, tm: tm, only: only, teacherKey: teacherKey, studentKey: studentKey}
 }
 
 // dropped reports whether the header counts one drop ("1 dropped", or "1✕" when
