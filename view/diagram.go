@@ -359,6 +359,12 @@ func (d *diagram) draw(g *grid, x0, y0, h int, cursor int, now time.Duration, ma
 		return
 	}
 	v := d.viewAt(x0, y0, h, cursor, now)
+	d.drawIn(g, v, cursor, now, mark)
+}
+
+// drawIn draws the part of the diagram that viewport v shows, at event cursor and
+// virtual time now (the side-by-side comparison gives both diagrams one viewport).
+func (d *diagram) drawIn(g *grid, v viewport, cursor int, now time.Duration, mark bool) {
 	d.drawLifelines(g, v, cursor)
 	d.drawBreaks(g, v, cursor, now)
 	d.drawTimes(g, v, cursor)
@@ -369,7 +375,7 @@ func (d *diagram) draw(g *grid, x0, y0, h int, cursor int, now time.Duration, ma
 		if now > d.tl.At(cursor).T {
 			y = v.last
 		}
-		g.set(x0+d.cols.mark, v.y(y), '▸', stStrong)
+		g.set(v.x0+d.cols.mark, v.y(y), '▸', stStrong)
 	}
 }
 
