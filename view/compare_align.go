@@ -78,6 +78,7 @@ func (p *alignedPair) shifts(steps []CompareStep) (add [2][]int, lead [2]int) {
 	for s := range add {
 		add[s] = make([]int, len(p.d[s].times))
 	}
+	last := [2]int{-1, -1} // the block of each side's last aligned event
 	for _, st := range steps {
 		if st.Ev[0] < 0 || st.Ev[1] < 0 {
 			continue
@@ -91,13 +92,18 @@ func (p *alignedPair) shifts(steps []CompareStep) (add [2][]int, lead [2]int) {
 		if row[1] < row[0] {
 			lo = 1
 		}
+		// Rows added at or before the block of an event already aligned would move it
+		// too: one instant of the model often holds what the kernel spreads over a few
+		// microseconds (a call, its state, its segment). Those stay where they are; the
+		// next instant lines up again.
 		switch d := row[1-lo] - row[lo]; {
-		case d <= 0:
+		case d <= 0 || k[lo] <= last[lo]:
 		case k[lo] > 0:
 			add[lo][k[lo]-1] += d
 		default:
 			lead[lo] += d
 		}
+		last = k
 	}
 	for s := range add {
 		if shift(s, len(add[s])) == lead[s] {
@@ -110,6 +116,14 @@ func (p *alignedPair) shifts(steps []CompareStep) (add [2][]int, lead [2]int) {
 // instantOf is the instant (block) of event i in d.
 func instantOf(d *diagram, i int) int {
 	return max(0, sort.Search(len(d.tEv), func(k int) bool { return d.tEv[k] > i })-1)
+}
+
+// rowOn is the row of a step's event on side s, or the step's row when s has none.
+func (p *alignedPair) rowOn(j, s int, st CompareStep) int {
+	if i := st.Ev[s]; i >= 0 && p.d[s].tooBig == nil {
+		return p.d[s].evRow[i] + p.lead[s]
+	}
+	return p.stepAt[j]
 }
 
 // rowOfStep is the row of a step: its model event's, else its other event's.

@@ -108,7 +108,7 @@ func (m *CompareModel) Frame() string {
 		if own { // the cursor mark on the step's own event, not the last one shown
 			g.set(p.x+d.cols.mark, v.y(d.evRow[m.o.Steps[m.cur].Ev[i]]), '▸', stStrong)
 		}
-		m.drawMarks(g, p, top)
+		m.drawMarks(g, p, i, top)
 	}
 	if s.side {
 		for y := 1; y < s.sepY; y++ {
@@ -179,14 +179,15 @@ func (m *CompareModel) drawPaneTitle(g *grid, i int, p comparePane, d *diagram, 
 }
 
 // drawMarks writes, in the pane's gutter, the mark of every step reached: the glyph
-// of its difference on its row, and the cursor's step highlighted.
-func (m *CompareModel) drawMarks(g *grid, p comparePane, top int) {
+// of its difference on the row of the side's event (or of the other side's, where
+// this side has none), and the cursor's step highlighted.
+func (m *CompareModel) drawMarks(g *grid, p comparePane, side, top int) {
 	for j := 0; j <= m.cur && j < len(m.o.Steps); j++ {
 		mk := m.o.Steps[j].Mark
 		if mk == RealSame && j != m.cur {
 			continue
 		}
-		r := m.pair.stepAt[j]
+		r := m.pair.rowOn(j, side, m.o.Steps[j])
 		if r < top || r >= top+p.h {
 			continue
 		}

@@ -41,12 +41,12 @@ func compareSteps(rows []real.Row) []view.CompareStep {
 // kernelComparison is the comparison of a kernel run with the model's run of the same
 // scenario: the kernel's timeline built from its trace (the states sock_diag reported,
 // the segments the link carried), compared event by event as --check compares them.
-func kernelComparison(sc *model.Scenario, res *real.Result, horizon time.Duration, tol real.Tolerance) (view.CompareOptions, error) {
+func kernelComparison(sc *model.Scenario, kernel []real.Event, horizon time.Duration, tol real.Tolerance) (view.CompareOptions, error) {
 	tl, _, err := real.ModelEvents(sc)
 	if err != nil {
 		return view.CompareOptions{}, err
 	}
-	ktl, err := real.TimelineOf(sc, tl.Profile, res.Events)
+	ktl, err := real.TimelineOf(sc, tl.Profile, kernel)
 	if err != nil {
 		return view.CompareOptions{}, fmt.Errorf("the kernel's timeline: %w", err)
 	}

@@ -95,11 +95,15 @@ func runReal(args []string, stdout, stderr io.Writer) int {
 	}
 	first, differs := real.FirstDiff(o.Rows)
 	if tty {
-		opts := view.RealOptions{Scenario: sc.ID, Kernel: real.KernelRelease(), Horizon: o.Horizon, Rows: viewRows(o.Rows), Lang: lang}
+		opts, err := kernelComparison(sc, res.Events, o.Horizon, cfg.Tol)
+		if err != nil {
+			return realFailed(stderr, err)
+		}
+		opts.Lang = lang
 		if o.Disturbed() {
 			opts.Disturbed = o.Late
 		}
-		m := view.NewReal(opts)
+		m := view.NewCompare(opts)
 		if _, err := tea.NewProgram(m, tea.WithOutput(stdout), tea.WithContext(ctx)).Run(); err != nil {
 			fmt.Fprintf(stderr, "tcpwave real: %v\n", err)
 			return 1
