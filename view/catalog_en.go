@@ -267,7 +267,6 @@ var enTexts = map[string]string{
 	"cmp.empty":           "Neither run has an event to compare.",
 	"cmp.help":            "→/← step both · n/N next/previous difference · g/G first/last · tab side by side / one above the other · L 中文 · q quit    marks: - model only  + other only  ~ off in time  · unseen",
 	"key.simulate":        "simulate this",
-	"key.long.simulate":   "open the model's run of this capture beside it, differences marked",
 	"cmp.shift":           "Times are compared from the start of the close: the model's time zero is the capture's %s s.",
 	"cmp.simulate.failed": "cannot simulate this capture: %s",
 }

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/tcpwave/tcpwave/model"
 )
@@ -219,5 +220,27 @@ func BenchmarkCompareFrame(b *testing.B) {
 	for i := 0; b.Loop(); i++ {
 		m.cur = i % len(m.o.Steps)
 		m.Frame()
+	}
+}
+
+// In a capture's view opened with Simulate, s asks for the comparison and ends the
+// program; without Simulate, and in a model run, it does not.
+func TestSimulateKey(t *testing.T) {
+	fl, inf := realCapture(t, "refin.pcap")
+	for _, allow := range []bool{true, false} {
+		m := mustNew(t, Options{Timeline: inf.Timeline, Addrs: [2]string{fl.Client.String(), fl.Server.String()}, Simulate: allow})
+		m.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
+		_, cmd := m.Update(tea.KeyPressMsg{Code: 's', Text: "s"})
+		if m.SimulateAsked() != allow || (cmd != nil) != allow {
+			t.Errorf("Simulate %v: asked %v, cmd %v", allow, m.SimulateAsked(), cmd != nil)
+		}
+		if allow && !strings.Contains(ansi.Strip(m.Frame()), "s simulate this") {
+			t.Errorf("the help does not offer s:\n%s", m.Frame())
+		}
+	}
+	m := mustNew(t, Options{Scenario: scenario(t, "client-close"), Simulate: true})
+	m.Update(tea.KeyPressMsg{Code: 's', Text: "s"})
+	if m.SimulateAsked() {
+		t.Error("s in a model run asked to simulate")
 	}
 }

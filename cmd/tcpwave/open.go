@@ -89,7 +89,7 @@ func runOpen(args []string, stdout, stderr io.Writer) int {
 	if *simulate {
 		return openSimulation(inf, path, f.String(), l, stdout, stderr)
 	}
-	m, err := view.New(view.Options{Timeline: inf.Timeline, Addrs: [2]string{f.Client.String(), f.Server.String()}, Lang: l})
+	m, err := view.New(view.Options{Timeline: inf.Timeline, Addrs: [2]string{f.Client.String(), f.Server.String()}, Lang: l, Simulate: true})
 	if err != nil {
 		fmt.Fprintf(stderr, "tcpwave open: %v\n", err)
 		return 1
@@ -97,6 +97,9 @@ func runOpen(args []string, stdout, stderr io.Writer) int {
 	if _, err := tea.NewProgram(m, tea.WithOutput(stdout)).Run(); err != nil {
 		fmt.Fprintf(stderr, "tcpwave open: %v\n", err)
 		return 1
+	}
+	if m.SimulateAsked() {
+		return openSimulation(inf, path, f.String(), m.Lang(), stdout, stderr)
 	}
 	return 0
 }
