@@ -266,6 +266,7 @@ var enTexts = map[string]string{
 	"cmp.unseen.capture":  "A state the model passes within one instant: a capture cannot show it. Not a difference.",
 	"cmp.empty":           "Neither run has an event to compare.",
 	"cmp.help":            "→/← step both · n/N next/previous difference · g/G first/last · tab side by side / one above the other · L 中文 · q quit    marks: - model only  + other only  ~ off in time  · unseen",
+	"cmp.help.short":      "→/← step both · n/N next/previous difference · g/G first/last · tab arrange · L 中文 · q quit",
 	"key.simulate":        "simulate this",
 	"cmp.shift":           "Times are compared from the start of the close: the model's time zero is the capture's %s s.",
 	"cmp.simulate.failed": "cannot simulate this capture: %s",

@@ -263,6 +263,7 @@ var zhTexts = map[string]string{
 	"cmp.unseen.capture":  "模型在同一瞬间经过的状态：抓包无法显示它。不算不同。",
 	"cmp.empty":           "两边都没有可对照的事件。",
 	"cmp.help":            "→/← 两边同步单步 · n/N 下一处/上一处不同 · g/G 开头/结尾 · tab 并排/上下 · L English · q 退出    标记：- 仅模型  + 仅对方  ~ 时间不符  · 看不到",
+	"cmp.help.short":      "→/← 同步单步 · n/N 下/上一处不同 · g/G 首/尾 · tab 切换排列 · L English · q 退出",
 	"key.simulate":        "模拟对照",
 	"cmp.shift":           "时间从关闭开始时算起对照：模型的零点是抓包的第 %s s。",
 	"cmp.simulate.failed": "无法模拟这段抓包：%s",

@@ -252,8 +252,14 @@ func (m *CompareModel) status() string {
 	return s + " · " + l.t("cmp.step", m.cur+1, len(m.o.Steps))
 }
 
-// help is the key line.
-func (m *CompareModel) help() string { return m.lang.t("cmp.help") }
+// help is the key line: with the marks' meanings where it fits, else the keys alone
+// (the narration says what the mark at the cursor means).
+func (m *CompareModel) help(w int) string {
+	if h := m.lang.t("cmp.help"); textWidth(h) <= w {
+		return h
+	}
+	return m.lang.t("cmp.help.short")
+}
 
 // markStyle is the style of a mark's glyph (the glyph itself says the kind).
 func markStyle(k RealMark) styleID {

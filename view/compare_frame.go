@@ -134,7 +134,7 @@ func (m *CompareModel) Frame() string {
 	b := g.appendTo(m.buf[:0], &m.styles)
 	b = append(b, '\n')
 	b = append(b, m.styles.pre[stDim]...)
-	b = append(b, fitText(m.help(), w)...)
+	b = append(b, fitText(m.help(w), w)...)
 	b = append(b, m.styles.suf[stDim]...)
 	m.buf = b
 	return string(b)

@@ -166,22 +166,6 @@ func realCheck(ctx context.Context, names []string, cfg real.Config, stdout, std
 	return status
 }
 
-// viewRows hands the comparison to the view (which cannot import the runner).
-func viewRows(rows []real.Row) []view.RealRow {
-	out := make([]view.RealRow, len(rows))
-	for i, r := range rows {
-		v := view.RealRow{Mark: view.RealMark(r.Kind), Body: r.Body()}
-		if r.Model != nil {
-			v.HasModel, v.ModelT = true, r.Model.T
-		}
-		if r.Kernel != nil {
-			v.HasKern, v.KernT = true, r.Kernel.T
-		}
-		out[i] = v
-	}
-	return out
-}
-
 // realFailed reports a run that could not be made: exit 2 for missing privileges, 1
 // otherwise.
 func realFailed(stderr io.Writer, err error) int {

@@ -48,8 +48,10 @@ func EventIndex(e *Event) int { return e.Line - 1 }
 // diagram: both sides ESTABLISHED at zero (the handshake is done before it), each send
 // a segment (numbers relative, as the trace has them), each recv or drop the end of
 // the oldest segment of its sender with the same label still on the link (a recv with
-// none is a copy the link made), each state line a state change. Timer lines are left
-// out: the diagram does not draw them, and the comparison does not compare them.
+// none is a copy the link made), each state line a state change. A segment that takes
+// sequence space (data, SYN, FIN) sent again with the same label is a retransmission,
+// numbered as the model numbers its own. Timer lines are left out: the diagram does not
+// draw them, and the comparison does not compare them.
 func TimelineOf(sc *model.Scenario, p model.Profile, evs []Event) (*model.Timeline, error) {
 	var snap [2]model.Endpoint
 	for s := model.A; s <= model.B; s++ {
@@ -59,6 +61,7 @@ func TimelineOf(sc *model.Scenario, p model.Profile, evs []Event) (*model.Timeli
 	var segs []model.Segment
 	onLink := map[string][]int{} // sender and label -> segments sent, not yet ended
 	last := map[string]int{}     // sender and label -> the last segment sent
+	sent := map[string]int{}     // sender and label -> how many times sent
 	for i := range evs {
 		e := &evs[i]
 		side := model.A
@@ -87,6 +90,10 @@ func TimelineOf(sc *model.Scenario, p model.Profile, evs []Event) (*model.Timeli
 			}
 			seg.SentAt, seg.ArriveAt = e.T, e.T+sc.Delay[side]
 			key := segKey(side, f)
+			if seg.SeqSpace() > 0 { // the same data, SYN or FIN sent again
+				seg.Retrans = sent[key]
+				sent[key]++
+			}
 			onLink[key] = append(onLink[key], seg.ID)
 			last[key] = seg.ID
 			segs = append(segs, seg)

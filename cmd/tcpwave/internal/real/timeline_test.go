@@ -1,6 +1,7 @@
 package real
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -49,6 +50,21 @@ func TestTimelineOfRoundTrip(t *testing.T) {
 			if want[i] != got[i] {
 				t.Fatalf("%s: event %d is %v, want %v", sc.ID, i, got[i], want[i])
 			}
+		}
+		// Retransmissions are numbered alike (copies made by the link aside).
+		var orig, rebuilt []int
+		for i := range tl.Segments {
+			if !tl.Segments[i].Dup {
+				orig = append(orig, tl.Segments[i].Retrans)
+			}
+		}
+		for i := range back.Segments {
+			if !back.Segments[i].Dup {
+				rebuilt = append(rebuilt, back.Segments[i].Retrans)
+			}
+		}
+		if fmt.Sprint(orig) != fmt.Sprint(rebuilt) {
+			t.Errorf("%s: retransmissions %v, want %v", sc.ID, rebuilt, orig)
 		}
 	}
 }
