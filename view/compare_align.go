@@ -2,6 +2,7 @@ package view
 
 import (
 	"sort"
+	"time"
 
 	"github.com/tcpwave/tcpwave/model"
 )
@@ -14,6 +15,11 @@ type CompareStep struct {
 	Mark RealMark
 	Ev   [2]int
 }
+
+// compareQuantum is how close in time events are drawn as one instant in the
+// comparison: a kernel does in a few microseconds, one after the other, what the model
+// does in one instant (a call, its state, its segment), and the time column shows ms.
+const compareQuantum = time.Millisecond
 
 // alignedPair is the two diagrams of a comparison laid out on one time axis: every
 // event that both timelines have is on the same row in both.
@@ -35,7 +41,7 @@ type alignedPair struct {
 func alignDiagrams(tls [2]*model.Timeline, steps []CompareStep, width int, tall bool) *alignedPair {
 	p := &alignedPair{width: width, tall: tall}
 	for s := range p.d {
-		p.d[s] = newDiagram(tls[s], width, tall, false)
+		p.d[s] = newDiagramIn(tls[s], width, tall, false, compareQuantum)
 	}
 	if p.d[0].tooBig == nil && p.d[1].tooBig == nil {
 		var add [2][]int
@@ -50,7 +56,7 @@ func alignDiagrams(tls [2]*model.Timeline, steps []CompareStep, width int, tall 
 			for k, n := range add[s] {
 				grow[k] += n
 			}
-			nd := layOut(tls[s], width, tall, false, d.extra, grow, layoutBudget)
+			nd := layOut(tls[s], width, tall, false, compareQuantum, d.extra, grow, layoutBudget)
 			if !nd.labelsWhole() && nd.budget > 0 {
 				nd.layArrows(true)
 			}

@@ -82,7 +82,11 @@ func captureComparison(inf *capture.Inference, path, flow string) (view.CompareO
 		return view.CompareOptions{}, err
 	}
 	ctl := inf.Timeline
-	shift := ctl.At(capture.CloseStart(ctl)).T
+	first := capture.CloseStart(ctl)
+	if first < 0 { // AsScenario has said so already; kept for safety
+		return view.CompareOptions{}, fmt.Errorf("the connection does not close in the capture")
+	}
+	shift := ctl.At(first).T
 	mevs, err := real.EventsOf(tl, 0)
 	if err != nil {
 		return view.CompareOptions{}, err
