@@ -244,3 +244,12 @@ func TestSimulateKey(t *testing.T) {
 		t.Error("s in a model run asked to simulate")
 	}
 }
+
+// BenchmarkCompareLayout is the work of a new size: both diagrams laid out and aligned.
+func BenchmarkCompareLayout(b *testing.B) {
+	m := compareOf(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		alignDiagrams(m.o.Timelines, m.o.Steps, 98, false)
+	}
+}
