@@ -249,6 +249,9 @@ func (m *CompareModel) status() string {
 	if n := len(m.diffs); n > 0 {
 		s = l.t("cmp.differs", n)
 	}
+	if len(m.o.Steps) == 0 {
+		return s
+	}
 	return s + " · " + l.t("cmp.step", m.cur+1, len(m.o.Steps))
 }
 

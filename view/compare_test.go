@@ -253,3 +253,18 @@ func BenchmarkCompareLayout(b *testing.B) {
 		alignDiagrams(m.o.Timelines, m.o.Steps, 98, false)
 	}
 }
+
+// With nothing to compare (a kernel run with no events), the screen says so, and the
+// keys do nothing harmful.
+func TestCompareEmpty(t *testing.T) {
+	a := runOf(t, "client-close", "linux")
+	m := NewCompare(CompareOptions{Title: "x", Timelines: [2]*model.Timeline{a, a}})
+	m.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
+	for _, k := range []tea.KeyPressMsg{{Code: 'G', Text: "G"}, {Code: tea.KeyRight}, {Code: 'n', Text: "n"}, {Code: 'N', Text: "N"}, {Code: tea.KeyLeft}} {
+		m.Update(k)
+	}
+	f := ansi.Strip(m.Frame())
+	if m.Step() != 0 || !strings.Contains(f, En.t("cmp.empty")) || strings.Contains(f, "step 1/0") {
+		t.Errorf("step %d:\n%s", m.Step(), f)
+	}
+}

@@ -94,11 +94,15 @@ func runReal(args []string, stdout, stderr io.Writer) int {
 		return 0
 	}
 	first, differs := real.FirstDiff(o.Rows)
+	var opts view.CompareOptions
 	if tty {
-		opts, err := kernelComparison(sc, res.Events, o.Horizon, cfg.Tol)
-		if err != nil {
-			return realFailed(stderr, err)
+		if opts, err = kernelComparison(sc, res.Events, o.Horizon, cfg.Tol); err != nil {
+			// The run is not lost: its comparison goes out as text.
+			fmt.Fprintf(stderr, "tcpwave real: the kernel's run cannot be drawn (%v); its comparison as text:\n", err)
+			tty = false
 		}
+	}
+	if tty {
 		opts.Lang = lang
 		if o.Disturbed() {
 			opts.Disturbed = o.Late

@@ -64,6 +64,9 @@ func TimelineOf(sc *model.Scenario, p model.Profile, evs []Event) (*model.Timeli
 	sent := map[string]int{}     // sender and label -> how many times sent
 	for i := range evs {
 		e := &evs[i]
+		if e.T < events[len(events)-1].T {
+			return nil, fmt.Errorf("event %d: at %s ms, before the event ahead of it", i+1, model.FormatMillis(e.T))
+		}
 		side := model.A
 		if e.Side == "B" {
 			side = model.B

@@ -6,8 +6,11 @@ import (
 	"testing"
 	"time"
 
+	tea "charm.land/bubbletea/v2"
+
 	"github.com/tcpwave/tcpwave/model"
 	"github.com/tcpwave/tcpwave/scenarios"
+	"github.com/tcpwave/tcpwave/view"
 )
 
 // withoutTimers is evs without its timer lines, which TimelineOf leaves out.
@@ -108,6 +111,8 @@ func TestTimelineOfSegments(t *testing.T) {
 		"1.000 recv B FIN seq=1 ack=- len=0\n",
 		"1.000 state A NOT_A_STATE\n",
 		"1.000 send A FIN|XYZ seq=1 ack=- len=0\n",
+		"2.000 app A close\n1.000 app B close\n",
+		"-1.000 app A close\n",
 	} {
 		evs, err := ParseTrace(strings.NewReader(bad))
 		if err != nil {
@@ -117,4 +122,55 @@ func TestTimelineOfSegments(t *testing.T) {
 			t.Errorf("%q: no error", bad)
 		}
 	}
+}
+
+// FuzzTimelineOf: whatever trace it is given, TimelineOf builds a timeline or says why
+// not; it never panics, and what it builds can be drawn from.
+func FuzzTimelineOf(f *testing.F) {
+	f.Add("0.000 app A close\n0.000 send A FIN|ACK seq=1 ack=1 len=0\n20.000 recv B FIN|ACK seq=1 ack=1 len=0\n")
+	f.Add("1.000 drop B ACK seq=1 ack=2 len=0\n")
+	f.Add("0.000 state A TIME_WAIT\n5.000 timer A time-wait remaining=60000 retrans=0\n")
+	sc, _ := scenarios.Lookup("client-close")
+	p, _ := sc.ProfileFor("linux")
+	f.Fuzz(func(t *testing.T, text string) {
+		evs, err := ParseTrace(strings.NewReader(text))
+		if err != nil {
+			return
+		}
+		tl, err := TimelineOf(sc, p, evs)
+		if err != nil {
+			return
+		}
+		for i := range tl.Segments {
+			if tl.SendEvent(i) < 0 {
+				t.Fatalf("segment %d has no send event", i)
+			}
+		}
+		kevs, err := EventsOf(tl, 0)
+		if err != nil {
+			t.Fatalf("EventsOf: %v", err)
+		}
+		// And the comparison screen draws it beside the model's run.
+		mtl, mevs, err := ModelEvents(sc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		mevs, _ = EventsOf(mtl, 0)
+		var steps []view.CompareStep
+		for _, r := range Compare(mevs, kevs, time.Minute, DefaultTolerance) {
+			st := view.CompareStep{Mark: view.RealMark(r.Kind), Ev: [2]int{-1, -1}}
+			if r.Model != nil {
+				st.Ev[0] = EventIndex(r.Model)
+			}
+			if r.Kernel != nil {
+				st.Ev[1] = EventIndex(r.Kernel)
+			}
+			steps = append(steps, st)
+		}
+		m := view.NewCompare(view.CompareOptions{Timelines: [2]*model.Timeline{mtl, tl}, Steps: steps})
+		m.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
+		m.Frame()
+		m.Update(tea.KeyPressMsg{Code: 'G', Text: "G"})
+		m.Frame()
+	})
 }
