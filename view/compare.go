@@ -233,6 +233,17 @@ func (m *CompareModel) narration() []string {
 			lines = append(lines, m.sideName(s)+" · "+body(s))
 		}
 	}
+	// Then why each side did it, where there is room: the model's rule, and the
+	// capture's inference (a kernel's run says no why).
+	for s := range 2 {
+		if st.Ev[s] < 0 || s == 1 && m.o.Other == OtherKernel {
+			continue
+		}
+		tl := m.o.Timelines[s]
+		if why := ownNoteIn(l, tl, tl.At(st.Ev[s]), false).text(); why != "" {
+			lines = append(lines, m.sideName(s)+" · "+why)
+		}
+	}
 	if m.o.Shift > 0 {
 		lines = append(lines, l.t("cmp.shift", secs(m.o.Shift)))
 	}
@@ -275,7 +286,7 @@ func markStyle(k RealMark) styleID {
 	return stDim
 }
 
-// wrapLines wraps each line to w cells.
+// wrapLines wraps each paragraph to lines of w cells.
 func wrapLines(lines []string, w int) []string {
 	var out []string
 	var spans [][2]int

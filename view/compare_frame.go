@@ -27,7 +27,10 @@ type compareScreen struct {
 func (m *CompareModel) layout() compareScreen {
 	w, h := m.width, m.height
 	s := compareScreen{side: m.SideBySide(), narH: 4}
-	if h >= 45 {
+	switch {
+	case h >= 45:
+		s.narH = 8
+	case h >= 36:
 		s.narH = 6
 	}
 	s.helpY = h - 1
@@ -118,9 +121,12 @@ func (m *CompareModel) Frame() string {
 	}
 	g.hline(0, w, s.sepY, '─', stDim)
 	g.text(1, s.sepY, " "+m.lang.t("cmp.at-cursor")+" ", stStrong, w)
-	for k, line := range wrapLines(m.narration(), w-2) {
-		if k >= s.narH {
-			break
+	// Each paragraph whole or not at all (but the first, which says what differs).
+	y := s.narY
+	for k, para := range m.narration() {
+		lines := wrapLines([]string{para}, w-2)
+		if k > 0 && y+len(lines) > s.narY+s.narH {
+			continue
 		}
 		st := stPlain
 		if k == 0 && len(m.o.Steps) > 0 {
@@ -129,7 +135,13 @@ func (m *CompareModel) Frame() string {
 				st = stStrong
 			}
 		}
-		g.text(1, s.narY+k, line, st, w)
+		for _, line := range lines {
+			if y >= s.narY+s.narH {
+				break
+			}
+			g.text(1, y, line, st, w)
+			y++
+		}
 	}
 	b := g.appendTo(m.buf[:0], &m.styles)
 	b = append(b, '\n')
