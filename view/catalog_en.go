@@ -263,7 +263,7 @@ var enTexts = map[string]string{
 	"cmp.only.other":      "Only the %s has this, at %s ms: the model has no such event.",
 	"cmp.timing":          "Both have it, but further apart in time than the kernel's tick and the tolerance allow: the model at %s ms, the %s at %s ms.",
 	"cmp.unseen":          "A state the model passes within one instant: the kernel does the same under the socket lock, where sock_diag cannot see it. Not a difference.",
-	"cmp.unseen.capture":  "A state the model passes within one instant: a capture cannot show it. Not a difference.",
+	"cmp.unseen.capture":  "A state the model passes within one instant: it lasts no time, so it is not compared with the capture.",
 	"cmp.empty":           "Neither run has an event to compare.",
 	"cmp.help":            "→/← step both · n/N next/previous difference · g/G first/last · tab side by side / one above the other · L 中文 · q quit    marks: - model only  + other only  ~ off in time  · unseen",
 	"cmp.help.short":      "→/← step both · n/N next/previous difference · g/G first/last · tab arrange · L 中文 · q quit",

@@ -260,7 +260,7 @@ var zhTexts = map[string]string{
 	"cmp.only.other":      "只有%s有这一步（%s ms）：模型里没有对应事件。",
 	"cmp.timing":          "两边都有，但时间差超出了内核时钟节拍与容差：模型在 %s ms，%s在 %s ms。",
 	"cmp.unseen":          "模型在同一瞬间经过的状态：内核也是在持有 socket 锁时一步走过，sock_diag 看不到。不算不同。",
-	"cmp.unseen.capture":  "模型在同一瞬间经过的状态：抓包无法显示它。不算不同。",
+	"cmp.unseen.capture":  "模型在同一瞬间经过的状态：它不占时间，不与抓包对照。",
 	"cmp.empty":           "两边都没有可对照的事件。",
 	"cmp.help":            "→/← 两边同步单步 · n/N 下一处/上一处不同 · g/G 开头/结尾 · tab 并排/上下 · L English · q 退出    标记：- 仅模型  + 仅对方  ~ 时间不符  · 看不到",
 	"cmp.help.short":      "→/← 同步单步 · n/N 下/上一处不同 · g/G 首/尾 · tab 切换排列 · L English · q 退出",
