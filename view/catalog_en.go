@@ -245,6 +245,31 @@ var enTexts = map[string]string{
 	"timer-note.linear":               "The SYN's RTO stays at its initial %[2]s s after retransmission %[1]d: Linux keeps the first tcp_syn_linear_timeouts (%[3]d) SYN retransmissions linear, in case one SYN was lost, and doubles only after them.",
 	"remark.connect-time-wait.linux":  "Linux lets this connect() take over the TIME_WAIT because it holds a timestamp (tcp_twsk_unique); without timestamps (the rfc9293 profile, or tcp_timestamps = 0) TIME_WAIT blocks the bound port and connect() fails with EADDRNOTAVAIL.",
 	"remark.connect-time-wait.rfc":    "Without timestamps TIME_WAIT blocks the 4-tuple. Linux, with its default tcp_timestamps = 1, would let connect() from the bound port take over the TIME_WAIT, and PAWS would then guard the new connection.",
+
+	// The side-by-side comparison (issues 11 and 13: tcpwave real, tcpwave open --simulate).
+	"cmp.title":           "%s · the model beside the %s",
+	"cmp.model":           "model",
+	"cmp.kernel":          "kernel",
+	"cmp.capture":         "capture",
+	"cmp.model.title":     "model · linux profile",
+	"cmp.kernel.title":    "kernel · %s",
+	"cmp.capture.title":   "capture · %s",
+	"cmp.agrees":          "agrees",
+	"cmp.differs":         "%d differences",
+	"cmp.step":            "step %d/%d",
+	"cmp.at-cursor":       "At the cursor",
+	"cmp.same":            "The same on both sides: the model at %s ms, the %s at %s ms.",
+	"cmp.only.model":      "Only the model has this, at %s ms: the %s has no such event.",
+	"cmp.only.other":      "Only the %s has this, at %s ms: the model has no such event.",
+	"cmp.timing":          "Both have it, but further apart in time than the kernel's tick and the tolerance allow: the model at %s ms, the %s at %s ms.",
+	"cmp.unseen":          "A state the model passes within one instant: the kernel does the same under the socket lock, where sock_diag cannot see it. Not a difference.",
+	"cmp.unseen.capture":  "A state the model passes within one instant: it lasts no time, so it is not compared with the capture.",
+	"cmp.empty":           "Neither run has an event to compare.",
+	"cmp.help":            "→/← step both · n/N next/previous difference · g/G first/last · tab side by side / one above the other · L 中文 · q quit    marks: - model only  + other only  ~ off in time  · unseen",
+	"cmp.help.short":      "→/← step both · n/N next/previous difference · g/G first/last · tab arrange · L 中文 · q quit",
+	"key.simulate":        "simulate this",
+	"cmp.shift":           "Times are compared from the start of the close: the model's time zero is the capture's %s s.",
+	"cmp.simulate.failed": "cannot simulate this capture: %s",
 }
 
 // sources are what each rule cites, by key (a variant, "close-wait.merged", cites

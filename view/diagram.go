@@ -30,6 +30,10 @@ type diagram struct {
 	cols  columns
 	// scale multiplies the rows a gap takes (2 on tall screens).
 	scale int
+	// quantum: events less than this after an instant's first are drawn in its block
+	// (0: only events at the same time). The comparison draws a kernel's or a capture's
+	// microseconds apart as one instant, as its time column (in ms) shows them.
+	quantum time.Duration
 
 	times []time.Duration // distinct event times
 	tRow  []int           // first row of each distinct time's block
@@ -104,6 +108,11 @@ type brk struct {
 // the notes can give it; then with other places for the labels; then with more rows
 // where the arrows are too crowded.
 func newDiagram(tl *model.Timeline, width int, tall, absolute bool) *diagram {
+	return newDiagramIn(tl, width, tall, absolute, 0)
+}
+
+// newDiagramIn is newDiagram with events less than quantum apart drawn as one instant.
+func newDiagramIn(tl *model.Timeline, width int, tall, absolute bool, quantum time.Duration) *diagram {
 	if err := CheckDrawable(tl); err != nil {
 		d := &diagram{tl: tl, width: width, scale: 1, absolute: absolute, tooBig: err}
 		if tall {
@@ -114,7 +123,7 @@ func newDiagram(tl *model.Timeline, width int, tall, absolute bool) *diagram {
 	budget := layoutBudget
 	var d *diagram
 	for extra := 0; extra <= 24 && budget > 0; extra += 4 {
-		next := layOut(tl, width, tall, absolute, extra, nil, budget)
+		next := layOut(tl, width, tall, absolute, quantum, extra, nil, budget)
 		if d != nil && next.cols.span() <= d.cols.span() {
 			break // no more room to be had
 		}
@@ -128,7 +137,7 @@ func newDiagram(tl *model.Timeline, width int, tall, absolute bool) *diagram {
 	d.budget = budget
 	d.layArrows(true)
 	for round := 0; round < 24 && !d.labelsWhole() && d.budget > 0; round++ {
-		d = layOut(tl, width, tall, absolute, d.extra, d.crowded(), d.budget)
+		d = layOut(tl, width, tall, absolute, quantum, d.extra, d.crowded(), d.budget)
 	}
 	if !d.labelsWhole() && d.budget > 0 {
 		d.layArrows(true)
@@ -143,10 +152,10 @@ func newDiagram(tl *model.Timeline, width int, tall, absolute bool) *diagram {
 const layoutBudget = 8_000_000
 
 // layOut lays tl out, spending at most budget (see layoutBudget), with absolute
-// sequence numbers if absolute, with extra more columns between the lifelines than the labels
+// sequence numbers if absolute, events less than quantum apart as one instant, with extra more columns between the lifelines than the labels
 // need, and grow[k] more rows after instant k's block.
-func layOut(tl *model.Timeline, width int, tall, absolute bool, extra int, grow []int, budget int) *diagram {
-	d := &diagram{tl: tl, width: width, scale: 1, absolute: absolute, extra: extra, grow: grow, budget: budget}
+func layOut(tl *model.Timeline, width int, tall, absolute bool, quantum time.Duration, extra int, grow []int, budget int) *diagram {
+	d := &diagram{tl: tl, width: width, scale: 1, absolute: absolute, quantum: quantum, extra: extra, grow: grow, budget: budget}
 	if tall {
 		d.scale = 2
 	}
@@ -238,7 +247,7 @@ func (d *diagram) indexTimes() []int {
 	evTime := make([]int, n)
 	for i := range n {
 		t := d.tl.At(i).T
-		if len(d.times) == 0 || d.times[len(d.times)-1] != t {
+		if len(d.times) == 0 || t-d.times[len(d.times)-1] > d.quantum {
 			d.times = append(d.times, t)
 			d.tEv = append(d.tEv, i)
 		}
@@ -359,6 +368,12 @@ func (d *diagram) draw(g *grid, x0, y0, h int, cursor int, now time.Duration, ma
 		return
 	}
 	v := d.viewAt(x0, y0, h, cursor, now)
+	d.drawIn(g, v, cursor, now, mark)
+}
+
+// drawIn draws the part of the diagram that viewport v shows, at event cursor and
+// virtual time now (the side-by-side comparison gives both diagrams one viewport).
+func (d *diagram) drawIn(g *grid, v viewport, cursor int, now time.Duration, mark bool) {
 	d.drawLifelines(g, v, cursor)
 	d.drawBreaks(g, v, cursor, now)
 	d.drawTimes(g, v, cursor)
@@ -369,7 +384,7 @@ func (d *diagram) draw(g *grid, x0, y0, h int, cursor int, now time.Duration, ma
 		if now > d.tl.At(cursor).T {
 			y = v.last
 		}
-		g.set(x0+d.cols.mark, v.y(y), '▸', stStrong)
+		g.set(v.x0+d.cols.mark, v.y(y), '▸', stStrong)
 	}
 }
 

@@ -35,6 +35,10 @@ type KeyMap struct {
 	// Write saves the current timeline as a pcap (only where Options.Write allows).
 	Write key.Binding
 
+	// Simulate opens the model's run of a capture beside it (a capture's view, when
+	// Options.Simulate allows; issue 13).
+	Simulate key.Binding
+
 	// Picker keys, live only while the scenario picker is open.
 	PickUp     key.Binding
 	PickDown   key.Binding
@@ -78,6 +82,8 @@ func keyMapIn(l Lang) KeyMap {
 		Numbers: b("numbers", "a"),
 		Write:   off(b("write", "w")),
 
+		Simulate: off(b("simulate", "s")),
+
 		PickUp:     off(b("up", "up", "ctrl+p")),
 		PickDown:   off(b("down", "down", "ctrl+n")),
 		PickChoose: off(b("open", "enter")),
@@ -114,7 +120,8 @@ func (k KeyMap) ShortHelp() []key.Binding {
 		k.PickUp, k.PickDown, k.PickChoose, k.PickCancel,
 		k.Play, k.Next, k.Prev, k.Drop, k.Undo, k.Profile, k.Pick, k.Lang,
 		k.Answer, k.DrillGo, k.Drill, k.Help, k.Quit,
-		k.Follow, // a follower's, and then never left out
+		k.Follow,   // a follower's, and then never left out
+		k.Simulate, // a capture's, and then never left out
 	}
 }
 
@@ -187,8 +194,8 @@ func (k *KeyMap) pickerMode(on bool) {
 }
 
 // all lists every binding, in a fixed order.
-func (k *KeyMap) all() [24]*key.Binding {
-	return [24]*key.Binding{&k.Write, &k.Play, &k.Next, &k.Prev, &k.First, &k.Last, &k.Faster, &k.Slower,
+func (k *KeyMap) all() [25]*key.Binding {
+	return [25]*key.Binding{&k.Simulate, &k.Write, &k.Play, &k.Next, &k.Prev, &k.First, &k.Last, &k.Faster, &k.Slower,
 		&k.Drop, &k.Undo, &k.Profile, &k.Pick, &k.Lang, &k.More, &k.Help, &k.Quit,
 		&k.PickUp, &k.PickDown, &k.PickChoose, &k.PickCancel,
 		&k.Drill, &k.Answer, &k.DrillGo, &k.Numbers}

@@ -246,4 +246,10 @@ and everyone else follows the presenter's story live (f explores on one's own).`
 	"delay from the capture point: A=%s B=%s (from the quickest answer)":                 "delay from the capture point: A=%s B=%s（从抓包点算起，取最快的一次应答）",
 	"states are inferred from the segments; seq and ack are relative to each side's ISN": "状态由报文段推断而来；seq 和 ack 相对各自一方的 ISN",
 	"truncated: only the first %d packets of the connection are read":                    "truncated: 只读了这条连接的前 %d 个包",
+	// The comparison screen's command lines (open --simulate, real).
+	"tcpwave open: %s: --simulate: %s\n":                                             "tcpwave open：%s：--simulate：%s\n",
+	"the kernel's timeline: %v":                                                      "内核的时间线：%v",
+	"the connection does not close in the capture":                                   "抓包里这条连接没有关闭",
+	"tcpwave real: the kernel's run cannot be drawn (%s); its comparison as text:\n": "tcpwave real：内核这次运行画不出来（%s）；下面以文本给出对比：\n",
+	"open the model's run of the scenario --as-scenario builds beside the capture, differences marked (the s key in the capture's view does the same)": "把 --as-scenario 构造的场景交给模型运行，放在抓包旁边并标出差异（在抓包的时序图里按 s 也一样）",
 }

@@ -56,6 +56,10 @@ type Options struct {
 	// Write lets the w key save the current timeline as a pcap in the working directory
 	// (the local program only: a session served over SSH must not write the server's files).
 	Write bool
+	// Simulate lets the s key of a capture's view ask for the model's run of the
+	// capture beside it (SimulateAsked): the program ends, and tcpwave open shows the
+	// comparison.
+	Simulate bool
 }
 
 // flashHold is how long a message (drop, undo, profile) stays while playing.
@@ -124,6 +128,8 @@ type Model struct {
 	drill    *drillRun
 	legend   *pager
 	absolute bool
+	// simulate is set when the s key asked to simulate the capture.
+	simulate bool
 }
 
 var _ tea.Model = (*Model)(nil)
@@ -402,6 +408,9 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		m.SetLang(m.lang.other())
 	case key.Matches(msg, k.Write):
 		return m.writePcap()
+	case key.Matches(msg, k.Simulate):
+		m.simulate = true
+		return tea.Quit
 	case key.Matches(msg, k.More):
 		if m.narAt != p.Cursor() {
 			m.narAt, m.narPage = p.Cursor(), 0
@@ -431,6 +440,10 @@ func (m *Model) SetLang(l Lang) {
 // Lang is the language on screen.
 func (m *Model) Lang() Lang { return m.lang }
 
+// SimulateAsked reports whether the program ended because the s key asked for the
+// model's run of the capture beside it.
+func (m *Model) SimulateAsked() bool { return m.simulate }
+
 // updateKeys enables exactly the bindings that can act now.
 func (m *Model) updateKeys() {
 	if m.picker != nil {
@@ -450,6 +463,7 @@ func (m *Model) updateKeys() {
 	k.Drop.SetEnabled(p.CanDrop())
 	k.Undo.SetEnabled(p.Injected() > 0)
 	k.Write.SetEnabled(m.opts.Write && p.Forkable())
+	k.Simulate.SetEnabled(m.opts.Simulate && !p.Forkable())
 	if !p.Forkable() {
 		// A capture's timeline: nothing to drop, no other profile, no other scenario,
 		// no drill (its questions are the model's).

@@ -16,7 +16,7 @@ import (
 // runOpen opens a capture: tcpwave open FILE [--flow A:PORT-B:PORT] [--at ...]. With
 // several connections and no --flow, a picker lists them first.
 func runOpen(args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("open", "tcpwave open FILE.pcap|FILE.pcapng [--flow A:PORT-B:PORT] [--at client|server|link] [--lang en|zh] [--as-scenario [-o FILE.yaml]]", stderr, args)
+	fs := newFlagSet("open", "tcpwave open FILE.pcap|FILE.pcapng [--flow A:PORT-B:PORT] [--at client|server|link] [--lang en|zh] [--as-scenario [-o FILE.yaml]] [--simulate]", stderr, args)
 	var rf runFlags
 	rf.registerLang(fs)
 	var x exportFlags
@@ -24,6 +24,7 @@ func runOpen(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&x.flow, "flow", "", view.Msgf(fs.lang, "the connection to open, A:PORT-B:PORT (IPv6 as [ADDR]:PORT); without it, the only one or a picker"))
 	asScenario := fs.Bool("as-scenario", false, view.Msgf(fs.lang, "write a scenario built from the connection (who closed first, the delay, the losses) instead of opening it: run it with 'tcpwave FILE.yaml'"))
 	fs.StringVar(&x.out, "o", "", view.Msgf(fs.lang, "with --as-scenario: the file to write (default: standard output)"))
+	simulate := fs.Bool("simulate", false, view.Msgf(fs.lang, "open the model's run of the scenario --as-scenario builds beside the capture, differences marked (the s key in the capture's view does the same)"))
 	pos, err := fs.parse(args)
 	if err != nil {
 		return exitFor(err)
@@ -85,7 +86,10 @@ func runOpen(args []string, stdout, stderr io.Writer) int {
 	if undrawable(stderr, l, "tcpwave open", path+" --flow "+f.String(), inf.Timeline) {
 		return 1
 	}
-	m, err := view.New(view.Options{Timeline: inf.Timeline, Addrs: [2]string{f.Client.String(), f.Server.String()}, Lang: l})
+	if *simulate {
+		return openSimulation(inf, path, f.String(), l, stdout, stderr)
+	}
+	m, err := view.New(view.Options{Timeline: inf.Timeline, Addrs: [2]string{f.Client.String(), f.Server.String()}, Lang: l, Simulate: true})
 	if err != nil {
 		say(stderr, l, "tcpwave open: %s\n", errorText(l, err))
 		return 1
@@ -93,6 +97,9 @@ func runOpen(args []string, stdout, stderr io.Writer) int {
 	if _, err := tea.NewProgram(m, tea.WithOutput(stdout)).Run(); err != nil {
 		say(stderr, l, "tcpwave open: %s\n", errorText(l, err))
 		return 1
+	}
+	if m.SimulateAsked() {
+		return openSimulation(inf, path, f.String(), m.Lang(), stdout, stderr)
 	}
 	return 0
 }

@@ -94,12 +94,20 @@ func runReal(args []string, stdout, stderr io.Writer) int {
 		return 0
 	}
 	first, differs := real.FirstDiff(o.Rows)
+	var opts view.CompareOptions
 	if tty {
-		opts := view.RealOptions{Scenario: sc.ID, Kernel: real.KernelRelease(), Horizon: o.Horizon, Rows: viewRows(o.Rows), Lang: lang}
+		if opts, err = kernelComparison(sc, res.Events, o.Horizon, cfg.Tol); err != nil {
+			// The run is not lost: its comparison goes out as text.
+			say(stderr, lang, "tcpwave real: the kernel's run cannot be drawn (%s); its comparison as text:\n", errorText(lang, err))
+			tty = false
+		}
+	}
+	if tty {
+		opts.Lang = lang
 		if o.Disturbed() {
 			opts.Disturbed = o.Late
 		}
-		m := view.NewReal(opts)
+		m := view.NewCompare(opts)
 		if _, err := tea.NewProgram(m, tea.WithOutput(stdout), tea.WithContext(ctx)).Run(); err != nil {
 			fmt.Fprintf(stderr, "tcpwave real: %v\n", err)
 			return 1
@@ -160,22 +168,6 @@ func realCheck(ctx context.Context, names []string, cfg real.Config, lang view.L
 		table.Summary(outs)
 	}
 	return status
-}
-
-// viewRows hands the comparison to the view (which cannot import the runner).
-func viewRows(rows []real.Row) []view.RealRow {
-	out := make([]view.RealRow, len(rows))
-	for i, r := range rows {
-		v := view.RealRow{Mark: view.RealMark(r.Kind), Body: r.Body()}
-		if r.Model != nil {
-			v.HasModel, v.ModelT = true, r.Model.T
-		}
-		if r.Kernel != nil {
-			v.HasKern, v.KernT = true, r.Kernel.T
-		}
-		out[i] = v
-	}
-	return out
 }
 
 // realFailed reports a run that could not be made: exit 2 for missing privileges, 1

@@ -12,8 +12,8 @@ import (
 )
 
 // TestRealScreenEndToEnd runs tcpwave real in a real terminal (tmux), as root: the
-// kernel's run of fin-ack-merged beside the model's, then tab (one above the
-// other), L (Chinese), q. It needs Linux, root, /dev/net/tun and tmux; without them
+// kernel's run of fin-ack-merged beside the model's in the comparison screen (one
+// above the other at 110 columns), then G (the end), tab (side by side), L (Chinese), q. It needs Linux, root, /dev/net/tun and tmux; without them
 // it is skipped.
 func TestRealScreenEndToEnd(t *testing.T) {
 	if runtime.GOOS != "linux" || os.Geteuid() != 0 {
@@ -37,16 +37,18 @@ func TestRealScreenEndToEnd(t *testing.T) {
 
 	// The kernel runs first (a few seconds, more if the machine is busy and the run is
 	// made again): wait for the screen without a tight deadline.
-	scr := s.waitLong("the screen", "tcpwave real · fin-ack-merged", "model (linux profile)", "kernel (sock_diag and the link)")
-	for _, want := range []string{"send A FIN|ACK seq=11 ack=11 len=0", "state B LAST_ACK", "·     20.000 state A FIN_WAIT_2", "(none)", "↑/↓ scroll"} {
+	scr := s.waitLong("the screen", "tcpwave · fin-ack-merged · the model beside the kernel", "model · linux profile", "kernel · Linux")
+	for _, want := range []string{"close()", "At the cursor", "step 1/", "→/← step both"} {
 		if !strings.Contains(scr, want) {
 			t.Errorf("the screen lacks %q:\n%s", want, scr)
 		}
 	}
+	s.keys("G")
+	s.waitFor("G", "LAST_ACK", "CLOSED")
 	s.keys("Tab")
-	s.waitFor("tab", "────────", "  kernel (sock_diag and the link)")
+	s.waitFor("tab", "│ │ kernel · Linux")
 	s.keys("L")
-	s.waitFor("L", "内核（sock_diag 与链路所见）", "模型（linux 配置）")
+	s.waitFor("L", "模型与内核并排对照", "模型 · linux 配置")
 	s.keys("q")
 	scr = s.waitFor("q", "EXIT=")
 	if !strings.Contains(scr, "EXIT=0") && !strings.Contains(scr, "EXIT=1") {

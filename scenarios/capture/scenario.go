@@ -16,14 +16,7 @@ import (
 // capture's file name, for the title.
 func AsScenario(inf *Inference, name string) (string, error) {
 	tl := inf.Timeline
-	first := -1 // the event at which the close begins: the first FIN or RST sent
-	for i := range tl.Events {
-		ev := &tl.Events[i]
-		if ev.Kind == model.EvSend && tl.Segments[ev.Seg].Flags&(model.FIN|model.RST) != 0 && !tl.Segments[ev.Seg].Flags.Has(model.SYN) {
-			first = i
-			break
-		}
-	}
+	first := CloseStart(tl) // the event at which the close begins
 	if first < 0 {
 		return "", problemf("the connection does not close in the capture (no FIN, no RST): there is no close to simulate")
 	}
@@ -103,6 +96,19 @@ func AsScenario(inf *Inference, name string) (string, error) {
 	fmt.Fprintf(&b, "client:\n%s", app(model.A))
 	fmt.Fprintf(&b, "server:\n%s", app(model.B))
 	return b.String(), nil
+}
+
+// CloseStart is the event at which the connection's close begins, the first FIN or
+// RST sent, or -1 if there is none: the scenario AsScenario builds starts there (its
+// time zero is this event's time).
+func CloseStart(tl *model.Timeline) int {
+	for i := range tl.Events {
+		ev := &tl.Events[i]
+		if ev.Kind == model.EvSend && tl.Segments[ev.Seg].Flags&(model.FIN|model.RST) != 0 && !tl.Segments[ev.Seg].Flags.Has(model.SYN) {
+			return i
+		}
+	}
+	return -1
 }
 
 // fmtDur writes a duration as scenario files take it, in whole microseconds.

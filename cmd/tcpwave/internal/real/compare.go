@@ -199,6 +199,11 @@ func Compare(modelEvs, kernelEvs []Event, horizon time.Duration, tol Tolerance) 
 	return rows
 }
 
+// Transient reports whether evs[i] is a state left at the instant it is entered (see
+// transient): a capture's inference shows such states (Linux's FIN_WAIT_2 on the way
+// to TIME_WAIT) where sock_diag cannot.
+func Transient(evs []Event, i int) bool { return transient(evs, i) }
+
 // transient reports whether evs[i] is a state that the same side leaves at the same
 // instant, within the handling of one segment: no app call and no other arrival on
 // that side comes between (a state left because the app called close() at once is
