@@ -134,6 +134,9 @@ type Endpoint struct {
 
 	// KernelState is what the timestamp and out-of-order rules keep (kernel.go).
 	KernelState
+	// SackOK: both SYNs carried SACK-permitted (RFC 2018 §2; Linux
+	// tp->rx_opt.sack_ok). What SACK and RACK keep is in the engine (sack.go).
+	SackOK bool
 
 	Told Told // what the app has been told so far
 }

@@ -17,6 +17,7 @@ func (s *sim) sendSegment(side Side, flags Flags, seq, ack uint32, n, retrans in
 	}
 	s.nextCause = CauseNone
 	s.stamp(side, &seg)
+	s.sackOptions(side, &seg)
 	if flags.Has(ACK) {
 		seg.Ack = ack
 		seg.Piggyback = e.AckOwed
@@ -178,10 +179,11 @@ func (s *sim) startRTO(side Side) {
 // timed out yet, else for the RTO.
 func (s *sim) armRetransmit(side Side) {
 	e := &s.ep[side]
-	e.ProbeArmed = false
+	e.ProbeArmed, s.sk[side].ReoArmed = false, false
 	switch e.State {
 	case Established, FinWait1, CloseWait, Closing, LastAck:
-		if s.prof.TailLossProbe && e.Backoff == 0 && !e.ProbeSent && e.SRTT > 0 {
+		// No probe in recovery (tcp_schedule_loss_probe: TCP_CA_Open or CWR only).
+		if s.prof.TailLossProbe && e.Backoff == 0 && !e.ProbeSent && e.SRTT > 0 && !s.sk[side].Recovery {
 			// Probe timeout: 2·SRTT, plus rto_min for a lone segment in flight (its
 			// ACK may be delayed), else TCP_TIMEOUT_MIN (2 jiffies), but never later
 			// than the RTO (tcp_schedule_loss_probe: tp->packets_out == 1). A data
@@ -271,6 +273,10 @@ func (s *sim) fire(side Side, k TimerKind) {
 func (s *sim) retransmit(side Side) {
 	e := &s.ep[side]
 	if e.SndNxt == e.SndUna {
+		return
+	}
+	if s.sk[side].ReoArmed {
+		s.reoTimeout(side)
 		return
 	}
 	if e.ProbeArmed {
@@ -371,6 +377,20 @@ func (s *sim) resendHead(side Side) {
 	n := int(e.SndNxt - e.SndUna)
 	flags := ACK
 	what := Note{Rule: WhyResendData}
+	if end, ok := s.headLimit(side); ok {
+		// The peer SACKed what lies beyond: resend the hole only.
+		n = int(end - e.SndUna)
+		if e.FinSent && seqLT(e.FinSeq, end) {
+			n--
+			flags |= FIN
+			what.Rule = WhyResendFIN
+		}
+		if n > 0 {
+			flags |= PSH
+		}
+		s.sendSegment(side, flags, e.SndUna, e.RcvNxt, n, e.Resent, what)
+		return
+	}
 	if e.FinSent && seqGEQ(e.FinSeq, e.SndUna) {
 		n--
 		flags |= FIN

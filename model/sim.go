@@ -53,6 +53,8 @@ type sim struct {
 	rttTiming [2]bool
 	rttSeq    [2]uint32
 	rttStart  [2]time.Duration
+	// sk is each side's SACK receiver blocks, scoreboard and RACK state (sack.go).
+	sk [2]SackState
 
 	// lastOOWAck is when each side last answered an invalid segment with an ACK
 	// (Profile.InvalidRateLimit).
@@ -159,7 +161,10 @@ func (s *sim) initialEndpoint(side Side) Endpoint {
 	// One RTT sample from the handshake (RFC 6298 2.2).
 	rtt := sc.Delay[0] + sc.Delay[1]
 	e.SRTT, e.RTTVar = rtt, rtt/2
+	s.sk[side] = SackState{MinRTT: rtt}
 	e.RTO = s.computeRTO(&e)
+	// The handshake negotiated SACK when the profile has it (RFC 2018 §2).
+	e.SackOK = s.prof.SACK
 	return e
 }
 
@@ -365,6 +370,9 @@ func (s *sim) computeRTO(e *Endpoint) time.Duration {
 
 // rttSample folds one measurement into the estimator (RFC 6298 2.3).
 func (s *sim) rttSample(e *Endpoint, r time.Duration) {
+	if k := &s.sk[e.Side]; k.MinRTT == 0 || r < k.MinRTT {
+		k.MinRTT = r // RACK.min_RTT (RFC 8985 §6.2 step 2; Linux tcp_update_rtt_min)
+	}
 	if e.SRTT == 0 {
 		e.SRTT, e.RTTVar = r, r/2
 	} else {

@@ -242,4 +242,11 @@ var zhTexts = map[string]string{
 	"timer-note.linear":               "第 %[1]d 次重传后，SYN 的 RTO 仍为初始值 %[2]s s：Linux 的前 tcp_syn_linear_timeouts（%[3]d）次 SYN 重传不退避，之后才翻倍。",
 	"remark.connect-time-wait.linux":  "Linux 允许这次 connect() 接管 TIME_WAIT，因为它记有时间戳（tcp_twsk_unique）；没有时间戳时（rfc9293 配置，或 tcp_timestamps = 0），TIME_WAIT 会占住已绑定的端口，connect() 以 EADDRNOTAVAIL 失败。",
 	"remark.connect-time-wait.rfc":    "没有时间戳，TIME_WAIT 会占住这个四元组。Linux 默认 tcp_timestamps = 1，会让从已绑定端口发起的 connect() 接管 TIME_WAIT，之后由 PAWS 保护新连接。",
+
+	// Issue 11：SACK 与 RACK（model/sack.go）。
+	"why-dup-ack-ahead.sack": "重复 ACK：收到一个超出 RCV.NXT 的乱序报文段。ACK 里的 SACK 块写明了空洞之后已经收到的部分，发送方由此确切知道缺的是什么。",
+	"sack-tagged":            "这个 ACK 的 SACK 块表明，本端又有 %d 个报文段越过空洞到达了对端：它们在记分板上记为已收到，不会再重传。",
+	"rack-wait":              "SACK 块表明：对端收到了一个较晚发出的报文段，而比它早发的数据还没到。RACK 怀疑那段数据丢了，但它也可能只是乱序：于是从那段数据发出时算起，等满 RACK 的 RTT 再加一个乱序窗口（min_RTT/4，这里是 %s s），再重传它，而不必等尾部丢包探测或 RTO。",
+	"rack-lost":              "SACK 块表明：对端收到了一个较晚发出的报文段，而本端有 %d 个更早发出的报文段对端还没收到；从它们发出算起，RACK 的 RTT 加乱序窗口（%s s）已经过去：RACK 判定它们丢失，立即重传。",
+	"send.rack":              "重传 ⟲%[1]d（%[2]s）：RACK 判定它已丢失，因为比它晚发的报文段已被 SACK 确认，且乱序窗口已过。这既不是 RTO 超时（不退避），也不是尾部丢包探测。",
 }
