@@ -1,6 +1,8 @@
 package model
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 )
@@ -75,5 +77,43 @@ func TestPAWSEstablished(t *testing.T) {
 		if got := len(s.segs) > 0; got != c.ackedBack {
 			t.Errorf("%s: answered=%v, want %v", c.name, got, c.ackedBack)
 		}
+	}
+}
+
+// The receiver's SACK blocks (Linux tcp_sack_new_ofo_skb, tcp_sack_remove): a new
+// block goes first; one touching an older block merges with it and moves first; a
+// fifth disjoint block pushes out the oldest; blocks RCV.NXT reaches are dropped.
+func TestSackBlocks(t *testing.T) {
+	s := &sim{prof: Linux()}
+	s.ep[A].SackOK = true
+	s.ep[A].RcvNxt = 100
+	got := func() string {
+		var b []string
+		for _, blk := range s.sk[A].Rx[:s.sk[A].NRx] {
+			b = append(b, fmt.Sprintf("%d-%d", blk.Start, blk.End))
+		}
+		return strings.Join(b, " ")
+	}
+	for _, c := range []struct {
+		start, end uint32
+		want       string
+	}{
+		{200, 210, "200-210"},
+		{300, 310, "300-310 200-210"},
+		{210, 220, "200-220 300-310"},
+		{400, 410, "400-410 200-220 300-310"},
+		{500, 510, "500-510 400-410 200-220 300-310"},
+		{600, 610, "600-610 500-510 400-410 200-220"},
+		{220, 300, "200-300 600-610 500-510 400-410"}, // 300-310 was pushed out
+	} {
+		s.sackReceived(A, c.start, c.end)
+		if g := got(); g != c.want {
+			t.Fatalf("after %d-%d: blocks %q, want %q", c.start, c.end, g, c.want)
+		}
+	}
+	s.ep[A].RcvNxt = 450
+	s.sackPrune(A)
+	if g := got(); g != "600-610 500-510" {
+		t.Fatalf("after RCV.NXT 450: blocks %q, want %q", g, "600-610 500-510")
 	}
 }
