@@ -29,76 +29,33 @@ func (s *sim) sendSegment(side Side, flags Flags, seq, ack uint32, n, retrans in
 		}
 	}
 	delay := s.sc.Delay[side]
-	fx := s.applyFaults(&seg)
+	fx := s.faults.Count(&seg)
 	s.place(&seg, delay, fx)
 	s.segs = append(s.segs, seg)
 	id := seg.ID
 	s.record(Event{Kind: EvSend, Side: side, Seg: id, Note: seg.Why})
 	s.launch(id)
-	if fx.dup {
+	if fx.Dup {
 		c := seg
 		c.ID, c.CopyOf = len(s.segs), id
 		c.Dup, c.Lost = true, false
 		c.Why = Note{Rule: WhyDuplicateCopy}
-		s.place(&c, delay+fx.dupDelay, s.applyFaults(&c))
+		s.place(&c, delay+fx.DupDelay, s.faults.Count(&c))
 		s.segs = append(s.segs, c)
 		s.launch(c.ID)
 	}
 	return &s.segs[id]
 }
 
-// faultEffect is what the faults in force do to one segment.
-type faultEffect struct {
-	lost      bool
-	lossAfter time.Duration // when lost: how long after sending (0: half way)
-	extra     time.Duration // added delay
-	dup       bool          // the link makes a copy, dupDelay late
-	dupDelay  time.Duration
-}
-
-// applyFaults counts seg against every fault that matches it and returns what the
-// faults whose turn it is do to it.
-func (s *sim) applyFaults(seg *Segment) faultEffect {
-	var fx faultEffect
-	for i := range s.faults {
-		f := &s.faults[i]
-		if !f.Matches(seg) {
-			continue
-		}
-		s.faultHits[i]++
-		times := max(f.Times, 1)
-		if s.faultHits[i] < f.Nth || s.faultHits[i] >= f.Nth+times {
-			continue
-		}
-		switch f.Action {
-		case FaultDrop:
-			if !fx.lost || f.LossAfter > 0 && fx.lossAfter == 0 {
-				fx.lossAfter = f.LossAfter
-			}
-			fx.lost = true
-		case FaultDelay:
-			fx.extra += f.Delay
-		case FaultDuplicate:
-			if !seg.Dup {
-				fx.dup, fx.dupDelay = true, f.Delay
-			}
-		}
-	}
-	return fx
-}
-
 // place sets when seg arrives, or where it is lost, given the link's delay and the
 // faults' effect.
-func (s *sim) place(seg *Segment, delay time.Duration, fx faultEffect) {
-	delay += fx.extra
-	seg.Transit = delay
-	seg.ArriveAt = s.now + delay
-	if fx.lost {
+func (s *sim) place(seg *Segment, delay time.Duration, fx FaultEffect) {
+	transit, lost, vanish := fx.Fate(delay)
+	seg.Transit = transit
+	seg.ArriveAt = s.now + transit
+	if lost {
 		seg.Lost = true
-		seg.ArriveAt = s.now + delay/2
-		if fx.lossAfter > 0 {
-			seg.ArriveAt = s.now + min(fx.lossAfter, delay)
-		}
+		seg.ArriveAt = s.now + vanish
 	}
 }
 

@@ -61,8 +61,8 @@ type sim struct {
 	lastOOWAck [2]time.Duration
 	sentOOWAck [2]bool
 
-	faults    []Fault
-	faultHits []int
+	// faults counts the segments against the faults in force (faults.go).
+	faults FaultCounter
 
 	segs   []Segment
 	events []Event
@@ -102,8 +102,7 @@ const checkpointEvery = 8
 func (s *sim) clone() *sim {
 	c := *s
 	c.queue = append([]item(nil), s.queue...)
-	c.faults = append([]Fault(nil), s.faults...)
-	c.faultHits = append([]int(nil), s.faultHits...)
+	c.faults = s.faults.Clone()
 	c.checkpoints = nil
 	return &c
 }
@@ -113,8 +112,7 @@ func (s *sim) clone() *sim {
 // The same input gives the same timeline, byte for byte.
 func Run(sc *Scenario, p Profile, injected ...Fault) *Timeline {
 	s := &sim{sc: sc, prof: p}
-	s.faults = append(append([]Fault(nil), sc.Faults...), injected...)
-	s.faultHits = make([]int, len(s.faults))
+	s.faults = NewFaultCounter(append(append([]Fault(nil), sc.Faults...), injected...))
 	s.tsBase = tsBases(sc)
 	s.segs = make([]Segment, 0, 32)
 	s.events = make([]Event, 0, 64)
@@ -217,7 +215,7 @@ func (s *sim) run() *Timeline {
 	tl := &Timeline{
 		Scenario:    s.sc,
 		Profile:     s.prof,
-		Faults:      s.faults,
+		Faults:      s.faults.Faults(),
 		Events:      s.events,
 		Segments:    s.segs,
 		Truncated:   s.truncated,
