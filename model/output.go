@@ -284,7 +284,6 @@ func (s *sim) sendProbe(side Side) {
 	e := &s.ep[side]
 	e.ProbeArmed, e.ProbeSent, e.ProbeHigh = false, true, e.SndNxt
 	e.Resent++
-	s.rttTiming[side] = false
 	s.armTimer(side, TimerRetransmit, e.RTO)
 	s.nextCause = CauseProbe
 	s.resendLast(side)
@@ -324,7 +323,19 @@ func (s *sim) resendLast(side Side) {
 	if n < 0 {
 		n = 0
 	}
+	s.karn(side, seq, g.Seq+g.SeqSpace()-seq)
 	s.sendSegment(side, flags|ACK, seq, e.RcvNxt, n, e.Resent, what)
+}
+
+// karn stops the RTT measurement when the segment about to be resent covers the
+// timed sequence number (RFC 6298 §3, Karn's algorithm: a retransmitted segment gives
+// no sample). A probe or a RACK resend of another segment leaves it running: Linux
+// takes its sample from the first segment an ACK covers if that one was never
+// resent (tcp_clean_rtx_queue, FLAG_RETRANS_DATA_ACKED).
+func (s *sim) karn(side Side, seq, space uint32) {
+	if s.rttTiming[side] && seqLEQ(seq, s.rttSeq[side]) && seqLT(s.rttSeq[side], seq+space) {
+		s.rttTiming[side] = false
+	}
 }
 
 // resendHead resends the outstanding data from SND.UNA, with the FIN if it is

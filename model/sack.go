@@ -407,7 +407,6 @@ func (s *sim) rackDetect(side Side, q []skb, onArrival bool) bool {
 			s.explain(Note{Rule: RuleRackLost, N: nLost, D: reo})
 		}
 		e.ProbeArmed, r.ReoArmed = false, false
-		s.rttTiming[side] = false // Karn
 		s.armTimer(side, TimerRetransmit, e.RTO)
 		for _, g := range lost[:nLost] {
 			s.resendLost(side, g)
@@ -448,6 +447,7 @@ func (s *sim) resendLost(side Side, g *Segment) {
 		n -= int(e.SndUna - seq)
 		seq = e.SndUna
 	}
+	s.karn(side, g.Seq, g.SeqSpace())
 	s.nextCause = CauseRACK
 	s.sendSegment(side, g.Flags&^SYN|ACK, seq, e.RcvNxt, max(n, 0), e.Resent, what)
 }
