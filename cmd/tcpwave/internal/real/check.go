@@ -187,8 +187,11 @@ func (t *Table) Row(o Outcome) {
 		res, what = "differs", fmt.Sprintf("%s (%s)", first.Describe(), plural(Differences(o.Rows), "difference"))
 	default:
 		res, what = "agrees", fmt.Sprintf("%d events", len(o.Rows))
-		if o.Runs > 1 {
+		switch {
+		case o.Runs > 1 && o.Earlier != "":
 			what += fmt.Sprintf(" (on run %d; run %d: %s)", o.Runs, o.Runs-1, o.Earlier)
+		case o.Runs > 1:
+			what += fmt.Sprintf(" (on run %d: the runs before were off in time or disturbed)", o.Runs)
 		}
 	}
 	fmt.Fprintf(t.w, "%-*s  %-8s %9s  %s\n", t.width, o.ID, res, h, what)

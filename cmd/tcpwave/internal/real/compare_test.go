@@ -178,9 +178,10 @@ func TestTableSaysAgreesDiffersUnsureSkipped(t *testing.T) {
 		{ID: "b", Horizon: time.Second, Runs: 3, Rows: Compare(agree, late, time.Second, DefaultTolerance)},
 		{ID: "c", Horizon: time.Second, Runs: 5, Late: 40 * time.Millisecond, Rows: Compare(agree, late, time.Second, DefaultTolerance)},
 		{ID: "d", Skipped: "no sysctl"},
+		{ID: "e", Horizon: time.Second, Runs: 2, Earlier: "disturbed, up to 31.000 ms late", Rows: Compare(agree, agree, time.Second, DefaultTolerance)},
 	}
 	var b strings.Builder
-	tb := NewTable(&b, []string{"a", "b", "c", "d"}, DefaultTolerance, MaxObserve)
+	tb := NewTable(&b, []string{"a", "b", "c", "d", "e"}, DefaultTolerance, MaxObserve)
 	for _, o := range outs {
 		tb.Row(o)
 	}
@@ -193,7 +194,8 @@ func TestTableSaysAgreesDiffersUnsureSkipped(t *testing.T) {
 		"c         unsure",
 		"all 5 runs were disturbed (the last up to 40.000 ms late)",
 		"d         skipped",
-		"1 agree, 1 differ, 1 unsure (a busy machine), 1 skipped, 0 could not run",
+		"e         agrees     1.000 s  8 events (on run 2; run 1: disturbed, up to 31.000 ms late)",
+		"2 agree, 1 differ, 1 unsure (a busy machine), 1 skipped, 0 could not run",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("table lacks %q:\n%s", want, got)
