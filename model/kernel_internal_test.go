@@ -117,3 +117,31 @@ func TestSackBlocks(t *testing.T) {
 		t.Fatalf("after RCV.NXT 450: blocks %q, want %q", g, "600-610 500-510")
 	}
 }
+
+// The timer wheel's slack at HZ=250 (kernel/time/timer.c calc_wheel_index,
+// calc_index): one bucket of the level the timer is filed in.
+func TestWheelSlack(t *testing.T) {
+	ms := time.Millisecond
+	for _, c := range []struct {
+		d, want time.Duration
+	}{
+		{0, 0},
+		{8 * ms, 4 * ms},
+		{248 * ms, 4 * ms},     // 62 jiffies: level 0
+		{252 * ms, 32 * ms},    // 63 jiffies: level 1
+		{2012 * ms, 32 * ms},   // 503 jiffies
+		{2016 * ms, 256 * ms},  // 504 jiffies: level 2
+		{16124 * ms, 256 * ms}, // 4031 jiffies
+		{16128 * ms, 2048 * ms},
+		{32 * time.Second, 2048 * ms}, // the SYN's last wait: +32 s came at +34 s
+		{60 * time.Second, 2048 * ms}, // TIME_WAIT
+		{130 * time.Second, 16384 * ms}, // 32500 jiffies: level 4
+	} {
+		if got := WheelSlack(250, c.d); got != c.want {
+			t.Errorf("WheelSlack(250, %v) = %v, want %v", c.d, got, c.want)
+		}
+	}
+	if got := WheelSlack(0, time.Minute); got != 0 {
+		t.Errorf("no tick: slack %v, want 0", got)
+	}
+}

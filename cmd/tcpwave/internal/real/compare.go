@@ -15,8 +15,8 @@ import (
 //   - Step: the time from the previous event both runs share to this one may differ
 //     by Step plus one granule of the kernel's timer wheel for a timer that long
 //     (kernel/time/timer.c: a timer fires up to one granule of its wheel level late;
-//     at CONFIG_HZ=250, 4 ms below 252 ms, 32 ms below 2.04 s, 256 ms below 16.4 s,
-//     2.048 s beyond). Step is the scheduling slack of one step on a loaded 2-core
+//     at CONFIG_HZ=250, 4 ms below 252 ms, 32 ms below 2.016 s, 256 ms below 16.128 s,
+//     2.048 s below 129 s: model.WheelSlack). Step is the scheduling slack of one step on a loaded 2-core
 //     machine: the link's Go timer, the app's call, the look through sock_diag; each
 //     can be late by a few ms, and measured under a load of 12 they stayed within 15 ms.
 //     A step may also differ by a sixteenth of its length: the kernel's RTO comes from
@@ -41,18 +41,9 @@ type Tolerance struct {
 var DefaultTolerance = Tolerance{Step: 20 * time.Millisecond, Drift: 100 * time.Millisecond}
 
 // wheelGranule is how late the kernel's timer wheel may fire a timer of length d, at
-// CONFIG_HZ=250 (LVL_CLK_SHIFT 3, 64 buckets a level).
-func wheelGranule(d time.Duration) time.Duration {
-	const jiffy = 4 * time.Millisecond
-	g := jiffy
-	for lvl := 0; lvl < 8; lvl++ {
-		if d < 64*g-g/2 || lvl == 7 {
-			return g
-		}
-		g *= 8
-	}
-	return g
-}
+// CONFIG_HZ=250 (model.WheelSlack: one bucket of the level calc_wheel_index files it
+// in).
+func wheelGranule(d time.Duration) time.Duration { return model.WheelSlack(250, d) }
 
 // StepAt is the step tolerance for a step that lasts gap in the model.
 func (tol Tolerance) StepAt(gap time.Duration) time.Duration {
