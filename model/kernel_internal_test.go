@@ -133,8 +133,8 @@ func TestWheelSlack(t *testing.T) {
 		{2016 * ms, 256 * ms},  // 504 jiffies: level 2
 		{16124 * ms, 256 * ms}, // 4031 jiffies
 		{16128 * ms, 2048 * ms},
-		{32 * time.Second, 2048 * ms}, // the SYN's last wait: +32 s came at +34 s
-		{60 * time.Second, 2048 * ms}, // TIME_WAIT
+		{32 * time.Second, 2048 * ms},   // the SYN's last wait: +32 s came at +34 s
+		{60 * time.Second, 2048 * ms},   // TIME_WAIT
 		{130 * time.Second, 16384 * ms}, // 32500 jiffies: level 4
 	} {
 		if got := WheelSlack(250, c.d); got != c.want {

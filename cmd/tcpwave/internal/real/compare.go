@@ -42,8 +42,11 @@ var DefaultTolerance = Tolerance{Step: 20 * time.Millisecond, Drift: 100 * time.
 
 // wheelGranule is how late the kernel's timer wheel may fire a timer of length d, at
 // CONFIG_HZ=250 (model.WheelSlack: one bucket of the level calc_wheel_index files it
-// in).
-func wheelGranule(d time.Duration) time.Duration { return model.WheelSlack(250, d) }
+// in), and at least a jiffy, 4 ms: a step of no length in the model may still
+// straddle a tick in the kernel.
+func wheelGranule(d time.Duration) time.Duration {
+	return max(model.WheelSlack(250, d), 4*time.Millisecond)
+}
 
 // StepAt is the step tolerance for a step that lasts gap in the model.
 func (tol Tolerance) StepAt(gap time.Duration) time.Duration {
