@@ -116,6 +116,9 @@ type Endpoint struct {
 	// ProbeArmed: the retransmission timer runs as a tail loss probe timeout;
 	// ProbeSent: this flight has had its probe.
 	ProbeArmed, ProbeSent bool
+	// ReoArmed: the retransmission timer runs as RACK's reordering timer (Linux
+	// ICSK_TIME_REO_TIMEOUT shares icsk_retransmit_timer; sack.go).
+	ReoArmed bool
 	// ProbeHigh is SND.NXT when the probe was sent (Linux tlp_high_seq).
 	ProbeHigh uint32
 

@@ -485,7 +485,7 @@ func (s *sim) ackAdvance(side Side, ack uint32) {
 	if !e.ProbeSent || seqGEQ(ack, e.ProbeHigh) {
 		e.Resent, e.ProbeSent = 0, false
 	}
-	e.ProbeArmed, s.sk[side].ReoArmed = false, false
+	e.ProbeArmed, e.ReoArmed = false, false
 	s.scoreboardPrune(side)
 	s.stopTimer(side, TimerRetransmit)
 	if e.SndNxt != e.SndUna {

@@ -136,7 +136,7 @@ func (s *sim) startRTO(side Side) {
 // timed out yet, else for the RTO.
 func (s *sim) armRetransmit(side Side) {
 	e := &s.ep[side]
-	e.ProbeArmed, s.sk[side].ReoArmed = false, false
+	e.ProbeArmed, e.ReoArmed = false, false
 	switch e.State {
 	case Established, FinWait1, CloseWait, Closing, LastAck:
 		// No probe in recovery (tcp_schedule_loss_probe: TCP_CA_Open or CWR only).
@@ -232,7 +232,7 @@ func (s *sim) retransmit(side Side) {
 	if e.SndNxt == e.SndUna {
 		return
 	}
-	if s.sk[side].ReoArmed {
+	if e.ReoArmed {
 		s.reoTimeout(side)
 		return
 	}

@@ -58,9 +58,6 @@ type SackState struct {
 	// MinRTT is the least RTT measured (RACK.min_RTT; Linux tcp_min_rtt, a windowed
 	// minimum over tcp_min_rtt_wlen = 300 s, longer than any scenario).
 	MinRTT time.Duration
-	// ReoArmed: the retransmission timer runs as RACK's reordering timer (Linux
-	// ICSK_TIME_REO_TIMEOUT shares icsk_retransmit_timer).
-	ReoArmed bool
 	// Recovery: RACK declared a loss and the sender is in fast recovery until
 	// SND.UNA passes RecoveryHigh (Linux TCP_CA_Recovery, tp->high_seq).
 	Recovery     bool
@@ -406,7 +403,7 @@ func (s *sim) rackDetect(side Side, q []skb, onArrival bool) bool {
 		if onArrival {
 			s.explain(Note{Rule: RuleRackLost, N: nLost, D: reo})
 		}
-		e.ProbeArmed, r.ReoArmed = false, false
+		e.ProbeArmed, e.ReoArmed = false, false
 		s.armTimer(side, TimerRetransmit, e.RTO)
 		for _, g := range lost[:nLost] {
 			s.resendLost(side, g)
@@ -415,7 +412,7 @@ func (s *sim) rackDetect(side Side, q []skb, onArrival bool) bool {
 	}
 	if wait > 0 && onArrival {
 		s.explain(Note{Rule: RuleRackWait, D: reo})
-		e.ProbeArmed, r.ReoArmed = false, true
+		e.ProbeArmed, e.ReoArmed = false, true
 		s.armTimer(side, TimerRetransmit, min(s.prof.jiffies(wait+2*time.Millisecond), e.RTO))
 	}
 	return false
@@ -426,7 +423,7 @@ func (s *sim) rackDetect(side Side, q []skb, onArrival bool) bool {
 // tcp_rearm_rto).
 func (s *sim) reoTimeout(side Side) {
 	e := &s.ep[side]
-	s.sk[side].ReoArmed = false
+	e.ReoArmed = false
 	var buf [maxRtx]skb
 	if !s.rackDetect(side, s.rtxQueue(side, buf[:]), false) && !e.Timers[TimerRetransmit].Armed {
 		s.armRetransmit(side)

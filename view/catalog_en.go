@@ -251,6 +251,7 @@ var enTexts = map[string]string{
 	"sack-tagged":            "The ACK's SACK blocks say %d more of this side's segments have arrived, beyond a hole: they are marked on the scoreboard and will not be resent.",
 	"rack-wait":              "The SACK block says the peer has a segment sent after data it has not had. RACK suspects that data is lost, but it may only be reordered: it waits until RACK's RTT plus a reordering window (min_RTT/4, %s s here) has passed since that data was sent, then resends it, without waiting for a tail loss probe or the RTO.",
 	"rack-lost":              "The SACK block says the peer has a segment sent after %d of this side's segments it has not had, and RACK's RTT plus the reordering window (%s s) has passed since they were sent: RACK declares them lost and resends them now.",
+	"timer-note.rack":        "RACK's reordering timer (%s s): when it fires, the data sent before the SACKed segment and still missing is declared lost and resent.",
 	"timer-note.wheel":       "Linux files a timer this long in its timer wheel in buckets %s s wide and rounds the deadline up to a bucket's edge: a real kernel fires it up to that much later, never earlier.",
 	"send.rack":              "Retransmission ⟲%[1]d (%[2]s): RACK declared it lost, since a segment sent after it was SACKed and the reordering window has passed. This is neither an RTO (no backoff) nor a tail loss probe.",
 }
@@ -389,6 +390,7 @@ var sources = map[string]string{
 	"sack-tagged":            "RFC 2018 §5; Linux tcp_sacktag_write_queue",
 	"rack-wait":              "RFC 8985 §6.2 steps 4-5, §6.3; Linux tcp_rack_reo_wnd, tcp_rack_detect_loss, tcp_rack_mark_lost",
 	"rack-lost":              "RFC 8985 §6.2 step 5; Linux tcp_rack_detect_loss, tcp_xmit_retransmit_queue",
+	"timer-note.rack":        "RFC 8985 §6.3; Linux tcp_rack_mark_lost (ICSK_TIME_REO_TIMEOUT)",
 	"timer-note.wheel":       "Linux kernel/time/timer.c: calc_wheel_index, calc_index (LVL_GRAN)",
 	"send.rack":              "RFC 8985 §6.3; Linux tcp_rack_reo_timeout, tcp_xmit_retransmit_queue",
 }

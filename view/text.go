@@ -269,6 +269,9 @@ func timerPurpose(l Lang, tl *model.Timeline, ev *model.Event) lesson {
 	say := func(key string, args ...any) lesson { return lesson{l.t(key, args...), sourceOf(key)} }
 	switch ev.Timer {
 	case model.TimerRetransmit:
+		if ev.Snap[ev.Side].ReoArmed {
+			return say("timer-note.rack", trimSecs(ev.Remaining))
+		}
 		if ev.Snap[ev.Side].ProbeArmed {
 			return say("timer-note.probe", trimSecs(p.RTOMin), trimSecs(ev.Remaining))
 		}
