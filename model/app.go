@@ -236,6 +236,8 @@ func (s *sim) newIncarnation(side Side, iss uint32) {
 	// An active open offers timestamps when the profile has them (RFC 7323 §3.2);
 	// a passive one takes them if the SYN offered them (openFromSyn).
 	e.TSOK = s.prof.Timestamps
+	e.SackOK = s.prof.SACK
+	s.sk[side] = SackState{}
 	s.apps[side].pending = 0
 }
 

@@ -116,6 +116,9 @@ type Endpoint struct {
 	// ProbeArmed: the retransmission timer runs as a tail loss probe timeout;
 	// ProbeSent: this flight has had its probe.
 	ProbeArmed, ProbeSent bool
+	// ReoArmed: the retransmission timer runs as RACK's reordering timer (Linux
+	// ICSK_TIME_REO_TIMEOUT shares icsk_retransmit_timer; sack.go).
+	ReoArmed bool
 	// ProbeHigh is SND.NXT when the probe was sent (Linux tlp_high_seq).
 	ProbeHigh uint32
 
@@ -134,6 +137,9 @@ type Endpoint struct {
 
 	// KernelState is what the timestamp and out-of-order rules keep (kernel.go).
 	KernelState
+	// SackOK: both SYNs carried SACK-permitted (RFC 2018 §2; Linux
+	// tp->rx_opt.sack_ok). What SACK and RACK keep is in the engine (sack.go).
+	SackOK bool
 
 	Told Told // what the app has been told so far
 }

@@ -81,6 +81,8 @@ func (s *sim) openFromSyn(side Side, seg *Segment, iss uint32, note Note) {
 	// Timestamps are on when the SYN offered them and this host allows them (RFC 7323
 	// §3.2); TS.Recent starts as the SYN's TSval.
 	e.TSOK = s.prof.Timestamps && seg.HasTS
+	// SACK likewise (RFC 2018 §2; Linux tcp_openreq_init: sack_ok).
+	e.SackOK = s.prof.SACK && seg.SACK.Permitted
 	if e.TSOK {
 		e.TSRecent, e.TSRecentAt, e.TSRecentSet = seg.TSval, s.now, true
 	}
@@ -127,6 +129,7 @@ func (s *sim) synSentArrive(side Side, seg *Segment) {
 	// The SYN|ACK says whether the peer agreed to timestamps; TS.Recent is its TSval
 	// (RFC 7323 §3.2; Linux tcp_rcv_synsent_state_process, tcp_store_ts_recent).
 	e.TSOK = e.TSOK && seg.HasTS
+	e.SackOK = e.SackOK && seg.SACK.Permitted
 	if e.TSOK {
 		e.TSRecent, e.TSRecentAt, e.TSRecentSet = seg.TSval, s.now, true
 	}
@@ -244,6 +247,9 @@ func (s *sim) syncArrive(side Side, seg *Segment) {
 		case seqGT(seg.Ack, e.SndUna):
 			s.ackAdvance(side, seg.Ack)
 		}
+		// The SACK blocks, after the cumulative ACK (Linux tcp_ack: tcp_sacktag_
+		// write_queue, then tcp_fastretrans_alert).
+		s.sackArrives(side, seg)
 	}
 	switch e.State {
 	case FinWait1:
@@ -341,6 +347,7 @@ func (s *sim) finArrives(side Side) {
 		s.sendAck(side, Note{Rule: WhyAckFinLast})
 		s.enterTimeWait(side, Note{Rule: RuleTimeWait})
 	}
+	s.sackForget(side)
 }
 
 // unacceptable answers a segment that fails the sequence test: an ACK that restates
@@ -478,7 +485,8 @@ func (s *sim) ackAdvance(side Side, ack uint32) {
 	if !e.ProbeSent || seqGEQ(ack, e.ProbeHigh) {
 		e.Resent, e.ProbeSent = 0, false
 	}
-	e.ProbeArmed = false
+	e.ProbeArmed, e.ReoArmed = false, false
+	s.scoreboardPrune(side)
 	s.stopTimer(side, TimerRetransmit)
 	if e.SndNxt != e.SndUna {
 		s.armRetransmit(side)

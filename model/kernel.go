@@ -57,6 +57,14 @@ type Kernel struct {
 	// 7323 §5.3 answers every failure with an ACK.
 	DisorderedAck bool
 
+	// SACK negotiates selective acknowledgments (RFC 2018; Linux net.ipv4.tcp_sack =
+	// 1): SACK blocks on a receiver's ACKs for what it holds beyond a hole, and RACK's
+	// loss detection on the sender (RFC 8985; Linux tcp_recovery = 1), which resends
+	// a segment once a later one is SACKed and the reordering window has passed
+	// (sack.go). The rfc9293 profile leaves it off: RFC 9293 does not require SACK
+	// (it is a separate, optional extension), and its Figures 12 and 13 have none.
+	SACK bool
+
 	// ISNClock is the tick of the ISN generator: an ISN is a per-4-tuple hash plus a
 	// clock (RFC 9293 §3.4.1, RFC 6528: 4 µs; Linux secure_tcp_seq: ktime_ns >> 6, 64
 	// ns).
@@ -65,7 +73,7 @@ type Kernel struct {
 
 func linuxKernel() Kernel {
 	return Kernel{Timestamps: true, TWReuse: 2, TWReuseDelay: time.Second,
-		SynLinearTimeouts: 4, SynAckRetries: 5, SynAckOnSyn: true, HZ: 250, DisorderedAck: true,
+		SynLinearTimeouts: 4, SynAckRetries: 5, SynAckOnSyn: true, HZ: 250, DisorderedAck: true, SACK: true,
 		ISNClock: 64 * time.Nanosecond}
 }
 
@@ -85,6 +93,7 @@ var kernelKnobs = []Knob{
 	boolKnob("synack_on_syn", func(p *Profile) *bool { return &p.SynAckOnSyn }),
 	rangeKnob("hz", 0, 1000, func(p *Profile) *int { return &p.HZ }),
 	boolKnob("paws_disordered_ack", func(p *Profile) *bool { return &p.DisorderedAck }),
+	boolKnob("tcp_sack", func(p *Profile) *bool { return &p.SACK }),
 	{Name: "isn_clock",
 		get: func(p *Profile) string { return p.ISNClock.String() },
 		set: func(p *Profile, v string) error {
@@ -323,6 +332,7 @@ func (s *sim) holdOutOfOrder(side Side, seg *Segment) {
 		e.OOO[e.NOOO] = h
 		e.NOOO++
 		s.explain(Note{Rule: RuleOOOQueued, N: e.NOOO})
+		s.sackReceived(side, seg.Seq, seg.Seq+seg.SeqSpace())
 	}
 	s.sendAck(side, Note{Rule: WhyDupAckAhead})
 }
@@ -368,6 +378,7 @@ func (s *sim) afterGapFilled(side Side, fin bool) {
 		s.finArrives(side)
 	}
 	if e.AckOwed || !fin {
+		s.sackPrune(side)
 		s.sendAck(side, Note{Rule: WhyAckGapFilled})
 	}
 }

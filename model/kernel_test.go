@@ -47,6 +47,21 @@ func checkKernel(t *testing.T, where string, tl *model.Timeline) {
 		}
 		lastTS[s.From], seenTS[s.From] = s.TSval, true
 	}
+	// SACK options (RFC 2018): only when the profile negotiates them, never on a RST,
+	// blocks well formed, at most 3 beside timestamps (the 40 bytes of options).
+	for _, s := range tl.Segments {
+		if (s.SACK.Permitted || s.SACK.N > 0) && (!tl.Profile.SACK || s.Flags.Has(model.RST)) {
+			t.Fatalf("%s: segment %d carries SACK options (profile SACK=%v, %s)", where, s.ID, tl.Profile.SACK, s.Flags)
+		}
+		if s.HasTS && s.SACK.N > 3 {
+			t.Fatalf("%s: segment %d carries %d SACK blocks beside timestamps", where, s.ID, s.SACK.N)
+		}
+		for _, b := range s.SACK.Blocks[:s.SACK.N] {
+			if int32(b.End-b.Start) <= 0 {
+				t.Fatalf("%s: segment %d has an empty SACK block %d-%d", where, s.ID, b.Start, b.End)
+			}
+		}
+	}
 	for i := 1; i < len(tl.Events); i++ {
 		ev, prev := &tl.Events[i], &tl.Events[i-1]
 		for side := model.A; side <= model.B; side++ {

@@ -118,6 +118,11 @@ const (
 	RulePAWSOldAck            // Linux: an old pure ACK fails PAWS: dropped, no ACK
 	RuleSynAgain              // Linux: a retransmitted SYN in SYN_RECEIVED: SYN|ACK again
 
+	// SACK and RACK (sack.go).
+	RuleSackTagged // the ACK's SACK blocks mark N more segments received
+	RuleRackWait   // RACK: an earlier segment may only be reordered: wait reo_wnd D more
+	RuleRackLost   // RACK: N earlier segments lost (reo_wnd D): resent at once
+
 	// States entered on sending.
 	RuleFinWait1 // ESTABLISHED → FIN_WAIT_1
 	RuleLastAck  // CLOSE_WAIT → LAST_ACK
@@ -253,6 +258,9 @@ var ruleKeys = [NumRules]string{
 	RuleOOOQueued:              "ooo-queued",
 	RuleOOOFull:                "ooo-full",
 	RuleOOOFilled:              "ooo-filled",
+	RuleSackTagged:             "sack-tagged",
+	RuleRackWait:               "rack-wait",
+	RuleRackLost:               "rack-lost",
 	RuleTimeWaitSynTS:          "time-wait-syn-ts",
 	RulePAWSOldAck:             "paws-old-ack",
 	RuleSynAgain:               "syn-again",

@@ -17,6 +17,7 @@ func (s *sim) sendSegment(side Side, flags Flags, seq, ack uint32, n, retrans in
 	}
 	s.nextCause = CauseNone
 	s.stamp(side, &seg)
+	s.sackOptions(side, &seg)
 	if flags.Has(ACK) {
 		seg.Ack = ack
 		seg.Piggyback = e.AckOwed
@@ -28,76 +29,33 @@ func (s *sim) sendSegment(side Side, flags Flags, seq, ack uint32, n, retrans in
 		}
 	}
 	delay := s.sc.Delay[side]
-	fx := s.applyFaults(&seg)
+	fx := s.faults.Count(&seg)
 	s.place(&seg, delay, fx)
 	s.segs = append(s.segs, seg)
 	id := seg.ID
 	s.record(Event{Kind: EvSend, Side: side, Seg: id, Note: seg.Why})
 	s.launch(id)
-	if fx.dup {
+	if fx.Dup {
 		c := seg
 		c.ID, c.CopyOf = len(s.segs), id
 		c.Dup, c.Lost = true, false
 		c.Why = Note{Rule: WhyDuplicateCopy}
-		s.place(&c, delay+fx.dupDelay, s.applyFaults(&c))
+		s.place(&c, delay+fx.DupDelay, s.faults.Count(&c))
 		s.segs = append(s.segs, c)
 		s.launch(c.ID)
 	}
 	return &s.segs[id]
 }
 
-// faultEffect is what the faults in force do to one segment.
-type faultEffect struct {
-	lost      bool
-	lossAfter time.Duration // when lost: how long after sending (0: half way)
-	extra     time.Duration // added delay
-	dup       bool          // the link makes a copy, dupDelay late
-	dupDelay  time.Duration
-}
-
-// applyFaults counts seg against every fault that matches it and returns what the
-// faults whose turn it is do to it.
-func (s *sim) applyFaults(seg *Segment) faultEffect {
-	var fx faultEffect
-	for i := range s.faults {
-		f := &s.faults[i]
-		if !f.Matches(seg) {
-			continue
-		}
-		s.faultHits[i]++
-		times := max(f.Times, 1)
-		if s.faultHits[i] < f.Nth || s.faultHits[i] >= f.Nth+times {
-			continue
-		}
-		switch f.Action {
-		case FaultDrop:
-			if !fx.lost || f.LossAfter > 0 && fx.lossAfter == 0 {
-				fx.lossAfter = f.LossAfter
-			}
-			fx.lost = true
-		case FaultDelay:
-			fx.extra += f.Delay
-		case FaultDuplicate:
-			if !seg.Dup {
-				fx.dup, fx.dupDelay = true, f.Delay
-			}
-		}
-	}
-	return fx
-}
-
 // place sets when seg arrives, or where it is lost, given the link's delay and the
 // faults' effect.
-func (s *sim) place(seg *Segment, delay time.Duration, fx faultEffect) {
-	delay += fx.extra
-	seg.Transit = delay
-	seg.ArriveAt = s.now + delay
-	if fx.lost {
+func (s *sim) place(seg *Segment, delay time.Duration, fx FaultEffect) {
+	transit, lost, vanish := fx.Fate(delay)
+	seg.Transit = transit
+	seg.ArriveAt = s.now + transit
+	if lost {
 		seg.Lost = true
-		seg.ArriveAt = s.now + delay/2
-		if fx.lossAfter > 0 {
-			seg.ArriveAt = s.now + min(fx.lossAfter, delay)
-		}
+		seg.ArriveAt = s.now + vanish
 	}
 }
 
@@ -178,10 +136,13 @@ func (s *sim) startRTO(side Side) {
 // timed out yet, else for the RTO.
 func (s *sim) armRetransmit(side Side) {
 	e := &s.ep[side]
-	e.ProbeArmed = false
+	e.ProbeArmed, e.ReoArmed = false, false
 	switch e.State {
 	case Established, FinWait1, CloseWait, Closing, LastAck:
-		if s.prof.TailLossProbe && e.Backoff == 0 && !e.ProbeSent && e.SRTT > 0 {
+		// No probe in recovery, nor without SACK (tcp_schedule_loss_probe: TCP_CA_Open
+		// or CWR only, and !tcp_is_sack returns false: a kernel with tcp_sack = 0
+		// waited for the RTO).
+		if s.prof.TailLossProbe && e.Backoff == 0 && !e.ProbeSent && e.SRTT > 0 && !s.sk[side].Recovery && e.SackOK {
 			// Probe timeout: 2·SRTT, plus rto_min for a lone segment in flight (its
 			// ACK may be delayed), else TCP_TIMEOUT_MIN (2 jiffies), but never later
 			// than the RTO (tcp_schedule_loss_probe: tp->packets_out == 1). A data
@@ -273,6 +234,10 @@ func (s *sim) retransmit(side Side) {
 	if e.SndNxt == e.SndUna {
 		return
 	}
+	if e.ReoArmed {
+		s.reoTimeout(side)
+		return
+	}
 	if e.ProbeArmed {
 		s.sendProbe(side)
 		return
@@ -321,7 +286,6 @@ func (s *sim) sendProbe(side Side) {
 	e := &s.ep[side]
 	e.ProbeArmed, e.ProbeSent, e.ProbeHigh = false, true, e.SndNxt
 	e.Resent++
-	s.rttTiming[side] = false
 	s.armTimer(side, TimerRetransmit, e.RTO)
 	s.nextCause = CauseProbe
 	s.resendLast(side)
@@ -361,7 +325,19 @@ func (s *sim) resendLast(side Side) {
 	if n < 0 {
 		n = 0
 	}
+	s.karn(side, seq, g.Seq+g.SeqSpace()-seq)
 	s.sendSegment(side, flags|ACK, seq, e.RcvNxt, n, e.Resent, what)
+}
+
+// karn stops the RTT measurement when the segment about to be resent covers the
+// timed sequence number (RFC 6298 §3, Karn's algorithm: a retransmitted segment gives
+// no sample). A probe or a RACK resend of another segment leaves it running: Linux
+// takes its sample from the first segment an ACK covers if that one was never
+// resent (tcp_clean_rtx_queue, FLAG_RETRANS_DATA_ACKED).
+func (s *sim) karn(side Side, seq, space uint32) {
+	if s.rttTiming[side] && seqLEQ(seq, s.rttSeq[side]) && seqLT(s.rttSeq[side], seq+space) {
+		s.rttTiming[side] = false
+	}
 }
 
 // resendHead resends the outstanding data from SND.UNA, with the FIN if it is
@@ -371,6 +347,20 @@ func (s *sim) resendHead(side Side) {
 	n := int(e.SndNxt - e.SndUna)
 	flags := ACK
 	what := Note{Rule: WhyResendData}
+	if end, ok := s.headLimit(side); ok {
+		// The peer SACKed what lies beyond: resend the hole only.
+		n = int(end - e.SndUna)
+		if e.FinSent && seqLT(e.FinSeq, end) {
+			n--
+			flags |= FIN
+			what.Rule = WhyResendFIN
+		}
+		if n > 0 {
+			flags |= PSH
+		}
+		s.sendSegment(side, flags, e.SndUna, e.RcvNxt, n, e.Resent, what)
+		return
+	}
 	if e.FinSent && seqGEQ(e.FinSeq, e.SndUna) {
 		n--
 		flags |= FIN

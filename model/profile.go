@@ -89,7 +89,8 @@ type Profile struct {
 	// TailLossProbe: before the first RTO of a flight, resend its last segment once
 	// after the probe timeout, min(2·SRTT + rto_min, RTO), without backing the RTO off
 	// (RFC 8985 §7, RACK-TLP; Linux tcp_schedule_loss_probe / tcp_send_loss_probe,
-	// with SACK and tcp_early_retrans = 3, the defaults).
+	// with SACK and tcp_early_retrans = 3, the defaults). It needs SACK negotiated
+	// (tcp_sack): without it Linux sends no probe.
 	TailLossProbe bool
 
 	// SynSentQuickRetry: when SYN_SENT answers a stray ACK with a RST before any

@@ -38,6 +38,8 @@ type Segment struct {
 
 	// Stamps is its Timestamps option, if any (RFC 7323).
 	Stamps
+	// SACK is its SACK-permitted or SACK option, if any (RFC 2018; sack.go).
+	SACK Sack
 
 	// Why is the rule that sent it (WhyFIN, WhyAckFinLast, …); for a send event it is
 	// the event's note too.
@@ -57,6 +59,7 @@ const (
 	CauseKeepalive            // a keepalive probe
 	CauseProbe                // a tail loss probe (RFC 8985 §7)
 	CauseSynAgain             // a SYN|ACK sent again for a retransmitted SYN (Linux tcp_check_req)
+	CauseRACK                 // a segment RACK declared lost, resent (RFC 8985 §6.2; sack.go)
 )
 
 // RelSeq is Seq relative to the sender's ISN.

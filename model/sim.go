@@ -53,14 +53,16 @@ type sim struct {
 	rttTiming [2]bool
 	rttSeq    [2]uint32
 	rttStart  [2]time.Duration
+	// sk is each side's SACK receiver blocks, scoreboard and RACK state (sack.go).
+	sk [2]SackState
 
 	// lastOOWAck is when each side last answered an invalid segment with an ACK
 	// (Profile.InvalidRateLimit).
 	lastOOWAck [2]time.Duration
 	sentOOWAck [2]bool
 
-	faults    []Fault
-	faultHits []int
+	// faults counts the segments against the faults in force (faults.go).
+	faults FaultCounter
 
 	segs   []Segment
 	events []Event
@@ -100,8 +102,7 @@ const checkpointEvery = 8
 func (s *sim) clone() *sim {
 	c := *s
 	c.queue = append([]item(nil), s.queue...)
-	c.faults = append([]Fault(nil), s.faults...)
-	c.faultHits = append([]int(nil), s.faultHits...)
+	c.faults = s.faults.Clone()
 	c.checkpoints = nil
 	return &c
 }
@@ -111,8 +112,7 @@ func (s *sim) clone() *sim {
 // The same input gives the same timeline, byte for byte.
 func Run(sc *Scenario, p Profile, injected ...Fault) *Timeline {
 	s := &sim{sc: sc, prof: p}
-	s.faults = append(append([]Fault(nil), sc.Faults...), injected...)
-	s.faultHits = make([]int, len(s.faults))
+	s.faults = NewFaultCounter(append(append([]Fault(nil), sc.Faults...), injected...))
 	s.tsBase = tsBases(sc)
 	s.segs = make([]Segment, 0, 32)
 	s.events = make([]Event, 0, 64)
@@ -159,7 +159,10 @@ func (s *sim) initialEndpoint(side Side) Endpoint {
 	// One RTT sample from the handshake (RFC 6298 2.2).
 	rtt := sc.Delay[0] + sc.Delay[1]
 	e.SRTT, e.RTTVar = rtt, rtt/2
+	s.sk[side] = SackState{MinRTT: rtt}
 	e.RTO = s.computeRTO(&e)
+	// The handshake negotiated SACK when the profile has it (RFC 2018 §2).
+	e.SackOK = s.prof.SACK
 	return e
 }
 
@@ -212,7 +215,7 @@ func (s *sim) run() *Timeline {
 	tl := &Timeline{
 		Scenario:    s.sc,
 		Profile:     s.prof,
-		Faults:      s.faults,
+		Faults:      s.faults.Faults(),
 		Events:      s.events,
 		Segments:    s.segs,
 		Truncated:   s.truncated,
@@ -365,6 +368,9 @@ func (s *sim) computeRTO(e *Endpoint) time.Duration {
 
 // rttSample folds one measurement into the estimator (RFC 6298 2.3).
 func (s *sim) rttSample(e *Endpoint, r time.Duration) {
+	if k := &s.sk[e.Side]; k.MinRTT == 0 || r < k.MinRTT {
+		k.MinRTT = r // RACK.min_RTT (RFC 8985 §6.2 step 2; Linux tcp_update_rtt_min)
+	}
 	if e.SRTT == 0 {
 		e.SRTT, e.RTTVar = r, r/2
 	} else {

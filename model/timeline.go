@@ -303,15 +303,8 @@ func (tl *Timeline) Fork(f Fault) *Timeline {
 	// the checkpoint ran with (which may lack later injected faults, when it was
 	// inherited from an earlier fork), so the state is the same; but the fault
 	// counters must be those of the new set: count every fault over the segments sent.
-	s.faults = faults
-	s.faultHits = make([]int, len(faults))
-	for i := range faults {
-		for j := range s.segs {
-			if faults[i].Matches(&s.segs[j]) {
-				s.faultHits[i]++
-			}
-		}
-	}
+	s.faults = NewFaultCounter(faults)
+	s.faults.Recount(s.segs)
 	return s.run()
 }
 

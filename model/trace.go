@@ -115,10 +115,10 @@ func (ev *Event) TraceBody(tl *Timeline) string {
 		return fmt.Sprintf("%s app %s %s", t, ev.Side, ev.Call)
 	case EvSend, EvDrop:
 		seg := &tl.Segments[ev.Seg]
-		return fmt.Sprintf("%s %s %s %s%s", t, ev.Kind, seg.From, seg.Label(), seg.TSLabel())
+		return fmt.Sprintf("%s %s %s %s%s%s", t, ev.Kind, seg.From, seg.Label(), seg.TSLabel(), seg.SackLabel())
 	case EvRecv:
 		seg := &tl.Segments[ev.Seg]
-		return fmt.Sprintf("%s recv %s %s%s", t, ev.Side, seg.Label(), seg.TSLabel())
+		return fmt.Sprintf("%s recv %s %s%s%s", t, ev.Side, seg.Label(), seg.TSLabel(), seg.SackLabel())
 	case EvState:
 		return fmt.Sprintf("%s state %s %s", t, ev.Side, ev.To)
 	case EvTimer:

@@ -270,6 +270,15 @@ var enTexts = map[string]string{
 	"key.simulate":        "simulate this",
 	"cmp.shift":           "Times are compared from the start of the close: the model's time zero is the capture's %s s.",
 	"cmp.simulate.failed": "cannot simulate this capture: %s",
+
+	// Issue 11, SACK and RACK (model/sack.go).
+	"why-dup-ack-ahead.sack": "Duplicate ACK: a segment beyond RCV.NXT, out of order. Its SACK block names what arrived beyond the hole, so the sender knows exactly what is missing.",
+	"sack-tagged":            "The ACK's SACK blocks say %d more of this side's segments have arrived, beyond a hole: they are marked on the scoreboard and will not be resent.",
+	"rack-wait":              "The SACK block says the peer has a segment sent after data it has not had. RACK suspects that data is lost, but it may only be reordered: it waits until RACK's RTT plus a reordering window (min_RTT/4, %s s here) has passed since that data was sent, then resends it, without waiting for a tail loss probe or the RTO.",
+	"rack-lost":              "The SACK block says the peer has a segment sent after %d of this side's segments it has not had, and RACK's RTT plus the reordering window (%s s) has passed since they were sent: RACK declares them lost and resends them now.",
+	"timer-note.rack":        "RACK's reordering timer (%s s): when it fires, the data sent before the SACKed segment and still missing is declared lost and resent.",
+	"timer-note.wheel":       "Linux files a timer this long in its timer wheel in buckets %s s wide and rounds the deadline up to a bucket's edge: a real kernel fires it up to that much later, never earlier.",
+	"send.rack":              "Retransmission ⟲%[1]d (%[2]s): RACK declared it lost, since a segment sent after it was SACKed and the reordering window has passed. This is neither an RTO (no backoff) nor a tail loss probe.",
 }
 
 // sources are what each rule cites, by key (a variant, "close-wait.merged", cites
@@ -400,4 +409,13 @@ var sources = map[string]string{
 	"timer-note.linear":               "Linux tcp_retransmit_timer, tcp_write_timeout (tcp_syn_linear_timeouts)",
 	"remark.connect-time-wait.linux":  "Linux tcp_twsk_unique",
 	"remark.connect-time-wait.rfc":    "RFC 9293 §3.6.1 MUST-13; Linux tcp_twsk_unique",
+
+	// Issue 11, SACK and RACK.
+	"why-dup-ack-ahead.sack": "RFC 2018 §4; RFC 5681 §4.2; Linux tcp_sack_new_ofo_skb",
+	"sack-tagged":            "RFC 2018 §5; Linux tcp_sacktag_write_queue",
+	"rack-wait":              "RFC 8985 §6.2 steps 4-5, §6.3; Linux tcp_rack_reo_wnd, tcp_rack_detect_loss, tcp_rack_mark_lost",
+	"rack-lost":              "RFC 8985 §6.2 step 5; Linux tcp_rack_detect_loss, tcp_xmit_retransmit_queue",
+	"timer-note.rack":        "RFC 8985 §6.3; Linux tcp_rack_mark_lost (ICSK_TIME_REO_TIMEOUT)",
+	"timer-note.wheel":       "Linux kernel/time/timer.c: calc_wheel_index, calc_index (LVL_GRAN)",
+	"send.rack":              "RFC 8985 §6.3; Linux tcp_rack_reo_timeout, tcp_xmit_retransmit_queue",
 }

@@ -30,6 +30,7 @@ var uiTexts = [numLangs]map[string]string{
 		"knob.syn_sent_quick_retry":  "resend the SYN 2 jiffies after answering a stray ACK with RST (0: wait for the RTO)",
 		// Issue 11.
 		"knob.tcp_timestamps":          "TCP timestamps and PAWS (RFC 7323)",
+		"knob.tcp_sack":                "selective acknowledgments (RFC 2018) and RACK loss detection (RFC 8985)",
 		"knob.tcp_tw_reuse":            "connect() from an automatic port may take over a TIME_WAIT: 0 no, 1 yes, 2 on loopback only",
 		"knob.tcp_tw_reuse_delay":      "how long after a TIME_WAIT's last timestamp an automatic port may take it over",
 		"knob.loopback":                "the two hosts talk over loopback (for tcp_tw_reuse = 2)",
@@ -58,6 +59,7 @@ var uiTexts = [numLangs]map[string]string{
 		"ui.no-timer":                  "no timer armed",
 		"ui.more-timers":               "… and %d more",
 		"ui.timer.probe":               "loss probe",
+		"ui.timer.reorder":             "RACK reorder",
 		"ui.timer.rto":                 "RTO backoff %d",
 		"ui.timer.delayed-ack":         "delayed ACK",
 		"ui.no-diagram":                "No diagram: %s. The panes below still follow every step.",
@@ -141,6 +143,7 @@ var uiTexts = [numLangs]map[string]string{
 		"knob.syn_sent_quick_retry":  "对意外的 ACK 回 RST 后，2 个 jiffies 即重发 SYN（0：等 RTO）",
 		// Issue 11.
 		"knob.tcp_timestamps":          "TCP 时间戳选项与 PAWS（RFC 7323）",
+		"knob.tcp_sack":                "选择性确认 SACK（RFC 2018）与 RACK 丢包检测（RFC 8985）",
 		"knob.tcp_tw_reuse":            "自动分配端口的 connect() 能否接管 TIME_WAIT：0 不能，1 能，2 仅限回环",
 		"knob.tcp_tw_reuse_delay":      "TIME_WAIT 最后一个时间戳到达多久之后，自动端口才能接管它",
 		"knob.loopback":                "两台主机经回环接口通信（tcp_tw_reuse = 2 时有用）",
@@ -169,6 +172,7 @@ var uiTexts = [numLangs]map[string]string{
 		"ui.no-timer":                  "没有定时器在运行",
 		"ui.more-timers":               "…… 还有 %d 个",
 		"ui.timer.probe":               "丢包探测",
+		"ui.timer.reorder":             "RACK 乱序等待",
 		"ui.timer.rto":                 "RTO 退避 %d 次",
 		"ui.timer.delayed-ack":         "延迟确认",
 		"ui.no-diagram":                "无法绘制时序图：%s。下方的面板仍会跟随每一步。",

@@ -267,4 +267,13 @@ var zhTexts = map[string]string{
 	"key.simulate":        "模拟对照",
 	"cmp.shift":           "时间从关闭开始时算起对照：模型的零点是抓包的第 %s s。",
 	"cmp.simulate.failed": "无法模拟这段抓包：%s",
+
+	// Issue 11：SACK 与 RACK（model/sack.go）。
+	"why-dup-ack-ahead.sack": "重复 ACK：收到一个超出 RCV.NXT 的乱序报文段。ACK 里的 SACK 块写明了空洞之后已经收到的部分，发送方由此确切知道缺的是什么。",
+	"sack-tagged":            "这个 ACK 的 SACK 块表明，本端又有 %d 个报文段越过空洞到达了对端：它们在记分板上记为已收到，不会再重传。",
+	"rack-wait":              "SACK 块表明：对端收到了一个较晚发出的报文段，而比它早发的数据还没到。RACK 怀疑那段数据丢了，但它也可能只是乱序：于是从那段数据发出时算起，等满 RACK 的 RTT 再加一个乱序窗口（min_RTT/4，这里是 %s s），再重传它，而不必等尾部丢包探测或 RTO。",
+	"rack-lost":              "SACK 块表明：对端收到了一个较晚发出的报文段，而本端有 %d 个更早发出的报文段对端还没收到；从它们发出算起，RACK 的 RTT 加乱序窗口（%s s）已经过去：RACK 判定它们丢失，立即重传。",
+	"timer-note.rack":        "RACK 的乱序定时器（%s s）：到期时，比被 SACK 的报文段更早发出、至今仍未到达的数据被判定丢失并重传。",
+	"timer-note.wheel":       "这么长的定时器，Linux 会放进时间轮里每格宽 %s s 的那一层，并把到期时间向上取整到格子的边界：真实内核可能比这个时刻晚这么多才触发，但绝不会提前。",
+	"send.rack":              "重传 ⟲%[1]d（%[2]s）：RACK 判定它已丢失，因为比它晚发的报文段已被 SACK 确认，且乱序窗口已过。这既不是 RTO 超时（不退避），也不是尾部丢包探测。",
 }

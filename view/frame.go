@@ -462,6 +462,9 @@ func timerName(l Lang, k model.TimerKind, e *model.Endpoint) string {
 		if e.ProbeArmed {
 			return l.t("ui.timer.probe") // RFC 8985 tail loss probe timeout, before the RTO
 		}
+		if e.ReoArmed {
+			return l.t("ui.timer.reorder") // RFC 8985 §6.3 RACK reordering timer
+		}
 		return l.t("ui.timer.rto", e.Backoff)
 	case model.TimerDelayedAck:
 		return l.t("ui.timer.delayed-ack")

@@ -104,8 +104,12 @@ func (c *noteContext) lesson() lesson {
 			return c.say(key+".in-window", n.N)
 		}
 		return c.say(key, n.N)
-	case model.RuleOOOFull:
+	case model.RuleOOOFull, model.RuleSackTagged:
 		return c.say(key, n.N)
+	case model.RuleRackWait:
+		return c.say(key, trimSecs(n.D))
+	case model.RuleRackLost:
+		return c.say(key, n.N, trimSecs(n.D))
 	case model.RulePAWSTimeWait:
 		if s := c.seg(); s != nil && s.Flags.Has(model.RST) {
 			return c.say(key + ".rst")
@@ -270,6 +274,8 @@ func (c *noteContext) send() lesson {
 	switch {
 	case seg.Cause == model.CauseSynAgain:
 		return c.say("send.synack-again", seg.Retrans)
+	case seg.Cause == model.CauseRACK:
+		return c.say("send.rack", seg.Retrans, why.why)
 	case seg.Cause == model.CauseProbe:
 		return c.say("send.probe", seg.Retrans, why.why, trimSecs(p.RTOMin), trimSecs(timer.Length))
 	case seg.Flags.Has(model.SYN) && !seg.Flags.Has(model.ACK) && p.QuickRetry() > 0 && timer.Length == p.QuickRetry():
@@ -286,6 +292,10 @@ func (c *noteContext) reason(n model.Note) lesson {
 		return c.say(key, n.N)
 	case model.WhyDelayedAck:
 		return c.say(key, trimSecs(n.D))
+	case model.WhyDupAckAhead:
+		if s := c.seg(); s != nil && s.SACK.N > 0 {
+			return c.say(key + ".sack")
+		}
 	case model.WhyKeepalive:
 		probes := 0
 		if ka := c.tl.Scenario.Apps[c.ev.Side].Keepalive; ka != nil {

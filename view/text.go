@@ -3,6 +3,7 @@ package view
 import (
 	"slices"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/tcpwave/tcpwave/model"
@@ -246,12 +247,31 @@ func ownNoteIn(l Lang, tl *model.Timeline, ev *model.Event, absolute bool) lesso
 	return timerNote(l, tl, ev)
 }
 
-// timerNote says what an armed timer is for, or why no timer is left.
+// timerNote says what an armed timer is for, or why no timer is left. A backed-off
+// retransmission timer long enough for the kernel's timer wheel to fire it noticeably
+// late (a bucket of 256 ms or more, from 2.016 s at HZ=250) says so too
+// (model.WheelSlack): a SYN's last wait of 32 s ended after 34 s on a real kernel.
 func timerNote(l Lang, tl *model.Timeline, ev *model.Event) lesson {
+	ls := timerPurpose(l, tl, ev)
+	if ev.Timer != model.TimerRetransmit || ls.why == "" {
+		return ls
+	}
+	if slack := tl.Profile.TimerSlack(ev.Remaining); slack >= 256*time.Millisecond {
+		ls.why = joinSentences(l, ls.why, l.t("timer-note.wheel", trimSecs(slack)))
+		ls.src = strings.Join(slices.DeleteFunc([]string{ls.src, sourceOf("timer-note.wheel")}, func(s string) bool { return s == "" }), "; ")
+	}
+	return ls
+}
+
+// timerPurpose says what an armed timer is for, or why no timer is left.
+func timerPurpose(l Lang, tl *model.Timeline, ev *model.Event) lesson {
 	p := &tl.Profile
 	say := func(key string, args ...any) lesson { return lesson{l.t(key, args...), sourceOf(key)} }
 	switch ev.Timer {
 	case model.TimerRetransmit:
+		if ev.Snap[ev.Side].ReoArmed {
+			return say("timer-note.rack", trimSecs(ev.Remaining))
+		}
 		if ev.Snap[ev.Side].ProbeArmed {
 			return say("timer-note.probe", trimSecs(p.RTOMin), trimSecs(ev.Remaining))
 		}

@@ -27,7 +27,8 @@ var Epoch = time.Unix(0, 0).UTC()
 
 // Packet is one TCP segment as a capture holds it. Options are data: the writer
 // serializes whatever the list holds, so an option the model comes to negotiate
-// (timestamps, RFC 7323) needs only to be put here by packetsOf.
+// needs only to be put here by packetOf (SACK, RFC 2018: options.go; timestamps,
+// RFC 7323, are not written yet).
 type Packet struct {
 	// T is when the packet passed the capture point: for a run, since its time zero;
 	// read from a file, since the Unix epoch.
@@ -74,7 +75,7 @@ func packetOf(tl *model.Timeline, ev *model.Event, seg *model.Segment) Packet {
 	win := tl.Events[tl.SendEvent(seg.ID)].Snap[seg.From].RcvWnd
 	return Packet{
 		T: ev.T, Src: src, Dst: dst, Flags: seg.Flags, Seq: seg.Seq, Ack: seg.Ack,
-		Window: uint16(min(win, 65535)), Payload: seg.Len,
+		Window: uint16(min(win, 65535)), Payload: seg.Len, Options: sackOptions(seg),
 	}
 }
 

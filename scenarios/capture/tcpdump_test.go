@@ -16,7 +16,7 @@ import (
 
 // tcpdumpLine is one line of `tcpdump -r FILE -n -S -tt`: "0.050000 IP 10.0.0.2.80 >
 // 10.0.0.1.50312: Flags [F.], seq 300, ack 101, win 65535, length 0".
-var tcpdumpLine = regexp.MustCompile(`^(\d+)\.(\d{6}) IP6? (\S+) > (\S+): Flags \[([^\]]*)\](?:, seq (\d+)(?::(\d+))?)?(?:, ack (\d+))?, win (\d+), length (\d+)`)
+var tcpdumpLine = regexp.MustCompile(`^(\d+)\.(\d{6}) IP6? (\S+) > (\S+): Flags \[([^\]]*)\](?:, seq (\d+)(?::(\d+))?)?(?:, ack (\d+))?, win (\d+)(?:, options \[([^\]]*)\])?, length (\d+)`)
 
 // tcpdumpFlags maps tcpdump's flag letters to the model's flags.
 func tcpdumpFlags(s string) model.Flags {
@@ -121,7 +121,7 @@ func checkTcpdump(t *testing.T, name, out string, evs []*model.Event, tl *model.
 			m[3] == fmt.Sprintf("%s.%d", src.Addr(), src.Port()) &&
 			m[4] == fmt.Sprintf("%s.%d", dst.Addr(), dst.Port()) &&
 			tcpdumpFlags(m[5]) == seg.Flags &&
-			atoi(m[10]) == uint64(seg.Len)
+			atoi(m[11]) == uint64(seg.Len)
 		if m[6] != "" && atoi(m[6]) != uint64(wantSeq) {
 			ok = false
 		}
@@ -129,6 +129,21 @@ func checkTcpdump(t *testing.T, name, out string, evs []*model.Event, tl *model.
 			ok = false // tcpdump prints seq for these
 		}
 		if seg.Flags.Has(model.ACK) != (m[8] != "") || (m[8] != "" && atoi(m[8]) != uint64(seg.Ack)) {
+			ok = false
+		}
+		// The SACK options (RFC 2018), as the model put them on the segment.
+		wantOpts := ""
+		switch {
+		case seg.SACK.Permitted:
+			wantOpts = "nop,nop,sackOK"
+		case seg.SACK.N > 0:
+			wantOpts = fmt.Sprintf("nop,nop,sack %d", seg.SACK.N)
+			for i := range int(seg.SACK.N) {
+				b := seg.SACK.Blocks[i]
+				wantOpts += fmt.Sprintf(" {%d:%d}", b.Start, b.End)
+			}
+		}
+		if m[10] != wantOpts {
 			ok = false
 		}
 		if !ok {

@@ -63,6 +63,9 @@ type Outcome struct {
 	Rows    []Row
 	Runs    int // how many runs were made (more than one when the first differed only in time)
 	Late    time.Duration
+	// Earlier is why the run before the last was made again: its first difference,
+	// or how late the machine made it ("" after one run).
+	Earlier string
 }
 
 // MaxLate is how late the link or an app may be, at worst, for a run to count: later,
@@ -104,10 +107,14 @@ func CheckOne(ctx context.Context, sc *model.Scenario, cfg Config) (Outcome, *Re
 		}
 		o.Rows = Compare(mevs, res.Events, o.Horizon, tol)
 		o.Late = res.Late
-		_, differs := FirstDiff(o.Rows)
+		first, differs := FirstDiff(o.Rows)
 		again := o.Disturbed() && o.Runs < MaxDisturbedRuns || onlyTiming(o.Rows) && o.Runs < MaxRuns
 		if !differs || pcap != nil || !again {
 			break
+		}
+		o.Earlier = first.Describe()
+		if o.Disturbed() {
+			o.Earlier = fmt.Sprintf("disturbed, up to %s ms late: %s", model.FormatMillis(o.Late), o.Earlier)
 		}
 	}
 	return o, res, mevs
@@ -180,7 +187,10 @@ func (t *Table) Row(o Outcome) {
 		res, what = "differs", fmt.Sprintf("%s (%s)", first.Describe(), plural(Differences(o.Rows), "difference"))
 	default:
 		res, what = "agrees", fmt.Sprintf("%d events", len(o.Rows))
-		if o.Runs > 1 {
+		switch {
+		case o.Runs > 1 && o.Earlier != "":
+			what += fmt.Sprintf(" (on run %d; run %d: %s)", o.Runs, o.Runs-1, o.Earlier)
+		case o.Runs > 1:
 			what += fmt.Sprintf(" (on run %d: the runs before were off in time or disturbed)", o.Runs)
 		}
 	}

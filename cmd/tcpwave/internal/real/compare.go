@@ -15,14 +15,18 @@ import (
 //   - Step: the time from the previous event both runs share to this one may differ
 //     by Step plus one granule of the kernel's timer wheel for a timer that long
 //     (kernel/time/timer.c: a timer fires up to one granule of its wheel level late;
-//     at CONFIG_HZ=250, 4 ms below 252 ms, 32 ms below 2.04 s, 256 ms below 16.4 s,
-//     2.048 s beyond). Step is the scheduling slack of one step on a loaded 2-core
+//     at CONFIG_HZ=250, 4 ms below 252 ms, 32 ms below 2.016 s, 256 ms below 16.128 s,
+//     2.048 s below 129 s: model.WheelSlack). Step is the scheduling slack of one step on a loaded 2-core
 //     machine: the link's Go timer, the app's call, the look through sock_diag; each
 //     can be late by a few ms, and measured under a load of 12 they stayed within 15 ms.
 //     A step may also differ by a sixteenth of its length: the kernel's RTO comes from
 //     the RTT it measured, which on tcpwave's own link includes the link's forwarding
-//     time (the first RTO is 225-236 ms where the model's 20 ms path gives 220), and
-//     every backoff doubles that difference (143 ms by the fifth copy of a FIN).
+//     time and the timer wheel's lateness of the delayed ACK it timed (in
+//     linger-timeout the kernel's RTO was 5-7 % longer than the model's 228 ms), and
+//     every backoff doubles that difference. So a retransmission is also measured from
+//     its previous copy, whose sending armed the backed-off timer: there the step is
+//     one RTO, and its sixteenth covers that share; from an app call between two
+//     copies the step would carry every earlier copy's share too.
 //   - Drift: the event's own time may differ by Drift plus an eighth of the time, so
 //     that small errors that pass the step test cannot add up to a different story.
 //
@@ -37,22 +41,22 @@ type Tolerance struct {
 var DefaultTolerance = Tolerance{Step: 20 * time.Millisecond, Drift: 100 * time.Millisecond}
 
 // wheelGranule is how late the kernel's timer wheel may fire a timer of length d, at
-// CONFIG_HZ=250 (LVL_CLK_SHIFT 3, 64 buckets a level).
+// CONFIG_HZ=250 (model.WheelSlack: one bucket of the level calc_wheel_index files it
+// in), and at least a jiffy, 4 ms: a step of no length in the model may still
+// straddle a tick in the kernel.
 func wheelGranule(d time.Duration) time.Duration {
-	const jiffy = 4 * time.Millisecond
-	g := jiffy
-	for lvl := 0; lvl < 8; lvl++ {
-		if d < 64*g-g/2 || lvl == 7 {
-			return g
-		}
-		g *= 8
-	}
-	return g
+	return max(model.WheelSlack(250, d), 4*time.Millisecond)
 }
 
 // StepAt is the step tolerance for a step that lasts gap in the model.
 func (tol Tolerance) StepAt(gap time.Duration) time.Duration {
 	return tol.Step + wheelGranule(gap) + gap/16
+}
+
+// stepOK reports whether a step that lasts gapM in the model and gapK in the kernel
+// agrees.
+func (tol Tolerance) stepOK(gapM, gapK time.Duration) bool {
+	return abs(gapK-gapM) <= tol.StepAt(gapM)
 }
 
 // DriftAt is the drift tolerance for an event at time t.
@@ -158,8 +162,12 @@ func Compare(modelEvs, kernelEvs []Event, horizon time.Duration, tol Tolerance) 
 	collect(modelEvs, false)
 	collect(kernelEvs, true)
 	var pairs []int // indexes in rows of the events both have
+	// prevCopy is, for a pair that repeats an earlier pair's event (a retransmission:
+	// the same segment sent again), the row of that earlier pair.
+	prevCopy := map[int]int{}
 	for _, body := range order {
 		o := byBody[body]
+		last := -1
 		for i := 0; i < max(len(o.m), len(o.k)); i++ {
 			switch {
 			case i >= len(o.k):
@@ -167,6 +175,10 @@ func Compare(modelEvs, kernelEvs []Event, horizon time.Duration, tol Tolerance) 
 			case i >= len(o.m):
 				rows = append(rows, Row{Kind: OnlyKernel, Kernel: o.k[i]})
 			default:
+				if last >= 0 {
+					prevCopy[len(rows)] = last
+				}
+				last = len(rows)
 				pairs = append(pairs, len(rows))
 				rows = append(rows, Row{Kind: Same, Model: o.m[i], Kernel: o.k[i]})
 			}
@@ -183,8 +195,15 @@ func Compare(modelEvs, kernelEvs []Event, horizon time.Duration, tol Tolerance) 
 	var prevM, prevK time.Duration
 	for _, p := range pairs {
 		r := &rows[p]
-		gapM, gapK := r.Model.T-prevM, r.Kernel.T-prevK
-		if abs(gapK-gapM) > tol.StepAt(gapM) || abs(r.Kernel.T-r.Model.T) > tol.DriftAt(r.Model.T) {
+		step := tol.stepOK(r.Model.T-prevM, r.Kernel.T-prevK)
+		if c, ok := prevCopy[p]; ok && !step {
+			// A retransmission is timed from its previous copy, whose sending armed
+			// the backed-off timer: the step from there counts too. (The step from
+			// the previous shared event, an app call between two copies, carries
+			// every earlier copy's share of the kernel's longer RTO.)
+			step = tol.stepOK(r.Model.T-rows[c].Model.T, r.Kernel.T-rows[c].Kernel.T)
+		}
+		if !step || abs(r.Kernel.T-r.Model.T) > tol.DriftAt(r.Model.T) {
 			r.Kind = Timing
 		}
 		prevM, prevK = r.Model.T, r.Kernel.T

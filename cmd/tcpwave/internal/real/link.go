@@ -45,13 +45,12 @@ type segment struct {
 
 // link carries packets between the two TUN devices, one goroutine per direction to
 // read and one to deliver, and applies the scenario's delays and faults exactly as
-// the model's link does (model/output.go applyFaults and place): the Nth matching
-// segment a side sends after time zero is dropped, delayed, or copied.
+// the model's link does (the same model.FaultCounter, and FaultEffect.Fate): the Nth
+// matching segment a side sends after time zero is dropped, delayed, or copied.
 type link struct {
 	tun    [2]*os.File // [A, B]
 	delay  [2]time.Duration
-	faults []model.Fault
-	hits   []int
+	faults model.FaultCounter
 
 	clock *clock
 	// afterDeliver runs, on the delivering goroutine, right after a segment was written
@@ -78,9 +77,7 @@ func (l *link) lateness() time.Duration {
 }
 
 func newLink(tunA, tunB *os.File, sc *model.Scenario, c *clock) *link {
-	l := &link{tun: [2]*os.File{tunA, tunB}, delay: sc.Delay, clock: c}
-	l.faults = append(l.faults, sc.Faults...)
-	l.hits = make([]int, len(l.faults))
+	l := &link{tun: [2]*os.File{tunA, tunB}, delay: sc.Delay, clock: c, faults: model.NewFaultCounter(sc.Faults)}
 	for i := range l.queues {
 		l.queues[i] = newDeliveryQueue()
 	}
@@ -162,25 +159,12 @@ func (l *link) launch(seg *segment) {
 	}
 	fx := l.effect(seg)
 	l.segs = append(l.segs, seg)
-	d := l.delay[seg.from] + fx.extra
-	seg.arriveAt = seg.at + d
-	if fx.lost {
-		seg.lost = true
-		seg.lostAt = seg.at + d/2
-		if fx.lossAfter > 0 {
-			seg.lostAt = seg.at + min(fx.lossAfter, d)
-		}
-	}
+	seg.place(l.delay[seg.from], fx)
 	var dup *segment
-	if fx.dup {
+	if fx.Dup {
 		c := *seg
 		c.dup, c.lost, c.at = true, false, seg.at
-		cfx := l.effect(&c)
-		c.arriveAt = seg.at + l.delay[seg.from] + fx.dupDelay + cfx.extra
-		if cfx.lost {
-			c.lost = true
-			c.lostAt = c.at + (c.arriveAt-c.at)/2
-		}
+		c.place(l.delay[seg.from]+fx.DupDelay, l.effect(&c))
 		dup = &c
 		l.segs = append(l.segs, dup)
 	}
@@ -192,48 +176,23 @@ func (l *link) launch(seg *segment) {
 	}
 }
 
-// faultEffect is what the faults whose turn it is do to one segment.
-type faultEffect struct {
-	lost      bool
-	lossAfter time.Duration
-	extra     time.Duration
-	dup       bool
-	dupDelay  time.Duration
+// effect counts seg against every fault that matches it (from time zero on) with the
+// model's own counter. Called with l.mu held.
+func (l *link) effect(seg *segment) model.FaultEffect {
+	if !l.armed {
+		return model.FaultEffect{}
+	}
+	return l.faults.Count(&model.Segment{From: seg.from, Flags: seg.flags, Dup: seg.dup})
 }
 
-// effect counts seg against every fault that matches it (from time zero on), as
-// model/output.go applyFaults does. Called with l.mu held.
-func (l *link) effect(seg *segment) faultEffect {
-	var fx faultEffect
-	if !l.armed {
-		return fx
+// place sets when the segment arrives, or where it is lost, as the model's link
+// places its segments (model.FaultEffect.Fate).
+func (seg *segment) place(delay time.Duration, fx model.FaultEffect) {
+	transit, lost, vanish := fx.Fate(delay)
+	seg.arriveAt = seg.at + transit
+	if lost {
+		seg.lost, seg.lostAt = true, seg.at+vanish
 	}
-	ms := model.Segment{From: seg.from, Flags: seg.flags, Dup: seg.dup}
-	for i := range l.faults {
-		f := &l.faults[i]
-		if !f.Matches(&ms) {
-			continue
-		}
-		l.hits[i]++
-		times := max(f.Times, 1)
-		if l.hits[i] < f.Nth || l.hits[i] >= f.Nth+times {
-			continue
-		}
-		switch f.Action {
-		case model.FaultDrop:
-			if !fx.lost || f.LossAfter > 0 && fx.lossAfter == 0 {
-				fx.lossAfter = f.LossAfter
-			}
-			fx.lost = true
-		case model.FaultDelay:
-			fx.extra += f.Delay
-		case model.FaultDuplicate:
-			if !seg.dup {
-				fx.dup, fx.dupDelay = true, f.Delay
-			}
-		}
-	}
-	return fx
 }
 
 // deliverLoop writes segments into side's TUN device when they are due.

@@ -74,6 +74,7 @@ var sysctlOf = map[string]struct {
 	"tcp_invalid_ratelimit": {"ipv4.tcp_invalid_ratelimit", func(p model.Profile) string { return fmt.Sprint(p.InvalidRateLimit.Milliseconds()) }},
 	"tcp_timestamps":        {"ipv4.tcp_timestamps", func(p model.Profile) string { return boolOf(p.Timestamps) }},
 	"tcp_tw_reuse":          {"ipv4.tcp_tw_reuse", func(p model.Profile) string { return fmt.Sprint(p.TWReuse) }},
+	"tcp_sack":              {"ipv4.tcp_sack", func(p model.Profile) string { return boolOf(p.SACK) }},
 }
 
 // sysctlsFor returns the sysctls that set the scenario's linux profile on the kernel,
