@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"os"
 	"os/signal"
@@ -109,7 +108,7 @@ func runReal(args []string, stdout, stderr io.Writer) int {
 		}
 		m := view.NewCompare(opts)
 		if _, err := tea.NewProgram(m, tea.WithOutput(stdout), tea.WithContext(ctx)).Run(); err != nil {
-			fmt.Fprintf(stderr, "tcpwave real: %v\n", err)
+			say(stderr, lang, "tcpwave real: %s\n", errorText(lang, err))
 			return 1
 		}
 		if differs {
@@ -117,16 +116,16 @@ func runReal(args []string, stdout, stderr io.Writer) int {
 		}
 		return 0
 	}
-	fmt.Fprintf(stdout, "# %s: %s (kernel) against the model's linux profile, to %s ms\n", sc.ID, real.KernelRelease(), model.FormatMillis(o.Horizon))
-	io.WriteString(stdout, real.MergedText(o.Rows))
+	say(stdout, lang, "# %s: %s (kernel) against the model's linux profile, to %s ms\n", sc.ID, real.KernelRelease(), model.FormatMillis(o.Horizon))
+	io.WriteString(stdout, real.MergedTextIn(lang, o.Rows))
 	if o.Disturbed() {
-		fmt.Fprintf(stdout, "disturbed: in each of %d runs the link or an app was late, by up to %s ms (a busy machine)\n", o.Runs, model.FormatMillis(o.Late))
+		say(stdout, lang, "disturbed: in each of %d runs the link or an app was late, by up to %s ms (a busy machine)\n", o.Runs, model.FormatMillis(o.Late))
 	}
 	if differs {
-		fmt.Fprintf(stdout, "differs (%d); the first: %s\n", real.Differences(o.Rows), first.Describe())
+		say(stdout, lang, "differs (%d); the first: %s\n", real.Differences(o.Rows), errorText(lang, first.Problem()))
 		return 1
 	}
-	fmt.Fprintln(stdout, "agrees")
+	say(stdout, lang, "agrees\n")
 	return 0
 }
 
@@ -155,11 +154,11 @@ func realCheck(ctx context.Context, names []string, cfg real.Config, lang view.L
 		if o.Err != nil && (real.IsNeedRoot(o.Err) || ctx.Err() != nil) {
 			return realFailed(stderr, lang, o.Err)
 		}
-		if o.Skipped == "" && !o.Agrees() {
+		if o.Skipped == nil && !o.Agrees() {
 			status = 1
 		}
 		if table == nil {
-			table = real.NewTable(stdout, ids, cfg.Tol, cfg.MaxObserve)
+			table = real.NewTable(stdout, lang, ids, cfg.Tol, cfg.MaxObserve)
 		}
 		table.Row(o)
 		outs = append(outs, o)

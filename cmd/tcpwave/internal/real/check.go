@@ -8,7 +8,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/charmbracelet/x/ansi"
+
 	"github.com/tcpwave/tcpwave/model"
+	"github.com/tcpwave/tcpwave/view"
 )
 
 // Horizon limits: a run is observed until the model's last event within MaxObserve,
@@ -57,15 +60,15 @@ func ModelEvents(sc *model.Scenario) (*model.Timeline, []Event, error) {
 // Outcome is one scenario's line in the conformance table.
 type Outcome struct {
 	ID      string
-	Skipped string // why real sockets cannot play it; "" when it ran
-	Err     error  // the run failed (not a difference: tcpwave could not tell)
+	Skipped error // why real sockets cannot play it; nil when it ran
+	Err     error // the run failed (not a difference: tcpwave could not tell)
 	Horizon time.Duration
 	Rows    []Row
 	Runs    int // how many runs were made (more than one when the first differed only in time)
 	Late    time.Duration
 	// Earlier is why the run before the last was made again: its first difference,
-	// or how late the machine made it ("" after one run).
-	Earlier string
+	// or how late the machine made it (nil after one run).
+	Earlier error
 }
 
 // MaxLate is how late the link or an app may be, at worst, for a run to count: later,
@@ -78,7 +81,7 @@ func (o Outcome) Disturbed() bool { return o.Late > MaxLate }
 // Agrees reports whether the scenario ran and nothing differed.
 func (o Outcome) Agrees() bool {
 	_, differs := FirstDiff(o.Rows)
-	return o.Skipped == "" && o.Err == nil && !differs
+	return o.Skipped == nil && o.Err == nil && !differs
 }
 
 // CheckOne runs a scenario on the kernel and in the model and compares them.
@@ -88,7 +91,7 @@ func CheckOne(ctx context.Context, sc *model.Scenario, cfg Config) (Outcome, *Re
 		cfg.MaxObserve = MaxObserve
 	}
 	o := Outcome{ID: sc.ID}
-	if why := Unplayable(sc); why != "" {
+	if why := UnplayableReason(sc); why != nil {
 		o.Skipped = why
 		return o, nil, nil
 	}
@@ -112,9 +115,9 @@ func CheckOne(ctx context.Context, sc *model.Scenario, cfg Config) (Outcome, *Re
 		if !differs || pcap != nil || !again {
 			break
 		}
-		o.Earlier = first.Describe()
+		o.Earlier = first.Problem()
 		if o.Disturbed() {
-			o.Earlier = fmt.Sprintf("disturbed, up to %s ms late: %s", model.FormatMillis(o.Late), o.Earlier)
+			o.Earlier = view.Errorf("disturbed, up to %s ms late: %v", model.FormatMillis(o.Late), o.Earlier)
 		}
 	}
 	return o, res, mevs
@@ -146,30 +149,40 @@ func onlyTiming(rows []Row) bool {
 	return n > 0
 }
 
-// Table writes the conformance table a row at a time, as each scenario's runs end.
+// Table writes the conformance table a row at a time, as each scenario's runs end, in
+// its language.
 type Table struct {
 	w     io.Writer
+	lang  view.Lang
 	width int
 }
 
 // NewTable writes the table's header: the kernel, the tolerance, the horizon, and the
 // column names sized for the ids.
-func NewTable(w io.Writer, ids []string, tol Tolerance, maxObserve time.Duration) *Table {
-	fmt.Fprintf(w, "tcpwave real --check: %s against the model's linux profile\n", KernelRelease())
-	fmt.Fprintf(w, "tolerance: each step %s ms + a timer-wheel granule + 1/16, each time %s ms + 1/8; each run observed to the model's last event within %s s, + %s s and a timer-wheel granule\n",
-		model.FormatMillis(tol.Step), model.FormatMillis(tol.Drift), model.FormatMillis(maxObserve/1000), model.FormatMillis(Margin/1000))
-	fmt.Fprintf(w, "a run that differs only in time is run again, up to %d runs in all; one the machine made late (over %s ms), up to %d\n\n",
-		MaxRuns, model.FormatMillis(MaxLate), MaxDisturbedRuns)
-	n := len("scenario")
+func NewTable(w io.Writer, l view.Lang, ids []string, tol Tolerance, maxObserve time.Duration) *Table {
+	io.WriteString(w, view.Msgf(l, "tcpwave real --check: %s against the model's linux profile\n", KernelRelease()))
+	io.WriteString(w, view.Msgf(l, "tolerance: each step %s ms + a timer-wheel granule + 1/16, each time %s ms + 1/8; each run observed to the model's last event within %s s, + %s s and a timer-wheel granule\n",
+		model.FormatMillis(tol.Step), model.FormatMillis(tol.Drift), model.FormatMillis(maxObserve/1000), model.FormatMillis(Margin/1000)))
+	io.WriteString(w, view.Msgf(l, "a run that differs only in time is run again, up to %d runs in all; one the machine made late (over %s ms), up to %d\n\n",
+		MaxRuns, model.FormatMillis(MaxLate), MaxDisturbedRuns))
+	t := &Table{w: w, lang: l, width: ansi.StringWidth(view.Msgf(l, "scenario"))}
 	for _, id := range ids {
-		n = max(n, len(id))
+		t.width = max(t.width, ansi.StringWidth(id))
 	}
-	fmt.Fprintf(w, "%-*s  %-8s %9s  %s\n", n, "scenario", "result", "horizon", "first difference / reason")
-	return &Table{w: w, width: n}
+	t.line(view.Msgf(l, "scenario"), view.Msgf(l, "result"), view.Msgf(l, "horizon"), view.Msgf(l, "first difference / reason"))
+	return t
+}
+
+// line writes a row of the table, its columns padded by their width on a terminal.
+func (t *Table) line(id, result, horizon, what string) {
+	pad := func(s string, n int) string { return s + strings.Repeat(" ", max(0, n-ansi.StringWidth(s))) }
+	h := strings.Repeat(" ", max(0, 9-ansi.StringWidth(horizon))) + horizon
+	fmt.Fprintf(t.w, "%s  %s %s  %s\n", pad(id, t.width), pad(result, 8), h, what)
 }
 
 // Row writes one scenario's outcome.
 func (t *Table) Row(o Outcome) {
+	l := t.lang
 	h := "-"
 	if o.Horizon > 0 {
 		h = model.FormatMillis(o.Horizon/1000) + " s"
@@ -177,24 +190,27 @@ func (t *Table) Row(o Outcome) {
 	var res, what string
 	first, differs := FirstDiff(o.Rows)
 	switch {
-	case o.Skipped != "":
-		res, what = "skipped", o.Skipped
+	case o.Skipped != nil:
+		res, what = view.Msgf(l, "skipped"), view.ErrorText(l, o.Skipped)
 	case o.Err != nil:
-		res, what = "error", o.Err.Error()
+		res, what = view.Msgf(l, "error"), view.ErrorText(l, o.Err)
 	case differs && o.Disturbed():
-		res, what = "unsure", fmt.Sprintf("all %d runs were disturbed (the last up to %s ms late); its first difference: %s", o.Runs, model.FormatMillis(o.Late), first.Describe())
+		res, what = view.Msgf(l, "unsure"), view.Msgf(l, "all %d runs were disturbed (the last up to %s ms late); its first difference: %s", o.Runs, model.FormatMillis(o.Late), view.ErrorText(l, first.Problem()))
 	case differs:
-		res, what = "differs", fmt.Sprintf("%s (%s)", first.Describe(), plural(Differences(o.Rows), "difference"))
+		res, what = view.Msgf(l, "differs"), view.Msgf(l, "%s (%d differences)", view.ErrorText(l, first.Problem()), Differences(o.Rows))
+		if Differences(o.Rows) == 1 {
+			what = view.Msgf(l, "%s (1 difference)", view.ErrorText(l, first.Problem()))
+		}
 	default:
-		res, what = "agrees", fmt.Sprintf("%d events", len(o.Rows))
+		res, what = view.Msgf(l, "agrees"), view.Msgf(l, "%d events", len(o.Rows))
 		switch {
-		case o.Runs > 1 && o.Earlier != "":
-			what += fmt.Sprintf(" (on run %d; run %d: %s)", o.Runs, o.Runs-1, o.Earlier)
+		case o.Runs > 1 && o.Earlier != nil:
+			what += view.Msgf(l, " (on run %d; run %d: %s)", o.Runs, o.Runs-1, view.ErrorText(l, o.Earlier))
 		case o.Runs > 1:
-			what += fmt.Sprintf(" (on run %d: the runs before were off in time or disturbed)", o.Runs)
+			what += view.Msgf(l, " (on run %d: the runs before were off in time or disturbed)", o.Runs)
 		}
 	}
-	fmt.Fprintf(t.w, "%-*s  %-8s %9s  %s\n", t.width, o.ID, res, h, what)
+	t.line(o.ID, res, h, what)
 }
 
 // Summary writes the last line: how many agree, differ, were skipped or failed.
@@ -202,7 +218,7 @@ func (t *Table) Summary(outs []Outcome) {
 	var agree, differ, unsure, skip, fail int
 	for _, o := range outs {
 		switch {
-		case o.Skipped != "":
+		case o.Skipped != nil:
 			skip++
 		case o.Err != nil:
 			fail++
@@ -214,7 +230,7 @@ func (t *Table) Summary(outs []Outcome) {
 			differ++
 		}
 	}
-	fmt.Fprintf(t.w, "\n%d agree, %d differ, %d unsure (a busy machine), %d skipped, %d could not run\n", agree, differ, unsure, skip, fail)
+	io.WriteString(t.w, view.Msgf(t.lang, "\n%d agree, %d differ, %d unsure (a busy machine), %d skipped, %d could not run\n", agree, differ, unsure, skip, fail))
 }
 
 // ErrNeedRoot says a run needs privileges it does not have.
@@ -222,11 +238,3 @@ var ErrNeedRoot = errNeedRoot
 
 // IsNeedRoot reports whether err is the lack of privileges.
 func IsNeedRoot(err error) bool { return errors.Is(err, errNeedRoot) }
-
-// plural writes "1 difference", "3 differences".
-func plural(n int, what string) string {
-	if n == 1 {
-		return "1 " + what
-	}
-	return fmt.Sprintf("%d %ss", n, what)
-}

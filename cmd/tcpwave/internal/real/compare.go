@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/tcpwave/tcpwave/model"
+	"github.com/tcpwave/tcpwave/view"
 )
 
 // Tolerance is how far apart in time the kernel and the model may put the same event
@@ -104,19 +105,28 @@ func (r Row) Body() string {
 	return r.Kernel.Body
 }
 
-// Describe says what differs, in one line ("" when nothing does).
+// Describe says what differs, in one line, in English ("" when nothing does).
 func (r Row) Describe() string {
-	switch r.Kind {
-	case OnlyModel:
-		return fmt.Sprintf("at %s ms the model has %q, the kernel not", model.FormatMillis(r.Model.T), r.Model.Body)
-	case OnlyKernel:
-		return fmt.Sprintf("at %s ms the kernel has %q, the model not", model.FormatMillis(r.Kernel.T), r.Kernel.Body)
-	case Timing:
-		return fmt.Sprintf("%q at %s ms in the kernel, %s ms in the model", r.Body(), model.FormatMillis(r.Kernel.T), model.FormatMillis(r.Model.T))
-	case Unseen:
-		return fmt.Sprintf("%q at %s ms lasts no time in the model: sock_diag cannot see it", r.Body(), model.FormatMillis(r.Model.T))
+	if p := r.Problem(); p != nil {
+		return p.Error()
 	}
 	return ""
+}
+
+// Problem is what differs as a message the view says in the reader's language
+// (view.ErrorText), or nil when nothing does.
+func (r Row) Problem() error {
+	switch r.Kind {
+	case OnlyModel:
+		return view.Errorf("at %s ms the model has %q, the kernel not", model.FormatMillis(r.Model.T), r.Model.Body)
+	case OnlyKernel:
+		return view.Errorf("at %s ms the kernel has %q, the model not", model.FormatMillis(r.Kernel.T), r.Kernel.Body)
+	case Timing:
+		return view.Errorf("%q at %s ms in the kernel, %s ms in the model", r.Body(), model.FormatMillis(r.Kernel.T), model.FormatMillis(r.Model.T))
+	case Unseen:
+		return view.Errorf("%q at %s ms lasts no time in the model: sock_diag cannot see it", r.Body(), model.FormatMillis(r.Model.T))
+	}
+	return nil
 }
 
 // Compared reports whether an event takes part in the comparison. Timer lines do not:
@@ -130,12 +140,15 @@ func Compared(e Event) bool { return e.Kind != "timer" }
 // call and result, or the same state) goes with its k-th occurrence in the kernel's
 // run. What has no partner is a difference; so is a partner off in time by more than
 // the tolerance. A state the model leaves at the instant it enters it is Unseen, not
-// compared. The rows come in time order.
+// compared; if sock_diag happens to catch the kernel in it all the same (a lookup on
+// another CPU between the two transitions), that kernel state goes on the Unseen row,
+// not counted as the kernel's alone. The rows come in time order.
 func Compare(modelEvs, kernelEvs []Event, horizon time.Duration, tol Tolerance) []Row {
 	type occ struct{ m, k []*Event }
 	byBody := map[string]*occ{}
 	var order []string
 	var rows []Row
+	unseen := map[string][]int{} // the Unseen rows of each state, for a kernel that shows one
 	collect := func(evs []Event, kernel bool) {
 		for i := range evs {
 			e := &evs[i]
@@ -143,6 +156,7 @@ func Compare(modelEvs, kernelEvs []Event, horizon time.Duration, tol Tolerance) 
 				continue
 			}
 			if !kernel && transient(evs, i) {
+				unseen[e.Body] = append(unseen[e.Body], len(rows))
 				rows = append(rows, Row{Kind: Unseen, Model: e})
 				continue
 			}
@@ -172,6 +186,9 @@ func Compare(modelEvs, kernelEvs []Event, horizon time.Duration, tol Tolerance) 
 			switch {
 			case i >= len(o.k):
 				rows = append(rows, Row{Kind: OnlyModel, Model: o.m[i]})
+			case i >= len(o.m) && len(unseen[body]) > 0:
+				rows[unseen[body][0]].Kernel = o.k[i]
+				unseen[body] = unseen[body][1:]
 			case i >= len(o.m):
 				rows = append(rows, Row{Kind: OnlyKernel, Kernel: o.k[i]})
 			default:
@@ -288,9 +305,12 @@ func Differences(rows []Row) int {
 // MergedText writes the merged timeline as a text diff: the model's time, the
 // kernel's, a mark, the event. Marks: ' ' both agree; '-' only in the model; '+' only
 // in the kernel; '~' both, further apart in time than the tolerance.
-func MergedText(rows []Row) string {
+func MergedText(rows []Row) string { return MergedTextIn(view.En, rows) }
+
+// MergedTextIn is MergedText with its column names in l.
+func MergedTextIn(l view.Lang, rows []Row) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%10s %10s   %s\n", "model ms", "kernel ms", "event (- model only, + kernel only, ~ off in time, . unseen by sock_diag)")
+	fmt.Fprintf(&b, "%10s %10s   %s\n", view.Msgf(l, "model ms"), view.Msgf(l, "kernel ms"), view.Msgf(l, "event (- model only, + kernel only, ~ off in time, . unseen by sock_diag)"))
 	for _, r := range rows {
 		mt, kt := "-", "-"
 		if r.Model != nil {

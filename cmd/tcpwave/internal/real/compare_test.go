@@ -1,9 +1,12 @@
 package real
 
 import (
+	"errors"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/tcpwave/tcpwave/view"
 )
 
 // trace parses a test trace; it fails the test on a bad line.
@@ -124,6 +127,14 @@ func TestTransientStateIsUnseenNotADifference(t *testing.T) {
 	if _, differs := FirstDiff(rows); differs || kinds(rows) != " .  " {
 		t.Errorf("got %q:\n%s", kinds(rows), MergedText(rows))
 	}
+	// Now and then sock_diag, on another CPU, catches the kernel between the two
+	// transitions (the fin-ack-merged run that found it): still no difference, and
+	// the kernel's state goes on the Unseen row.
+	caught := strings.Replace(kernel, "22.001 send", "22.000 state A FIN_WAIT_2\n22.001 send", 1)
+	rows = Compare(trace(t, model), trace(t, caught), time.Second, DefaultTolerance)
+	if _, differs := FirstDiff(rows); differs || kinds(rows) != " .  " || rows[1].Kernel == nil || rows[1].Kernel.T != 22*time.Millisecond {
+		t.Errorf("caught in FIN_WAIT_2: got %q:\n%s", kinds(rows), MergedText(rows))
+	}
 	// A state the app leaves with a call at the same instant is seen (sock_diag looks
 	// before every call): it is compared.
 	model = `10.000 recv B FIN|ACK seq=11 ack=11 len=0
@@ -177,11 +188,11 @@ func TestTableSaysAgreesDiffersUnsureSkipped(t *testing.T) {
 		{ID: "a", Horizon: time.Second, Runs: 2, Rows: Compare(agree, agree, time.Second, DefaultTolerance)},
 		{ID: "b", Horizon: time.Second, Runs: 3, Rows: Compare(agree, late, time.Second, DefaultTolerance)},
 		{ID: "c", Horizon: time.Second, Runs: 5, Late: 40 * time.Millisecond, Rows: Compare(agree, late, time.Second, DefaultTolerance)},
-		{ID: "d", Skipped: "no sysctl"},
-		{ID: "e", Horizon: time.Second, Runs: 2, Earlier: "disturbed, up to 31.000 ms late", Rows: Compare(agree, agree, time.Second, DefaultTolerance)},
+		{ID: "d", Skipped: errors.New("no sysctl")},
+		{ID: "e", Horizon: time.Second, Runs: 2, Earlier: errors.New("disturbed, up to 31.000 ms late"), Rows: Compare(agree, agree, time.Second, DefaultTolerance)},
 	}
 	var b strings.Builder
-	tb := NewTable(&b, []string{"a", "b", "c", "d", "e"}, DefaultTolerance, MaxObserve)
+	tb := NewTable(&b, view.En, []string{"a", "b", "c", "d", "e"}, DefaultTolerance, MaxObserve)
 	for _, o := range outs {
 		tb.Row(o)
 	}
