@@ -58,6 +58,9 @@ type options struct {
 	pauseKey   string
 	serverArgs string
 	hostile    int
+	class      bool          // one presenter and n followers (class.go)
+	hold       time.Duration // the longest gap between two frames that is still motion
+	steps      int           // the class's step probes
 }
 
 func main() {
@@ -88,6 +91,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.DurationVar(&o.gap, "gap", 5*time.Millisecond, "quiet time that separates two frames in the output")
 	fs.IntVar(&o.probes, "probes", 20, "sequential single sessions for the first-frame measurement")
 	fs.IntVar(&o.hostile, "hostile", 0, "measure the -n normal sessions alone and then with this many hostile clients at work (see the doc)")
+	fs.BoolVar(&o.class, "class", false, "a class: one presenter playing and -n followers; frames/s during motion, presenter-to-follower latency (see the doc)")
+	fs.DurationVar(&o.hold, "hold", 150*time.Millisecond, "with --class: the longest gap between two frames that still counts as motion (a longer one is an event held still)")
+	fs.IntVar(&o.steps, "steps", 20, "with --class: the presenter's step keys timed on the followers' screens after the motion phase")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -102,6 +108,17 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "tcpwave-load: -n, --duration and --gap must be positive")
 		return 2
 	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	if o.class && !set["keys"] {
+		// 2×: a segment's flight takes 300 ms and an event is held 375 ms or more, so
+		// that motion (a frame every 33 ms) and holds are far apart.
+		o.keys = classKeys
+	}
+	if o.class && (o.addr != "" || o.hostile > 0 || o.hold <= 0 || o.steps < 0) {
+		fmt.Fprintln(stderr, "tcpwave-load: --class needs a server of its own (no --addr, no --hostile), a positive --hold and --steps of 0 or more")
+		return 2
+	}
 	if o.hostile < 0 || o.hostile > 0 && o.addr != "" {
 		fmt.Fprintln(stderr, "tcpwave-load: --hostile needs a server of its own (no --addr), and a count")
 		return 2
@@ -109,6 +126,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	measureFn := measure
 	if o.hostile > 0 {
 		measureFn = measureHostile
+	}
+	if o.class {
+		measureFn = measureClass
 	}
 	if err := measureFn(o, stdout); err != nil {
 		fmt.Fprintf(stderr, "tcpwave-load: %v\n", err)
@@ -122,12 +142,21 @@ type target struct {
 	addr string
 	pid  int // 0 when not ours
 	cfg  *gossh.ClientConfig
+	// presenter is the presenter's config, with --class.
+	presenter *gossh.ClientConfig
 }
+
+// anyKeyboard answers a keyboard-interactive login with nothing: an open server (a
+// class's) lets a client without a key in that way.
+var anyKeyboard = gossh.KeyboardInteractive(func(_, _ string, q []string, _ []bool) ([]string, error) {
+	return make([]string, len(q)), nil
+})
 
 func startServer(o options) (*target, func(), error) {
 	if o.addr != "" {
 		return &target{addr: o.addr, cfg: &gossh.ClientConfig{
 			User: "load", HostKeyCallback: gossh.InsecureIgnoreHostKey(), Timeout: 10 * time.Second,
+			Auth: []gossh.AuthMethod{anyKeyboard},
 		}}, func() {}, nil
 	}
 	dir, err := os.MkdirTemp("", "tcpwave-load-")
@@ -142,6 +171,16 @@ func startServer(o options) (*target, func(), error) {
 		// per-address limit stays the default, as a class's server has it.
 		args = []string{"serve", "--listen", "127.0.0.1:0", "--host-key", keyPath,
 			"--max-sessions", strconv.Itoa(o.n + o.hostile + 50)}
+	}
+	var presenter *gossh.ClientConfig
+	if o.class {
+		path, cfg, err := presenterKey(dir, &gossh.ClientConfig{Timeout: 10 * time.Second})
+		if err != nil {
+			os.RemoveAll(dir)
+			return nil, nil, err
+		}
+		presenter = cfg
+		args = append(args, "--presenter-keys", path)
 	}
 	args = append(args, strings.Fields(o.serverArgs)...)
 	cmd := exec.Command(o.server, args...)
@@ -193,8 +232,12 @@ func startServer(o options) (*target, func(), error) {
 		stop()
 		return nil, nil, err
 	}
-	return &target{addr: addr, pid: cmd.Process.Pid, cfg: &gossh.ClientConfig{
+	if presenter != nil {
+		presenter.HostKeyCallback = gossh.FixedHostKey(signer.PublicKey())
+	}
+	return &target{addr: addr, pid: cmd.Process.Pid, presenter: presenter, cfg: &gossh.ClientConfig{
 		User: "load", HostKeyCallback: gossh.FixedHostKey(signer.PublicKey()), Timeout: 10 * time.Second,
+		Auth: []gossh.AuthMethod{anyKeyboard},
 	}}, stop, nil
 }
 

@@ -88,6 +88,7 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 		// enough for the collector. GOGC overrides it.
 		runtimedebug.SetGCPercent(serveGCPercent)
 	}
+	defer startCPUProfile(stderr)()
 	if prefix := os.Getenv("TCPWAVE_MEMPROFILE"); prefix != "" {
 		go watchPeakMemory(prefix)
 	}
