@@ -79,8 +79,9 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	if os.Getenv("GOMEMLIMIT") == "" {
 		// A flood is decrypted into garbage faster than the collector's default pace
 		// (GOGC) returns it: a soft limit makes it collect sooner rather than let the
-		// heap double. GOMEMLIMIT overrides it.
-		runtimedebug.SetMemoryLimit(serveMemoryLimit)
+		// heap double; above the live heap when the sessions hold more (memlimit.go).
+		// GOMEMLIMIT overrides it.
+		go followLiveHeap(serveMemoryLimit)
 	}
 	if os.Getenv("GOGC") == "" {
 		// Nearly all of the server's heap is its sessions' screens, which live as
