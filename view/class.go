@@ -178,7 +178,9 @@ func (m *Model) publish() {
 	}
 	m.publishPoll()
 	pos := m.play.Position()
-	if c.havePublished && pos.Same(c.published) {
+	if c.havePublished && pos.Shows(c.published) {
+		// Only the story clock moved (an event held for reading): the followers'
+		// screens would not change, and each of them would draw its frame again.
 		return
 	}
 	c.published, c.havePublished = pos, true

@@ -3,6 +3,7 @@ package view
 import (
 	"strings"
 	"testing"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -175,5 +176,33 @@ func TestClassPoll(t *testing.T) {
 	f.Update(RoomMsg{Presenter: true, Following: 1, Poll: r.polls[len(r.polls)-1]})
 	if s := screenText(f); !strings.Contains(s, "你选了") {
 		t.Errorf("the follower is not told its answer was wrong:\n%s", s)
+	}
+}
+
+// TestPresenterSkipsHolds: while an event is held for reading only the story clock
+// runs, and the presenter does not publish (each follower would draw the same frame
+// again); what the followers show is the same as if every position had travelled.
+func TestPresenterSkipsHolds(t *testing.T) {
+	r := &room{}
+	lead := classModel(t, Presenter, r, En)
+	every := classModel(t, Follower, &room{}, En)
+	last := classModel(t, Follower, &room{}, En)
+	for _, f := range []*Model{every, last} {
+		f.Update(RoomMsg{Presenter: true})
+	}
+	press(lead, " ")
+	start := time.Unix(0, 0)
+	ticks := 0
+	for i := 1; lead.play.Playing() && i < 2000; i++ {
+		lead.Update(tickMsg{gen: lead.gen, at: start.Add(time.Duration(i) * frameInterval)})
+		ticks++
+		every.Update(FollowMsg{lead.Player().Position()})
+		last.Update(FollowMsg{r.published[len(r.published)-1]})
+		if a, b := screenText(every), screenText(last); a != b {
+			t.Fatalf("tick %d: the follower of the last published position shows\n%s\nand the follower of every position\n%s", i, b, a)
+		}
+	}
+	if ticks < 100 || len(r.published) >= ticks*9/10 {
+		t.Errorf("%d ticks, %d positions published: the holds were published too", ticks, len(r.published))
 	}
 }

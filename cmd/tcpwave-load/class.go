@@ -283,13 +283,17 @@ func measureClass(o options, w io.Writer) error {
 	s1, _ := sample(t.pid)
 	self1, _ := sample(0)
 	window := time.Since(start)
-	pm := motionStats(pres.counted(false), o.hold, window)
+	pframes := pres.counted(false)
+	pm := motionStats(pframes, o.hold, window)
 	lead := pres.marksSince(start)
 	var fps, shares []float64
 	var p95s, lat []time.Duration
 	within, missed := 0, 0
+	framesAll := len(pframes)
 	for _, v := range followers {
-		m := motionStats(v.counted(false), o.hold, window)
+		frames := v.counted(false)
+		framesAll += len(frames)
+		m := motionStats(frames, o.hold, window)
 		fps = append(fps, m.fps)
 		shares = append(shares, m.share)
 		p95s = append(p95s, m.p95Gap)
@@ -313,8 +317,8 @@ func measureClass(o options, w io.Writer) error {
 		ms(percentile(lat, 50)), ms(percentile(lat, 99)), ms(percentile(lat, 100)), len(lat), missed)
 	if t.pid > 0 {
 		cpu := float64(s1.cpu-s0.cpu) / float64(s1.at.Sub(s0.at))
-		fmt.Fprintf(w, "  server: CPU %.0f%% of one core (%.2f%% per follower); RSS %.1f MB, %.2f MB per follower above idle\n",
-			100*cpu, 100*cpu/float64(o.n), mb(s1.rss), mb(s1.rss-base.rss)/float64(o.n))
+		fmt.Fprintf(w, "  server: CPU %.0f%% of one core (%.2f%% per follower; %s per frame drawn); RSS %.1f MB, %.2f MB per follower above idle\n",
+			100*cpu, 100*cpu/float64(o.n), ms(perFrame(s1.cpu-s0.cpu, framesAll)), mb(s1.rss), mb(s1.rss-base.rss)/float64(o.n))
 	}
 	fmt.Fprintf(w, "  load tool itself (the %d clients): CPU %.0f%% of one core\n", o.n+1, 100*float64(self1.cpu-self0.cpu)/float64(self1.at.Sub(self0.at)))
 

@@ -254,6 +254,7 @@ type client struct {
 	mu       sync.Mutex
 	counting bool
 	frames   int
+	starts   []time.Time // when each frame counted began, for motionStats
 	bytes    int64
 	lastRead time.Time
 	total    atomic.Int64
@@ -318,6 +319,7 @@ func (c *client) read(r io.Reader, gap time.Duration) {
 				c.bytes += int64(n)
 				if now.Sub(c.lastRead) >= gap {
 					c.frames++
+					c.starts = append(c.starts, now)
 				}
 			}
 			c.lastRead = now
@@ -329,15 +331,15 @@ func (c *client) read(r io.Reader, gap time.Duration) {
 	}
 }
 
-func (c *client) count(on bool) (frames int, bytes int64) {
+func (c *client) count(on bool) (frames int, bytes int64, starts []time.Time) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.counting = on
-	frames, bytes = c.frames, c.bytes
+	frames, bytes, starts = c.frames, c.bytes, c.starts
 	if on {
-		c.frames, c.bytes = 0, 0
+		c.frames, c.bytes, c.starts = 0, 0, nil
 	}
-	return frames, bytes
+	return frames, bytes, starts
 }
 
 func (c *client) close() {
@@ -524,16 +526,22 @@ func load(t *target, o options, n int, base proc, w io.Writer) (loadResult, erro
 	stopReplay()
 	s1, _ := sample(t.pid)
 	self1, _ := sample(0)
-	var fps []float64
+	var fps, mfps []float64
+	var p95s []time.Duration
 	var bytesAll int64
 	framesAll := 0
 	for _, c := range clients {
-		f, b := c.count(false)
+		f, b, starts := c.count(false)
 		fps = append(fps, float64(f)/o.duration.Seconds())
 		bytesAll += b
 		framesAll += f
+		m := motionStats(starts, o.hold, o.duration)
+		mfps = append(mfps, m.fps)
+		p95s = append(p95s, m.p95Gap)
 	}
 	slices.Sort(fps)
+	slices.Sort(mfps)
+	slices.Sort(p95s)
 	what := "animating"
 	if o.keys == "" {
 		what = "untouched"
@@ -541,8 +549,11 @@ func load(t *target, o options, n int, base proc, w io.Writer) (loadResult, erro
 	fmt.Fprintf(w, "load, %d %s sessions over %s: frames/s per session min %.1f, median %.1f, max %.1f; bytes/frame %.0f; total %.1f KB/s\n",
 		n, what, o.duration, fps[0], fps[len(fps)/2], fps[len(fps)-1],
 		float64(bytesAll)/float64(max(framesAll, 1)), float64(bytesAll)/1024/o.duration.Seconds())
+	fmt.Fprintf(w, "  during motion (a gap of at most %s between frames): frames/s min %.1f, median %.1f, max %.1f; p95 gap median %s, max %s\n",
+		o.hold, mfps[0], mfps[len(mfps)/2], mfps[len(mfps)-1], ms(p95s[len(p95s)/2]), ms(p95s[len(p95s)-1]))
 	if t.pid > 0 {
 		cpu := float64(s1.cpu-s0.cpu) / float64(s1.at.Sub(s0.at))
+		fmt.Fprintf(w, "  server CPU per frame drawn: %s\n", ms(perFrame(s1.cpu-s0.cpu, framesAll)))
 		fmt.Fprintf(w, "server: CPU %.0f%% of one core (%.2f%% per session); RSS %.1f MB, %.2f MB per session above idle (%.2f MB total per session)\n",
 			100*cpu, 100*cpu/float64(n), mb(s1.rss), mb(s1.rss-base.rss)/float64(n), mb(s1.rss)/float64(n))
 	}

@@ -83,3 +83,12 @@ func catchUp(lead, follower []mark) (lat []time.Duration, missed int) {
 	}
 	return lat, missed
 }
+
+// perFrame is the server's CPU time per frame its clients received: on a shared
+// machine, a steadier figure than frames a second for comparing two builds.
+func perFrame(cpu time.Duration, frames int) time.Duration {
+	if frames <= 0 {
+		return 0
+	}
+	return cpu / time.Duration(frames)
+}

@@ -514,6 +514,15 @@ func (a Position) Same(b Position) bool {
 		a.Playing == b.Playing && a.Speed == b.Speed
 }
 
+// Shows reports whether two positions show the same picture: the same point of one
+// story, moving alike, whatever the story clock. While an event is held for reading,
+// the clock runs on and virtual time stands still, and nothing on screen moves.
+func (a Position) Shows(b Position) bool {
+	c := b
+	c.Clock = a.Clock
+	return a.Same(c)
+}
+
 // SetPosition moves the player to pos: the story is rerun only when it is another one
 // (the scenario from the catalog, with pos's overrides and faults; the command line's
 // faults are not the presenter's and are left out), and the cursor is kept within it.
