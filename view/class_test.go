@@ -206,3 +206,37 @@ func TestPresenterSkipsHolds(t *testing.T) {
 		t.Errorf("%d ticks, %d positions published: the holds were published too", ticks, len(r.published))
 	}
 }
+
+// TestHoldsTickLess: while an event is held, playback ticks at the end of the hold
+// (at most player.MaxTickGap on), not 30 times a second, and nothing on screen moves
+// meanwhile: played 30 times a second, every frame within a wait that tickAfter asked
+// for is the frame it was asked at; while virtual time runs it ticks every
+// frameInterval.
+func TestHoldsTickLess(t *testing.T) {
+	m := classModel(t, Solo, nil, En)
+	press(m, " ")
+	start := time.Unix(0, 0)
+	m.Update(tickMsg{gen: m.gen, at: start})
+	holds, moving := 0, 0
+	var until time.Duration // the end of the wait asked for
+	var held string         // the frame when it was asked
+	for i := 1; m.play.Playing() && i < 5000; i++ {
+		at := time.Duration(i) * frameInterval
+		m.Update(tickMsg{gen: m.gen, at: start.Add(at)})
+		s := screenText(m)
+		if at < until && s != held {
+			t.Fatalf("at %s, within a hold to %s, the screen moved:\n%s\nwas\n%s", at, until, s, held)
+		}
+		if at >= until {
+			if wait := m.tickAfter(); wait > frameInterval {
+				holds++
+				until, held = at+wait-frameInterval/2, s
+			} else {
+				moving++
+			}
+		}
+	}
+	if holds == 0 || moving == 0 {
+		t.Errorf("%d waits in holds, %d ticks moving: want both", holds, moving)
+	}
+}

@@ -231,6 +231,20 @@ func (p *Player) Advance(dt time.Duration) bool {
 	return true
 }
 
+// Still is how long, in wall time, the picture stays as it is while playing: the
+// rest of the hold of the current event, in which the story clock runs and virtual
+// time stands still (0 while virtual time runs, or when not playing).
+func (p *Player) Still() time.Duration {
+	if !p.playing {
+		return 0
+	}
+	end := p.pace.start[p.cursor] + p.pace.dwell[p.cursor]
+	if p.pos >= end {
+		return 0
+	}
+	return time.Duration(float64(end-p.pos) / Speeds[p.speed])
+}
+
 // Jump moves the cursor to event i, at its instant.
 func (p *Player) Jump(i int) {
 	p.back = nil
