@@ -17,6 +17,16 @@
 // their worst: first frames and frame rates alone, then under attack, and the server's
 // peak RSS throughout.
 //
+// With --class it measures a class (class.go): one presenter, logged in with a key the
+// tool writes to a --presenter-keys file, playing, and -n followers: frames/s and the
+// p95 gap between frames during motion for the presenter and every follower, the
+// latency from the presenter's screen to each follower's (read off their screens:
+// each client keeps a small emulator of its terminal and reads the header's event
+// counter), and from the presenter's step key to each follower's screen.
+//
+// Frames during motion: a gap of at most --hold between two frames is motion; a
+// longer one is the UI holding an event still (it draws nothing then) or a stall.
+//
 // The client side runs in this process, on the same machine: its own CPU use is
 // reported too, since on a 2-core machine it competes with the server.
 package main
