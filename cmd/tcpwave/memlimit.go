@@ -1,6 +1,7 @@
 package main
 
 import (
+	"math"
 	"runtime/debug"
 	"runtime/metrics"
 	"time"
@@ -15,19 +16,35 @@ import (
 // renderer copied paid a write barrier; the server drew 2.0 frames a second per
 // session instead of 7.0 (median, load tool at 200×60, 100 sessions, paired runs).
 // Twice the live heap leaves GOGC (the heap may grow by half) to pace the collector.
-func followLiveHeap(floor int64) {
+// It runs until done is closed.
+func followLiveHeap(floor int64, done <-chan struct{}) {
 	debug.SetMemoryLimit(floor)
 	sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
 	limit := floor
-	for range time.Tick(time.Second) {
+	tick := time.NewTicker(time.Second)
+	defer tick.Stop()
+	for {
+		select {
+		case <-done:
+			return
+		case <-tick.C:
+		}
 		metrics.Read(sample)
 		if sample[0].Value.Kind() != metrics.KindUint64 {
 			return
 		}
-		want := max(floor, 2*int64(sample[0].Value.Uint64()))
+		want := heapLimit(floor, sample[0].Value.Uint64())
 		if want != limit {
 			limit = want
 			debug.SetMemoryLimit(limit)
 		}
 	}
+}
+
+// heapLimit is the soft memory limit for a live heap: twice it, and floor at least.
+func heapLimit(floor int64, live uint64) int64 {
+	if live > math.MaxInt64/2 {
+		return math.MaxInt64
+	}
+	return max(floor, 2*int64(live))
 }

@@ -81,7 +81,9 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 		// (GOGC) returns it: a soft limit makes it collect sooner rather than let the
 		// heap double; above the live heap when the sessions hold more (memlimit.go).
 		// GOMEMLIMIT overrides it.
-		go followLiveHeap(serveMemoryLimit)
+		heapDone := make(chan struct{})
+		defer close(heapDone)
+		go followLiveHeap(serveMemoryLimit, heapDone)
 	}
 	if os.Getenv("GOGC") == "" {
 		// Nearly all of the server's heap is its sessions' screens, which live as
