@@ -71,7 +71,7 @@ func TestFollowerFollows(t *testing.T) {
 		t.Errorf("no presenter yet, and the header does not say so:\n%s", s)
 	}
 	m.Update(RoomMsg{Presenter: true})
-	m.Update(FollowMsg{lead.Player().Position()})
+	m.Update(FollowMsg{Position: lead.Player().Position()})
 	if m.Cursor() != lead.Cursor() || m.Injected() != 1 || m.Timeline().Trace() != lead.Timeline().Trace() {
 		t.Fatalf("follower at %d with %d drops; presenter at %d", m.Cursor(), m.Injected(), lead.Cursor())
 	}
@@ -98,7 +98,7 @@ func TestFollowerFollows(t *testing.T) {
 	}
 	// The presenter moves on meanwhile; f rejoins where the presenter is now.
 	press(lead, "l", "l")
-	m.Update(FollowMsg{lead.Player().Position()})
+	m.Update(FollowMsg{Position: lead.Player().Position()})
 	if m.Cursor() >= at {
 		t.Fatal("an exploring follower was moved by the presenter")
 	}
@@ -144,7 +144,7 @@ func TestClassPoll(t *testing.T) {
 		t.Fatalf("the presenter's question was not put to the class: %+v", r.polls)
 	}
 	poll := r.polls[len(r.polls)-1]
-	f.Update(FollowMsg{lead.Player().Position()})
+	f.Update(FollowMsg{Position: lead.Player().Position()})
 	f.Update(RoomMsg{Presenter: true, Following: 1, Poll: poll})
 	q := lead.drill.qs[poll.Question]
 	right := q.Right
@@ -196,8 +196,8 @@ func TestPresenterSkipsHolds(t *testing.T) {
 	for i := 1; lead.play.Playing() && i < 2000; i++ {
 		lead.Update(tickMsg{gen: lead.gen, at: start.Add(time.Duration(i) * frameInterval)})
 		ticks++
-		every.Update(FollowMsg{lead.Player().Position()})
-		last.Update(FollowMsg{r.published[len(r.published)-1]})
+		every.Update(FollowMsg{Position: lead.Player().Position()})
+		last.Update(FollowMsg{Position: r.published[len(r.published)-1]})
 		if a, b := screenText(every), screenText(last); a != b {
 			t.Fatalf("tick %d: the follower of the last published position shows\n%s\nand the follower of every position\n%s", i, b, a)
 		}

@@ -236,7 +236,11 @@ func measureClass(o options, w io.Writer) error {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			v, err := openViewer(t, t.cfg, o)
+			oi := o
+			if i == 0 {
+				oi.term = referenceTerm(o.term)
+			}
+			v, err := openViewer(t, t.cfg, oi)
 			if err != nil {
 				errs <- err
 				return
@@ -374,6 +378,12 @@ func classSteps(o options, pres *viewer, followers []*viewer, w io.Writer) error
 			}
 		}
 	}
+	same, diff := sameScreens(followers[0], followers[1:], 2*time.Second)
+	fmt.Fprintf(w, "screens, the presenter paused: %d of %d followers show what the reference follower (TERM=%s) shows\n",
+		same, len(followers)-1, referenceTerm(o.term))
+	if diff != "" {
+		fmt.Fprintf(w, "  the first that does not:\n%s\n", diff)
+	}
 	fmt.Fprintf(w, "steps (%d, %s apart; the presenter paused):\n", o.steps, settle)
 	fmt.Fprintf(w, "  the presenter's step key → its own screen: p50 %s, p99 %s (%d steps, %d not seen)\n",
 		ms(percentile(own, 50)), ms(percentile(own, 99)), len(own), lost)
@@ -409,3 +419,58 @@ func replayTo(ins []io.Writer, d time.Duration) (stop func()) {
 }
 
 func ms(d time.Duration) string { return d.Round(100 * time.Microsecond).String() }
+
+// screen is what v's terminal shows, row by row.
+func (v *viewer) screen() []string {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	rows := make([]string, v.term.h)
+	for y := range rows {
+		rows[y] = strings.TrimRight(v.term.Row(y), " ")
+	}
+	return rows
+}
+
+// referenceTerm is the TERM of the reference follower: another terminal than the
+// others', so that the server draws its screen with its own renderer, never shared
+// with other followers (the server's mirror groups, by size, TERM and colours); the
+// others' screens are checked against it.
+func referenceTerm(term string) string {
+	if term == "xterm" {
+		return "xterm-256color"
+	}
+	return "xterm"
+}
+
+// sameScreens counts the followers whose screens show what ref's does. It waits up
+// to wait for the last frames to arrive; diff shows the first follower that differs,
+// row by row.
+func sameScreens(ref *viewer, followers []*viewer, wait time.Duration) (same int, diff string) {
+	deadline := time.Now().Add(wait)
+	for {
+		same, diff = 0, ""
+		r := ref.screen()
+		for _, f := range followers {
+			if d := screenDiff(r, f.screen()); d == "" {
+				same++
+			} else if diff == "" {
+				diff = d
+			}
+		}
+		if same == len(followers) || time.Now().After(deadline) {
+			return same, diff
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// screenDiff compares two screens of one size, row by row.
+func screenDiff(a, b []string) string {
+	var out strings.Builder
+	for y := 0; y < len(a) && y < len(b); y++ {
+		if a[y] != b[y] {
+			fmt.Fprintf(&out, "  row %d: reference %q\n          follower  %q\n", y, a[y], b[y])
+		}
+	}
+	return out.String()
+}

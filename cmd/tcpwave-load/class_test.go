@@ -104,19 +104,21 @@ func TestCatchUp(t *testing.T) {
 	}
 }
 
-// TestClassSmoke runs --class with two followers against the real server: the
-// followers follow (their screens show the presenter's events) and the report has its
-// lines. No figure is checked against a bound: they depend on the machine.
+// TestClassSmoke runs --class with three followers against the real server: the
+// followers follow (their screens show the presenter's events), the two whose frames
+// the server draws once for both show what the reference follower's own renderer
+// draws, and the report has its lines. No figure is checked against a bound: they
+// depend on the machine.
 func TestClassSmoke(t *testing.T) {
 	bin := buildServer(t)
 	var out, errOut strings.Builder
-	args := []string{"--server", bin, "--class", "-n", "2", "--duration", "3s", "--steps", "3", "--size", "100x30"}
+	args := []string{"--server", bin, "--class", "-n", "3", "--duration", "3s", "--steps", "3", "--size", "100x30"}
 	if code := run(args, &out, &errOut); code != 0 {
 		t.Fatalf("exit %d: %s\n%s", code, errOut.String(), out.String())
 	}
 	report := out.String()
 	t.Log("\n" + report)
-	for _, want := range []string{"class: 1 presenter and 2 followers", "presenter: ", "followers: frames/s during motion",
+	for _, want := range []string{"class: 1 presenter and 3 followers", "2 of 2 followers show what the reference follower", "presenter: ", "followers: frames/s during motion",
 		"of the presenter's frame rate", "server: CPU", "MB per follower", "its own screen"} {
 		if !strings.Contains(report, want) {
 			t.Errorf("report lacks %q", want)

@@ -175,6 +175,14 @@ func (s *Server) handle(sess ssh.Session) {
 	if s.output != nil {
 		out = s.output(sess)
 	}
+	var mm *mirrorMember
+	if mem != nil && !mem.presenter && s.mirrors != nil {
+		// A follower's frames may be rendered once for all who draw the same.
+		mm = &mirrorMember{raw: out, sw: &switchWriter{w: out}, log: logger.Debug}
+		out = mm.sw
+		wm.mir = mm
+		wm.mkey = mirrorKey{term: strings.TrimPrefix(env[0], "TERM="), profile: colorprofile.Env(env)}
+	}
 	p := tea.NewProgram(wm,
 		tea.WithContext(ctx),
 		tea.WithInput(nil), // pumpInput reads the session instead
@@ -193,6 +201,10 @@ func (s *Server) handle(sess ssh.Session) {
 			return msg
 		}),
 	)
+	if mm != nil {
+		mm.send = p.Send
+		defer s.mirrors.end(mm)
+	}
 	done := make(chan struct{})
 	closeConn := func() {
 		if c, ok := sess.Context().Value(ssh.ContextKeyConn).(interface{ Close() error }); ok {
@@ -457,6 +469,12 @@ type wrapper struct {
 	reason       Reason
 	panicked     bool
 
+	// mir is a follower's side of the mirrors (nil otherwise), and mkey what its
+	// renderer's output depends on besides the View (w and h come from the fields
+	// above).
+	mir  *mirrorMember
+	mkey mirrorKey
+
 	// notice is a line shown at the bottom until noticeEnd (input was dropped).
 	notice    string
 	noticeEnd time.Time
@@ -548,7 +566,10 @@ func (m *wrapper) update(msg tea.Msg) (_ tea.Model, cmd tea.Cmd) {
 		return m, nil
 	}
 	defer m.recover(&cmd)
+	m.mirrorMsg(msg)
 	switch msg := msg.(type) {
+	case unholdMsg:
+		return m, nil
 	case renderNudge:
 		m.nudging = false
 		return m, nil
@@ -590,10 +611,10 @@ func (m *wrapper) update(msg tea.Msg) (_ tea.Model, cmd tea.Cmd) {
 func (m *wrapper) View() tea.View {
 	now := time.Now()
 	if m.haveLast && !m.fresh && now.Sub(m.viewed) < m.frame && !m.panicked {
-		return m.last
+		return m.mirrored(m.last)
 	}
 	m.last, m.haveLast, m.viewed, m.fresh = m.view(), true, now, false
-	return m.last
+	return m.mirrored(m.last)
 }
 
 // view is the inner view with the wrapper's lines: the clamp notice, and a notice of
