@@ -6,6 +6,7 @@ import (
 	"io"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
@@ -90,7 +91,8 @@ type mirrorMember struct {
 	seq     uint64 // the position its model shows (from FollowMsg)
 	group   *mirrorGroup
 	queue   chan []byte
-	held    tea.View // its View while a member, and until its redraw after
+	given   chan struct{} // closed once the output is its program's again (drain)
+	held    tea.View      // its View while a member, and until its redraw after
 	holding bool
 	ended   bool
 }
@@ -192,10 +194,34 @@ func (s *mirrors) unhold(mm *mirrorMember) {
 	s.mu.Unlock()
 }
 
+// quit takes a member out for good as its program quits, and waits (a while at
+// most) until its output is its program's again: the program's last words give the
+// terminal back (the main screen, the cursor), and must not be dropped.
+func (s *mirrors) quit(mm *mirrorMember) {
+	s.mu.Lock()
+	given := mm.given
+	busy := mm.group != nil || mm.holding
+	s.endLocked(mm)
+	s.mu.Unlock()
+	if busy && given != nil {
+		select {
+		case <-given:
+		case <-time.After(mirrorQuitWait):
+		}
+	}
+}
+
+// mirrorQuitWait bounds how long a quitting member waits for its frames to be written.
+const mirrorQuitWait = 2 * time.Second
+
 // end takes a member out for good (its session ended).
 func (s *mirrors) end(mm *mirrorMember) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.endLocked(mm)
+}
+
+func (s *mirrors) endLocked(mm *mirrorMember) {
 	mm.ended = true
 	if mm.group != nil {
 		s.leave(mm, "ended")
@@ -277,12 +303,13 @@ func wrapSync(key mirrorKey, b []byte) []byte {
 // gets g's current frame whole (drain does both, in that order).
 func (s *mirrors) join(g *mirrorGroup, mm *mirrorMember, v tea.View) {
 	mm.queue = make(chan []byte, mirrorQueue)
+	mm.given = make(chan struct{})
 	mm.overflow.Store(false)
 	mm.group, mm.held, mm.holding = g, v, true
 	g.members[mm] = struct{}{}
 	mm.log("mirror join", "members", len(g.members), "size", fmt.Sprintf("%dx%d", g.key.w, g.key.h))
 	mm.queue <- wrapSync(g.key, g.whole())
-	go drain(mm, mm.queue)
+	go drain(mm, mm.queue, mm.given)
 }
 
 // whole is g's current frame drawn from scratch, ending with the cursor where g's
@@ -320,7 +347,7 @@ func (s *mirrors) leave(mm *mirrorMember, why string) {
 
 // drain writes a member's frames until it leaves, then hands its screen back to its
 // program: output on, a full redraw, and its View free to move.
-func drain(mm *mirrorMember, q <-chan []byte) {
+func drain(mm *mirrorMember, q <-chan []byte, given chan<- struct{}) {
 	// Here, not in join: turning the output off waits for a write of the program's
 	// own in progress, which a slow connection may hold up.
 	mm.sw.set(true)
@@ -328,6 +355,7 @@ func drain(mm *mirrorMember, q <-chan []byte) {
 		_, _ = mm.raw.Write(b)
 	}
 	mm.sw.set(false)
+	close(given)
 	mm.send(tea.ClearScreen())
 	mm.send(unholdMsg{mm})
 }

@@ -144,9 +144,15 @@ func TestMirrorsDropTheSlow(t *testing.T) {
 		s.followed(f.mm, 1)
 		s.view(f.mm, key, frameOf(1, ""))
 	}
+	drained := func(f *fakeFollower) func() bool {
+		return func() bool { s.mu.Lock(); defer s.mu.Unlock(); return f.mm.queue == nil || len(f.mm.queue) == 0 }
+	}
 	for seq := uint64(2); seq < 2+mirrorQueue+4; seq++ {
 		s.followed(fs[0].mm, seq)
 		s.view(fs[0].mm, key, frameOf(seq, ""))
+		// The others' connections take their frames as they come.
+		eventually(t, "the others' frames written", drained(fs[0]))
+		eventually(t, "the others' frames written", drained(fs[1]))
 	}
 	if !slow.mm.overflow.Load() {
 		t.Fatal("the slow member's queue never filled")

@@ -198,6 +198,10 @@ func (s *Server) handle(sess ssh.Session) {
 			if _, ok := msg.(tea.SuspendMsg); ok {
 				return tea.ResumeMsg{}
 			}
+			if _, ok := msg.(tea.QuitMsg); ok && mm != nil {
+				// Its last words give the terminal back: its output must be on.
+				s.mirrors.quit(mm)
+			}
 			return msg
 		}),
 	)
