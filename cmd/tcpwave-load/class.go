@@ -39,6 +39,11 @@ import (
 //     apart; the latency of a step is from the key leaving the tool to each
 //     follower's screen showing the event the presenter's screen moved to.
 //
+// Then the screens: the first follower (the reference) logs in with another TERM, so
+// that the server draws it with its own renderer and never shares its frames with
+// other followers; once the presenter has paused, every other follower's screen must
+// be the reference's, character for character.
+//
 // The server's CPU and RSS are sampled over the motion phase, as in the other modes.
 
 // classKeys are the presenter's keys to start playing with --class (unless --keys):
