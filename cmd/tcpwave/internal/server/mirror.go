@@ -140,6 +140,9 @@ func (s *mirrors) view(mm *mirrorMember, key mirrorKey, v tea.View) tea.View {
 			s.leave(mm, "resized")
 		case mm.overflow.Load():
 			s.leave(mm, "behind")
+		case v.WindowTitle != mm.held.WindowTitle:
+			// A group writes the screen, not the title: its program writes that.
+			s.leave(mm, "title")
 		case v.Content == g.cur:
 		case mm.seq > g.seq:
 			s.render(g, v.Content, mm.seq)

@@ -123,6 +123,35 @@ func TestMirrorsShareAndHandBack(t *testing.T) {
 		t.Error("c's program was not told to redraw its whole screen")
 	}
 
+	// A new scenario's title: the group does not write titles, b's program does.
+	titled := frameOf(3, "")
+	titled.WindowTitle = "tcpwave · another scenario"
+	s.followed(b.mm, 3)
+	s.view(b.mm, key, titled)
+	if b.mm.group != nil {
+		t.Fatal("b stays in the group with another window title")
+	}
+	s.unhold(b.mm)
+	eventually(t, "b's own output back", func() bool { b.mm.sw.mu.Lock(); defer b.mm.sw.mu.Unlock(); return !b.mm.sw.off })
+
+	// a's session ends: no group is left.
+	s.end(a.mm)
+	if s.groups[key] != nil {
+		t.Error("a group of none remains")
+	}
+}
+
+func TestMirrorsEndAlone(t *testing.T) {
+	s := newMirrors()
+	key := mirrorKey{w: 40, h: 5, term: "xterm-256color", profile: colorprofile.ANSI256}
+	a, b := newFakeFollower(), newFakeFollower()
+	for _, f := range []*fakeFollower{a, b} {
+		s.followed(f.mm, 1)
+		s.view(f.mm, key, frameOf(1, ""))
+	}
+	if a.mm.group == nil {
+		t.Fatal("no group")
+	}
 	// b's session ends: a alone is no group.
 	s.end(b.mm)
 	if a.mm.group != nil || s.groups[key] != nil {
