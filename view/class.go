@@ -40,8 +40,13 @@ type Class interface {
 	Answer(question, choice int)
 }
 
-// FollowMsg is the presenter's position, sent to a follower.
-type FollowMsg struct{ Position player.Position }
+// FollowMsg is the presenter's position, sent to a follower. Seq numbers the
+// presenter's positions in the order they were published (the server's renderer
+// shares the work of followers that draw the same frame by it; the view ignores it).
+type FollowMsg struct {
+	Position player.Position
+	Seq      uint64
+}
 
 // RoomMsg says how the room stands: whether a presenter is there, and how many follow
 // and how many explore on their own (the presenter's header shows both); the
@@ -181,7 +186,9 @@ func (m *Model) publish() {
 	}
 	m.publishPoll()
 	pos := m.play.Position()
-	if c.havePublished && pos.Same(c.published) {
+	if c.havePublished && pos.Shows(c.published) {
+		// Only the story clock moved (an event held for reading): the followers'
+		// screens would not change, and each of them would draw its frame again.
 		return
 	}
 	c.published, c.havePublished = pos, true

@@ -3,6 +3,7 @@ package view
 import (
 	"strings"
 	"testing"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -70,7 +71,7 @@ func TestFollowerFollows(t *testing.T) {
 		t.Errorf("no presenter yet, and the header does not say so:\n%s", s)
 	}
 	m.Update(RoomMsg{Presenter: true})
-	m.Update(FollowMsg{lead.Player().Position()})
+	m.Update(FollowMsg{Position: lead.Player().Position()})
 	if m.Cursor() != lead.Cursor() || m.Injected() != 1 || m.Timeline().Trace() != lead.Timeline().Trace() {
 		t.Fatalf("follower at %d with %d drops; presenter at %d", m.Cursor(), m.Injected(), lead.Cursor())
 	}
@@ -97,7 +98,7 @@ func TestFollowerFollows(t *testing.T) {
 	}
 	// The presenter moves on meanwhile; f rejoins where the presenter is now.
 	press(lead, "l", "l")
-	m.Update(FollowMsg{lead.Player().Position()})
+	m.Update(FollowMsg{Position: lead.Player().Position()})
 	if m.Cursor() >= at {
 		t.Fatal("an exploring follower was moved by the presenter")
 	}
@@ -143,7 +144,7 @@ func TestClassPoll(t *testing.T) {
 		t.Fatalf("the presenter's question was not put to the class: %+v", r.polls)
 	}
 	poll := r.polls[len(r.polls)-1]
-	f.Update(FollowMsg{lead.Player().Position()})
+	f.Update(FollowMsg{Position: lead.Player().Position()})
 	f.Update(RoomMsg{Presenter: true, Following: 1, Poll: poll})
 	q := lead.drill.qs[poll.Question]
 	right := q.Right
@@ -175,5 +176,67 @@ func TestClassPoll(t *testing.T) {
 	f.Update(RoomMsg{Presenter: true, Following: 1, Poll: r.polls[len(r.polls)-1]})
 	if s := screenText(f); !strings.Contains(s, "你选了") {
 		t.Errorf("the follower is not told its answer was wrong:\n%s", s)
+	}
+}
+
+// TestPresenterSkipsHolds: while an event is held for reading only the story clock
+// runs, and the presenter does not publish (each follower would draw the same frame
+// again); what the followers show is the same as if every position had travelled.
+func TestPresenterSkipsHolds(t *testing.T) {
+	r := &room{}
+	lead := classModel(t, Presenter, r, En)
+	every := classModel(t, Follower, &room{}, En)
+	last := classModel(t, Follower, &room{}, En)
+	for _, f := range []*Model{every, last} {
+		f.Update(RoomMsg{Presenter: true})
+	}
+	press(lead, " ")
+	start := time.Unix(0, 0)
+	ticks := 0
+	for i := 1; lead.play.Playing() && i < 2000; i++ {
+		lead.Update(tickMsg{gen: lead.gen, at: start.Add(time.Duration(i) * frameInterval)})
+		ticks++
+		every.Update(FollowMsg{Position: lead.Player().Position()})
+		last.Update(FollowMsg{Position: r.published[len(r.published)-1]})
+		if a, b := screenText(every), screenText(last); a != b {
+			t.Fatalf("tick %d: the follower of the last published position shows\n%s\nand the follower of every position\n%s", i, b, a)
+		}
+	}
+	if ticks < 100 || len(r.published) >= ticks*9/10 {
+		t.Errorf("%d ticks, %d positions published: the holds were published too", ticks, len(r.published))
+	}
+}
+
+// TestHoldsTickLess: while an event is held, playback ticks at the end of the hold
+// (at most player.MaxTickGap on), not 30 times a second, and nothing on screen moves
+// meanwhile: played 30 times a second, every frame within a wait that tickAfter asked
+// for is the frame it was asked at; while virtual time runs it ticks every
+// frameInterval.
+func TestHoldsTickLess(t *testing.T) {
+	m := classModel(t, Solo, nil, En)
+	press(m, " ")
+	start := time.Unix(0, 0)
+	m.Update(tickMsg{gen: m.gen, at: start})
+	holds, moving := 0, 0
+	var until time.Duration // the end of the wait asked for
+	var held string         // the frame when it was asked
+	for i := 1; m.play.Playing() && i < 5000; i++ {
+		at := time.Duration(i) * frameInterval
+		m.Update(tickMsg{gen: m.gen, at: start.Add(at)})
+		s := screenText(m)
+		if at < until && s != held {
+			t.Fatalf("at %s, within a hold to %s, the screen moved:\n%s\nwas\n%s", at, until, s, held)
+		}
+		if at >= until {
+			if wait := m.tickAfter(); wait > frameInterval {
+				holds++
+				until, held = at+wait-frameInterval/2, s
+			} else {
+				moving++
+			}
+		}
+	}
+	if holds == 0 || moving == 0 {
+		t.Errorf("%d waits in holds, %d ticks moving: want both", holds, moving)
 	}
 }

@@ -319,7 +319,7 @@ func (m *Model) tick(msg tickMsg) tea.Cmd {
 // nextTick schedules the next frame of the current run of playing.
 func (m *Model) nextTick() tea.Cmd {
 	gen := m.gen
-	return tea.Tick(frameInterval, func(t time.Time) tea.Msg { return tickMsg{gen: gen, at: t} })
+	return tea.Tick(m.tickAfter(), func(t time.Time) tea.Msg { return tickMsg{gen: gen, at: t} })
 }
 
 // startPlaying starts playback (from the start if at the end) and its ticks.

@@ -17,6 +17,16 @@
 // their worst: first frames and frame rates alone, then under attack, and the server's
 // peak RSS throughout.
 //
+// With --class it measures a class (class.go): one presenter, logged in with a key the
+// tool writes to a --presenter-keys file, playing, and -n followers: frames/s and the
+// p95 gap between frames during motion for the presenter and every follower, the
+// latency from the presenter's screen to each follower's (read off their screens:
+// each client keeps a small emulator of its terminal and reads the header's event
+// counter), and from the presenter's step key to each follower's screen.
+//
+// Frames during motion: a gap of at most --hold between two frames is motion; a
+// longer one is the UI holding an event still (it draws nothing then) or a stall.
+//
 // The client side runs in this process, on the same machine: its own CPU use is
 // reported too, since on a 2-core machine it competes with the server.
 package main
@@ -58,6 +68,9 @@ type options struct {
 	pauseKey   string
 	serverArgs string
 	hostile    int
+	class      bool          // one presenter and n followers (class.go)
+	hold       time.Duration // the longest gap between two frames that is still motion
+	steps      int           // the class's step probes
 }
 
 func main() {
@@ -88,6 +101,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.DurationVar(&o.gap, "gap", 5*time.Millisecond, "quiet time that separates two frames in the output")
 	fs.IntVar(&o.probes, "probes", 20, "sequential single sessions for the first-frame measurement")
 	fs.IntVar(&o.hostile, "hostile", 0, "measure the -n normal sessions alone and then with this many hostile clients at work (see the doc)")
+	fs.BoolVar(&o.class, "class", false, "a class: one presenter playing and -n followers; frames/s during motion, presenter-to-follower latency (see the doc)")
+	fs.DurationVar(&o.hold, "hold", 150*time.Millisecond, "with --class: the longest gap between two frames that still counts as motion (a longer one is an event held still)")
+	fs.IntVar(&o.steps, "steps", 20, "with --class: the presenter's step keys timed on the followers' screens after the motion phase")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -102,6 +118,17 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "tcpwave-load: -n, --duration and --gap must be positive")
 		return 2
 	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	if o.class && !set["keys"] {
+		// 2×: a segment's flight takes 300 ms and an event is held 375 ms or more, so
+		// that motion (a frame every 33 ms) and holds are far apart.
+		o.keys = classKeys
+	}
+	if o.class && (o.addr != "" || o.hostile > 0 || o.hold <= 0 || o.steps < 0) {
+		fmt.Fprintln(stderr, "tcpwave-load: --class needs a server of its own (no --addr, no --hostile), a positive --hold and --steps of 0 or more")
+		return 2
+	}
 	if o.hostile < 0 || o.hostile > 0 && o.addr != "" {
 		fmt.Fprintln(stderr, "tcpwave-load: --hostile needs a server of its own (no --addr), and a count")
 		return 2
@@ -109,6 +136,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	measureFn := measure
 	if o.hostile > 0 {
 		measureFn = measureHostile
+	}
+	if o.class {
+		measureFn = measureClass
 	}
 	if err := measureFn(o, stdout); err != nil {
 		fmt.Fprintf(stderr, "tcpwave-load: %v\n", err)
@@ -122,12 +152,21 @@ type target struct {
 	addr string
 	pid  int // 0 when not ours
 	cfg  *gossh.ClientConfig
+	// presenter is the presenter's config, with --class.
+	presenter *gossh.ClientConfig
 }
+
+// anyKeyboard answers a keyboard-interactive login with nothing: an open server (a
+// class's) lets a client without a key in that way.
+var anyKeyboard = gossh.KeyboardInteractive(func(_, _ string, q []string, _ []bool) ([]string, error) {
+	return make([]string, len(q)), nil
+})
 
 func startServer(o options) (*target, func(), error) {
 	if o.addr != "" {
 		return &target{addr: o.addr, cfg: &gossh.ClientConfig{
 			User: "load", HostKeyCallback: gossh.InsecureIgnoreHostKey(), Timeout: 10 * time.Second,
+			Auth: []gossh.AuthMethod{anyKeyboard},
 		}}, func() {}, nil
 	}
 	dir, err := os.MkdirTemp("", "tcpwave-load-")
@@ -142,6 +181,16 @@ func startServer(o options) (*target, func(), error) {
 		// per-address limit stays the default, as a class's server has it.
 		args = []string{"serve", "--listen", "127.0.0.1:0", "--host-key", keyPath,
 			"--max-sessions", strconv.Itoa(o.n + o.hostile + 50)}
+	}
+	var presenter *gossh.ClientConfig
+	if o.class {
+		path, cfg, err := presenterKey(dir, &gossh.ClientConfig{Timeout: 10 * time.Second})
+		if err != nil {
+			os.RemoveAll(dir)
+			return nil, nil, err
+		}
+		presenter = cfg
+		args = append(args, "--presenter-keys", path)
 	}
 	args = append(args, strings.Fields(o.serverArgs)...)
 	cmd := exec.Command(o.server, args...)
@@ -193,8 +242,12 @@ func startServer(o options) (*target, func(), error) {
 		stop()
 		return nil, nil, err
 	}
-	return &target{addr: addr, pid: cmd.Process.Pid, cfg: &gossh.ClientConfig{
+	if presenter != nil {
+		presenter.HostKeyCallback = gossh.FixedHostKey(signer.PublicKey())
+	}
+	return &target{addr: addr, pid: cmd.Process.Pid, presenter: presenter, cfg: &gossh.ClientConfig{
 		User: "load", HostKeyCallback: gossh.FixedHostKey(signer.PublicKey()), Timeout: 10 * time.Second,
+		Auth: []gossh.AuthMethod{anyKeyboard},
 	}}, stop, nil
 }
 
@@ -211,6 +264,7 @@ type client struct {
 	mu       sync.Mutex
 	counting bool
 	frames   int
+	starts   []time.Time // when each frame counted began, for motionStats
 	bytes    int64
 	lastRead time.Time
 	total    atomic.Int64
@@ -275,6 +329,7 @@ func (c *client) read(r io.Reader, gap time.Duration) {
 				c.bytes += int64(n)
 				if now.Sub(c.lastRead) >= gap {
 					c.frames++
+					c.starts = append(c.starts, now)
 				}
 			}
 			c.lastRead = now
@@ -286,15 +341,15 @@ func (c *client) read(r io.Reader, gap time.Duration) {
 	}
 }
 
-func (c *client) count(on bool) (frames int, bytes int64) {
+func (c *client) count(on bool) (frames int, bytes int64, starts []time.Time) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.counting = on
-	frames, bytes = c.frames, c.bytes
+	frames, bytes, starts = c.frames, c.bytes, c.starts
 	if on {
-		c.frames, c.bytes = 0, 0
+		c.frames, c.bytes, c.starts = 0, 0, nil
 	}
-	return frames, bytes
+	return frames, bytes, starts
 }
 
 func (c *client) close() {
@@ -481,16 +536,22 @@ func load(t *target, o options, n int, base proc, w io.Writer) (loadResult, erro
 	stopReplay()
 	s1, _ := sample(t.pid)
 	self1, _ := sample(0)
-	var fps []float64
+	var fps, mfps []float64
+	var p95s []time.Duration
 	var bytesAll int64
 	framesAll := 0
 	for _, c := range clients {
-		f, b := c.count(false)
+		f, b, starts := c.count(false)
 		fps = append(fps, float64(f)/o.duration.Seconds())
 		bytesAll += b
 		framesAll += f
+		m := motionStats(starts, o.hold, o.duration)
+		mfps = append(mfps, m.fps)
+		p95s = append(p95s, m.p95Gap)
 	}
 	slices.Sort(fps)
+	slices.Sort(mfps)
+	slices.Sort(p95s)
 	what := "animating"
 	if o.keys == "" {
 		what = "untouched"
@@ -498,8 +559,11 @@ func load(t *target, o options, n int, base proc, w io.Writer) (loadResult, erro
 	fmt.Fprintf(w, "load, %d %s sessions over %s: frames/s per session min %.1f, median %.1f, max %.1f; bytes/frame %.0f; total %.1f KB/s\n",
 		n, what, o.duration, fps[0], fps[len(fps)/2], fps[len(fps)-1],
 		float64(bytesAll)/float64(max(framesAll, 1)), float64(bytesAll)/1024/o.duration.Seconds())
+	fmt.Fprintf(w, "  during motion (a gap of at most %s between frames): frames/s min %.1f, median %.1f, max %.1f; p95 gap median %s, max %s\n",
+		o.hold, mfps[0], mfps[len(mfps)/2], mfps[len(mfps)-1], ms(p95s[len(p95s)/2]), ms(p95s[len(p95s)-1]))
 	if t.pid > 0 {
 		cpu := float64(s1.cpu-s0.cpu) / float64(s1.at.Sub(s0.at))
+		fmt.Fprintf(w, "  server CPU per frame drawn: %s\n", ms(perFrame(s1.cpu-s0.cpu, framesAll)))
 		fmt.Fprintf(w, "server: CPU %.0f%% of one core (%.2f%% per session); RSS %.1f MB, %.2f MB per session above idle (%.2f MB total per session)\n",
 			100*cpu, 100*cpu/float64(n), mb(s1.rss), mb(s1.rss-base.rss)/float64(n), mb(s1.rss)/float64(n))
 	}

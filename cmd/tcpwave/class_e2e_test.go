@@ -144,29 +144,39 @@ func TestNamedRoomsEndToEnd(t *testing.T) {
 	net101 := tm.run(only(teacherKey)+" room-net101@127.0.0.1 lost-final-ack", 100, 30)
 	lobby := tm.run(only(teacherKey)+" t@127.0.0.1 client-close", 100, 30)
 	s101 := tm.run(only(studentKey)+" room-net101@127.0.0.1", 100, 30)
+	s101b := tm.run(only(studentKey)+" room-net101@127.0.0.1", 100, 30) // shares s101's frames
 	sLobby := tm.run(only(studentKey)+" s@127.0.0.1", 100, 30)
+	sLobbyB := tm.run(only(studentKey)+" s@127.0.0.1", 100, 30) // shares sLobby's frames
 	tm.waitScreen(net101, "room net101's teacher", func(s string) bool {
-		return strings.Contains(s, "room net101 · presenting: 1 following, 0 exploring")
+		return strings.Contains(s, "room net101 · presenting: 2 following, 0 exploring")
 	})
 	tm.waitScreen(lobby, "the default room's teacher", func(s string) bool {
-		return strings.Contains(s, "presenting: 1 following, 0 exploring") && !strings.Contains(s, "room ")
+		return strings.Contains(s, "presenting: 2 following, 0 exploring") && !strings.Contains(s, "room ")
 	})
-	tm.waitScreen(s101, "room net101's story", func(s string) bool {
-		return strings.Contains(s, "room net101 · following the presenter") && strings.Contains(s, "final ACK is lost")
-	})
-	tm.waitScreen(sLobby, "the default room's story", func(s string) bool {
-		return strings.Contains(s, "following the presenter") && !strings.Contains(s, "final ACK is lost")
-	})
+	for _, p := range []string{s101, s101b} {
+		tm.waitScreen(p, "room net101's story", func(s string) bool {
+			return strings.Contains(s, "room net101 · following the presenter") && strings.Contains(s, "final ACK is lost")
+		})
+	}
+	for _, p := range []string{sLobby, sLobbyB} {
+		tm.waitScreen(p, "the default room's story", func(s string) bool {
+			return strings.Contains(s, "following the presenter") && !strings.Contains(s, "final ACK is lost")
+		})
+	}
 	// Room net101's teacher steps: only room net101's student moves.
 	before := counter(tm.capture(sLobby))
 	tm.keys(net101, "G")
 	tm.waitScreen(net101, "the end", func(s string) bool { return counter(s) != "" && strings.HasPrefix(counter(s), lastOf(s)) })
 	want := counter(tm.capture(net101))
-	tm.waitScreen(s101, "room net101's step to "+want, func(s string) bool { return counter(s) == want })
+	for _, p := range []string{s101, s101b} {
+		tm.waitScreen(p, "room net101's step to "+want, func(s string) bool { return counter(s) == want })
+	}
 	tm.keys(lobby, "?") // a round trip through the default room's teacher
 	tm.waitScreen(lobby, "the help", func(s string) bool { return strings.Contains(s, "close help") })
-	if got := counter(tm.capture(sLobby)); got != before {
-		t.Errorf("the default room's student moved with room net101's teacher: %s → %s", before, got)
+	for _, p := range []string{sLobby, sLobbyB} {
+		if s := tm.capture(p); counter(s) != before || strings.Contains(s, "final ACK is lost") {
+			t.Errorf("a default room's student moved with room net101's teacher: %s →\n%s", before, s)
+		}
 	}
 	// A user name that is no room's: refused, with the reason.
 	bad := tm.run(only(studentKey)+" room-Net_101!@127.0.0.1", 100, 30)

@@ -78,8 +78,11 @@ and everyone else follows the presenter's story live (f explores on one's own).`
 	if os.Getenv("GOMEMLIMIT") == "" {
 		// A flood is decrypted into garbage faster than the collector's default pace
 		// (GOGC) returns it: a soft limit makes it collect sooner rather than let the
-		// heap double. GOMEMLIMIT overrides it.
-		runtimedebug.SetMemoryLimit(serveMemoryLimit)
+		// heap double; above the live heap when the sessions hold more (memlimit.go).
+		// GOMEMLIMIT overrides it.
+		heapDone := make(chan struct{})
+		defer close(heapDone)
+		go followLiveHeap(serveMemoryLimit, heapDone)
 	}
 	if os.Getenv("GOGC") == "" {
 		// Nearly all of the server's heap is its sessions' screens, which live as
@@ -87,6 +90,7 @@ and everyone else follows the presenter's story live (f explores on one's own).`
 		// enough for the collector. GOGC overrides it.
 		runtimedebug.SetGCPercent(serveGCPercent)
 	}
+	defer startCPUProfile(stderr)()
 	if prefix := os.Getenv("TCPWAVE_MEMPROFILE"); prefix != "" {
 		go watchPeakMemory(prefix)
 	}

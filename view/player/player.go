@@ -231,6 +231,20 @@ func (p *Player) Advance(dt time.Duration) bool {
 	return true
 }
 
+// Still is how long, in wall time, the picture stays as it is while playing: the
+// rest of the hold of the current event, in which the story clock runs and virtual
+// time stands still (0 while virtual time runs, or when not playing).
+func (p *Player) Still() time.Duration {
+	if !p.playing {
+		return 0
+	}
+	end := p.pace.start[p.cursor] + p.pace.dwell[p.cursor]
+	if p.pos >= end {
+		return 0
+	}
+	return time.Duration(float64(end-p.pos) / Speeds[p.speed])
+}
+
 // Jump moves the cursor to event i, at its instant.
 func (p *Player) Jump(i int) {
 	p.back = nil
@@ -512,6 +526,15 @@ func (a Position) SameStory(b Position) bool {
 func (a Position) Same(b Position) bool {
 	return a.SameStory(b) && a.Cursor == b.Cursor && a.Now == b.Now && a.Clock == b.Clock &&
 		a.Playing == b.Playing && a.Speed == b.Speed
+}
+
+// Shows reports whether two positions show the same picture: the same point of one
+// story, moving alike, whatever the story clock. While an event is held for reading,
+// the clock runs on and virtual time stands still, and nothing on screen moves.
+func (a Position) Shows(b Position) bool {
+	c := b
+	c.Clock = a.Clock
+	return a.Same(c)
 }
 
 // SetPosition moves the player to pos: the story is rerun only when it is another one

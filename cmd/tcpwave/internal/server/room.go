@@ -27,6 +27,7 @@ type room struct {
 
 	mu         sync.Mutex
 	pos        player.Position
+	seq        uint64 // numbers the presenter's positions
 	havePos    bool
 	presenters int
 	members    map[*member]struct{}
@@ -134,6 +135,7 @@ func (m *member) Publish(pos player.Position) {
 	r := m.room
 	r.mu.Lock()
 	r.pos, r.havePos = pos, true
+	r.seq++
 	for o := range r.members {
 		if !o.presenter {
 			o.poke()
@@ -199,6 +201,7 @@ func (m *member) Following(f bool) {
 type roomState struct {
 	msg     view.RoomMsg
 	pos     player.Position
+	seq     uint64
 	havePos bool
 }
 
@@ -221,6 +224,7 @@ func (m *member) state() roomState {
 	return roomState{
 		msg:     msg,
 		pos:     r.pos,
+		seq:     r.seq,
 		havePos: r.havePos && r.presenters > 0,
 	}
 }
@@ -245,7 +249,7 @@ func (m *member) deliver(ctx context.Context, p interface{ Send(tea.Msg) }, touc
 			p.Send(st.msg)
 		}
 		if !m.presenter && st.havePos && (first || !last.havePos || !st.pos.Same(last.pos)) {
-			p.Send(view.FollowMsg{Position: st.pos})
+			p.Send(view.FollowMsg{Position: st.pos, Seq: st.seq})
 			touch()
 		}
 		last, first = st, false

@@ -207,6 +207,8 @@ type Server struct {
 
 	// room is the class, when there are presenter keys (room.go).
 	rooms *rooms
+	// mirrors share the rendering of followers' identical frames (mirror.go).
+	mirrors *mirrors
 
 	// output wraps each session's output writer (nil: none); tests watch writes block.
 	output func(io.Writer) io.Writer
@@ -262,6 +264,7 @@ func New(cfg Config) (*Server, error) {
 			return nil, errors.New("server: presenter keys need a ClassModel")
 		}
 		s.rooms = newRooms(cfg.FPS)
+		s.mirrors = newMirrors()
 		pk, ki := classAuth(&cfg)
 		opts = append(opts, wish.WithPublicKeyAuth(pk))
 		if ki != nil {

@@ -150,7 +150,10 @@ func (s *Server) handle(sess ssh.Session) {
 		arg = strings.Join(args, " ") // the factory reads the words
 	}
 
-	var mem *member
+	var (
+		mem  *member
+		room string
+	)
 	if s.rooms != nil {
 		name, err := roomOf(sess.User())
 		if err != nil {
@@ -159,7 +162,7 @@ func (s *Server) handle(sess ssh.Session) {
 			logger.Info("session refused", "reason", ReasonBadArg, "user", esc(sess.User()))
 			return
 		}
-		mem = s.rooms.join(name, s.isPresenter(sess))
+		mem, room = s.rooms.join(name, s.isPresenter(sess)), name
 		defer mem.leave()
 		logger = logger.With("role", mem.role(), "room", name)
 	}
@@ -182,6 +185,14 @@ func (s *Server) handle(sess ssh.Session) {
 	if s.output != nil {
 		out = s.output(sess)
 	}
+	var mm *mirrorMember
+	if mem != nil && !mem.presenter && s.mirrors != nil {
+		// A follower's frames may be rendered once for all who draw the same.
+		mm = &mirrorMember{raw: out, sw: &switchWriter{w: out}, log: logger.Debug}
+		out = mm.sw
+		wm.mir = mm
+		wm.mkey = mirrorKey{room: room, term: strings.TrimPrefix(env[0], "TERM="), profile: colorprofile.Env(env)}
+	}
 	p := tea.NewProgram(wm,
 		tea.WithContext(ctx),
 		tea.WithInput(nil), // pumpInput reads the session instead
@@ -197,9 +208,17 @@ func (s *Server) handle(sess ssh.Session) {
 			if _, ok := msg.(tea.SuspendMsg); ok {
 				return tea.ResumeMsg{}
 			}
+			if _, ok := msg.(tea.QuitMsg); ok && mm != nil {
+				// Its last words give the terminal back: its output must be on.
+				s.mirrors.quit(mm)
+			}
 			return msg
 		}),
 	)
+	if mm != nil {
+		mm.send = p.Send
+		defer s.mirrors.end(mm)
+	}
 	done := make(chan struct{})
 	closeConn := func() {
 		if c, ok := sess.Context().Value(ssh.ContextKeyConn).(interface{ Close() error }); ok {
@@ -464,6 +483,12 @@ type wrapper struct {
 	reason       Reason
 	panicked     bool
 
+	// mir is a follower's side of the mirrors (nil otherwise), and mkey what its
+	// renderer's output depends on besides the View (w and h come from the fields
+	// above).
+	mir  *mirrorMember
+	mkey mirrorKey
+
 	// notice is a line shown at the bottom until noticeEnd (input was dropped).
 	notice    string
 	noticeEnd time.Time
@@ -555,7 +580,10 @@ func (m *wrapper) update(msg tea.Msg) (_ tea.Model, cmd tea.Cmd) {
 		return m, nil
 	}
 	defer m.recover(&cmd)
+	m.mirrorMsg(msg)
 	switch msg := msg.(type) {
+	case unholdMsg:
+		return m, nil
 	case renderNudge:
 		m.nudging = false
 		return m, nil
@@ -597,10 +625,10 @@ func (m *wrapper) update(msg tea.Msg) (_ tea.Model, cmd tea.Cmd) {
 func (m *wrapper) View() tea.View {
 	now := time.Now()
 	if m.haveLast && !m.fresh && now.Sub(m.viewed) < m.frame && !m.panicked {
-		return m.last
+		return m.mirrored(m.last)
 	}
 	m.last, m.haveLast, m.viewed, m.fresh = m.view(), true, now, false
-	return m.last
+	return m.mirrored(m.last)
 }
 
 // view is the inner view with the wrapper's lines: the clamp notice, and a notice of
