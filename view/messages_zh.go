@@ -284,4 +284,7 @@ and everyone else follows the presenter's story live (f explores on one's own).`
 	"event (- model only, + kernel only, ~ off in time, . unseen by sock_diag)":                    "事件（- 只有模型有，+ 只有内核有，~ 时间偏差过大，. sock_diag 看不到）",
 	"disturbed: in each of %d runs the link or an app was late, by up to %s ms (a busy machine)\n": "被拖慢：%d 次运行里链路或应用每次都迟到，最多 %s ms（机器太忙）\n",
 	"differs (%d); the first: %s\n": "不同（%d 处）；第一处：%s\n",
+	"nothing to compare within %s s of observation: the model's first event comes at %s s, and a run is observed for 10 minutes at most": "观察的 %s s 内没有可对照的事件：模型的第一个事件在 %s s，而一次运行最多只观察 10 分钟",
+	"the model's run has no event to compare": "模型的运行里没有可对照的事件",
+	"tcpwave real: %s: %s\n":                  "tcpwave real：%s：%s\n",
 }

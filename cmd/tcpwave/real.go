@@ -88,6 +88,10 @@ func runReal(args []string, stdout, stderr io.Writer) int {
 	if o.Err != nil {
 		return realFailed(stderr, lang, o.Err)
 	}
+	if o.Skipped != nil {
+		say(stderr, lang, "tcpwave real: %s: %s\n", sc.ID, errorText(lang, o.Skipped))
+		return 2
+	}
 	if *traceOnly {
 		io.WriteString(stdout, res.Text())
 		return 0

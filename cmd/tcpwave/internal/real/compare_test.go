@@ -239,3 +239,22 @@ func TestCompareTimesARetransmissionFromItsPreviousCopy(t *testing.T) {
 		t.Fatalf("a copy 1 s late agrees:\n%s", MergedText(rows))
 	}
 }
+
+// TestNothingWithinIsSkipped: a run whose compared events all come after the horizon
+// (the first keepalive probe after 2 h) is skipped with the reason, not an agreement
+// of nothing with nothing.
+func TestNothingWithinIsSkipped(t *testing.T) {
+	evs := trace(t, `0.000 timer A keepalive remaining=7200000 retrans=0
+7200000.000 send A ACK seq=10 ack=11 len=0
+`)
+	why := nothingWithin(evs, 1004*time.Millisecond)
+	if why == nil || !strings.Contains(why.Error(), "the model's first event comes at 7200.000 s") {
+		t.Errorf("got %v", why)
+	}
+	if why := nothingWithin(evs, 7300*time.Second); why != nil {
+		t.Errorf("within the horizon: %v", why)
+	}
+	if why := nothingWithin(evs[:1], time.Second); why == nil {
+		t.Error("timers only: nothing to compare, yet not skipped")
+	}
+}
