@@ -347,21 +347,13 @@ func (s *sim) resendHead(side Side) {
 	n := int(e.SndNxt - e.SndUna)
 	flags := ACK
 	what := Note{Rule: WhyResendData}
+	fin := e.FinSent && seqGEQ(e.FinSeq, e.SndUna)
 	if end, ok := s.headLimit(side); ok {
 		// The peer SACKed what lies beyond: resend the hole only.
 		n = int(end - e.SndUna)
-		if e.FinSent && seqLT(e.FinSeq, end) {
-			n--
-			flags |= FIN
-			what.Rule = WhyResendFIN
-		}
-		if n > 0 {
-			flags |= PSH
-		}
-		s.sendSegment(side, flags, e.SndUna, e.RcvNxt, n, e.Resent, what)
-		return
+		fin = e.FinSent && seqLT(e.FinSeq, end)
 	}
-	if e.FinSent && seqGEQ(e.FinSeq, e.SndUna) {
+	if fin {
 		n--
 		flags |= FIN
 		what.Rule = WhyResendFIN

@@ -120,30 +120,35 @@ func (s *sim) sackReceived(side Side, start, end uint32) {
 		return
 	}
 	e := &s.sk[side]
-	blk := SackBlock{start, end}
-	n := int(e.NRx)
-	for i := 0; i < n; i++ {
-		b := e.Rx[i]
-		if seqGT(blk.Start, b.End) || seqGT(b.Start, blk.End) {
-			continue
-		}
-		// Touching or overlapping: merge, and drop b from its place.
-		if seqLT(b.Start, blk.Start) {
-			blk.Start = b.Start
-		}
-		if seqGT(b.End, blk.End) {
-			blk.End = b.End
-		}
-		copy(e.Rx[i:], e.Rx[i+1:n])
-		n--
-		i = -1 // the merged block may now touch another
-	}
+	blk, n := absorb(e.Rx[:], int(e.NRx), SackBlock{start, end})
 	if n == sackCap {
 		n--
 	}
 	copy(e.Rx[1:n+1], e.Rx[:n])
 	e.Rx[0] = blk
 	e.NRx = uint8(n + 1)
+}
+
+// absorb merges blk with every block of blocks[:n] it touches or overlaps, taking
+// those out (the rest keep their order), and returns the merged block and how many
+// blocks are left.
+func absorb(blocks []SackBlock, n int, blk SackBlock) (SackBlock, int) {
+	for i := 0; i < n; i++ {
+		b := blocks[i]
+		if seqGT(blk.Start, b.End) || seqGT(b.Start, blk.End) {
+			continue
+		}
+		if seqLT(b.Start, blk.Start) {
+			blk.Start = b.Start
+		}
+		if seqGT(b.End, blk.End) {
+			blk.End = b.End
+		}
+		copy(blocks[i:], blocks[i+1:n])
+		n--
+		i = -1 // the merged block may now touch another
+	}
+	return blk, n
 }
 
 // sackPrune drops the blocks RCV.NXT has reached (Linux tcp_sack_remove, after
@@ -265,22 +270,7 @@ func (s *sim) sackArrives(side Side, seg *Segment) {
 // block drops the one with the lowest start (bounded; Linux keeps a mark per skb).
 func (s *sim) scoreboardAdd(side Side, blk SackBlock) {
 	e := &s.sk[side]
-	n := int(e.NSacked)
-	for i := 0; i < n; i++ {
-		b := e.Sacked[i]
-		if seqGT(blk.Start, b.End) || seqGT(b.Start, blk.End) {
-			continue
-		}
-		if seqLT(b.Start, blk.Start) {
-			blk.Start = b.Start
-		}
-		if seqGT(b.End, blk.End) {
-			blk.End = b.End
-		}
-		copy(e.Sacked[i:], e.Sacked[i+1:n])
-		n--
-		i = -1
-	}
+	blk, n := absorb(e.Sacked[:], int(e.NSacked), blk)
 	if n == sackCap {
 		low := 0
 		for i := 1; i < n; i++ {

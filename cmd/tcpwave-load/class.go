@@ -233,41 +233,16 @@ func measureClass(o options, w io.Writer) error {
 	case <-time.After(20 * time.Second):
 		return errors.New("presenter: no header within 20 s")
 	}
-	followers := make([]*viewer, o.n)
-	errs := make(chan error, o.n)
-	var wg sync.WaitGroup
 	openStart := time.Now()
-	for i := range followers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			oi := o
-			if i == 0 {
-				oi.term = referenceTerm(o.term)
-			}
-			v, err := openViewer(t, t.cfg, oi)
-			if err != nil {
-				errs <- err
-				return
-			}
-			followers[i] = v
-			select {
-			case <-v.first:
-			case <-time.After(30 * time.Second):
-				errs <- errors.New("a follower: no header within 30 s")
-			}
-		}()
-	}
-	wg.Wait()
-	close(errs)
-	defer func() {
-		for _, v := range followers {
-			if v != nil {
-				v.close()
-			}
+	followers, closeFollowers, err := openAll(o.n, 30*time.Second, "a follower: no header", func(i int) (*viewer, error) {
+		oi := o
+		if i == 0 {
+			oi.term = referenceTerm(o.term)
 		}
-	}()
-	if err := <-errs; err != nil {
+		return openViewer(t, t.cfg, oi)
+	})
+	defer closeFollowers()
+	if err != nil {
 		return fmt.Errorf("followers: %w", err)
 	}
 	fmt.Fprintf(w, "class: 1 presenter and %d followers open with a first frame after %s\n", o.n, time.Since(openStart).Round(time.Millisecond))

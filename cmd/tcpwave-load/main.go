@@ -484,37 +484,10 @@ type loadResult struct{ min, median, max float64 }
 // load opens n sessions at once, starts playback in each and measures what the clients
 // get and what the server spends.
 func load(t *target, o options, n int, base proc, w io.Writer) (loadResult, error) {
-	clients := make([]*client, n)
-	var wg sync.WaitGroup
-	errs := make(chan error, n)
 	openStart := time.Now()
-	for i := range clients {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			c, err := open(t, o)
-			if err != nil {
-				errs <- err
-				return
-			}
-			clients[i] = c
-			select {
-			case <-c.firstFrame:
-			case <-time.After(20 * time.Second):
-				errs <- errors.New("no first frame within 20 s")
-			}
-		}()
-	}
-	wg.Wait()
-	close(errs)
-	defer func() {
-		for _, c := range clients {
-			if c != nil {
-				c.close()
-			}
-		}
-	}()
-	if err := <-errs; err != nil {
+	clients, closeClients, err := openAll(n, 20*time.Second, "no first frame", func(int) (*client, error) { return open(t, o) })
+	defer closeClients()
+	if err != nil {
 		return loadResult{}, fmt.Errorf("load: %w", err)
 	}
 	fmt.Fprintf(w, "%d sessions open with a first frame after %s\n", n, time.Since(openStart).Round(time.Millisecond))

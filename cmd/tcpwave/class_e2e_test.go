@@ -198,9 +198,9 @@ type class struct {
 	teacherKey, studentKey string
 }
 
-// startClass builds tcpwave and serves a class (ssh and tmux are needed: skipped
-// without them, failed in CI).
-func startClass(t *testing.T) class {
+// startClass builds tcpwave and serves a class, with extra arguments for serve (ssh
+// and tmux are needed: skipped without them, failed in CI).
+func startClass(t *testing.T, extra ...string) class {
 	for _, tool := range []string{"ssh", "tmux"} {
 		if _, err := exec.LookPath(tool); err != nil {
 			if os.Getenv("CI") != "" {
@@ -220,7 +220,7 @@ func startClass(t *testing.T) class {
 	if err := os.WriteFile(presenters, gossh.MarshalAuthorizedKey(teacherPub), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	e := startServe(t, bin, filepath.Join(dir, "class"), "--presenter-keys", presenters)
+	e := startServe(t, bin, filepath.Join(dir, "class"), append([]string{"--presenter-keys", presenters}, extra...)...)
 	tm := newTmux(t, dir)
 	only := func(key string) string { return e.sshCmd + " -o IdentitiesOnly=yes -i " + key + " -tt" }
 	return class{served: e, tm: tm, only: only, teacherKey: teacherKey, studentKey: studentKey}

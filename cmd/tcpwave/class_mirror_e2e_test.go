@@ -1,14 +1,9 @@
 package main
 
 import (
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
-
-	gossh "golang.org/x/crypto/ssh"
 )
 
 // TestClassSharedFramesEndToEnd runs a class with OpenSSH in tmux whose followers
@@ -21,28 +16,8 @@ import (
 // back, and rejoins; and they are still ref's. A student who quits from a group gets
 // their terminal back as it was (the main screen, the cursor shown).
 func TestClassSharedFramesEndToEnd(t *testing.T) {
-	for _, tool := range []string{"ssh", "tmux"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			if os.Getenv("CI") != "" {
-				t.Fatalf("%s is required in CI: %v", tool, err)
-			}
-			t.Skipf("%s not installed", tool)
-		}
-	}
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "tcpwave")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
-	teacherKey, teacherPub := writeKey(t, dir, "teacher")
-	studentKey, _ := writeKey(t, dir, "student")
-	presenters := filepath.Join(dir, "presenters")
-	if err := os.WriteFile(presenters, gossh.MarshalAuthorizedKey(teacherPub), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	e := startServe(t, bin, filepath.Join(dir, "class"), "--presenter-keys", presenters, "--debug")
-	tm := newTmux(t, dir)
-	only := func(key string) string { return e.sshCmd + " -o IdentitiesOnly=yes -i " + key + " -tt" }
+	c0 := startClass(t, "--debug")
+	e, tm, only, teacherKey, studentKey := c0.served, c0.tm, c0.only, c0.teacherKey, c0.studentKey
 
 	teacher := tm.run(only(teacherKey)+" t@127.0.0.1", 100, 30)
 	tm.waitScreen(teacher, "the presenter", func(s string) bool { return strings.Contains(s, "presenting") })
