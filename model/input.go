@@ -329,6 +329,9 @@ func (s *sim) finArrives(side Side) {
 	switch e.State {
 	case SynReceived, Established:
 		s.setState(side, CloseWait, Note{Rule: RuleCloseWait})
+		// tcp_fin resets the SACK blocks before this ACK goes (only FIN_WAIT_1 and
+		// FIN_WAIT_2 send theirs first, with the block the FIN filled).
+		s.sackForget(side)
 		if s.prof.DelayedAck > 0 {
 			e.Pingpong = true
 			s.ackLater(side, Note{Rule: WhyAckFinDelayed})
@@ -490,6 +493,14 @@ func (s *sim) ackAdvance(side Side, ack uint32) {
 	s.stopTimer(side, TimerRetransmit)
 	if e.SndNxt != e.SndUna {
 		s.armRetransmit(side)
+		if s.sk[side].NSacked > 0 {
+			// SACKed data is still outstanding (TCP_CA_Disorder or Recovery): RACK
+			// looks again at every ACK, which keeps its reordering timer, or resends
+			// what is lost by now (tcp_fastretrans_alert → tcp_identify_packet_loss →
+			// tcp_rack_mark_lost, which re-arms ICSK_TIME_REO_TIMEOUT).
+			var buf [maxRtx]skb
+			s.rackDetect(side, s.rtxQueue(side, buf[:]), true)
+		}
 	}
 }
 

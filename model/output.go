@@ -139,10 +139,10 @@ func (s *sim) armRetransmit(side Side) {
 	e.ProbeArmed, e.ReoArmed = false, false
 	switch e.State {
 	case Established, FinWait1, CloseWait, Closing, LastAck:
-		// No probe in recovery, nor without SACK (tcp_schedule_loss_probe: TCP_CA_Open
-		// or CWR only, and !tcp_is_sack returns false: a kernel with tcp_sack = 0
-		// waited for the RTO).
-		if s.prof.TailLossProbe && e.Backoff == 0 && !e.ProbeSent && e.SRTT > 0 && !s.sk[side].Recovery && e.SackOK {
+		// No probe in recovery, nor while SACKed data is outstanding (Disorder), nor
+		// without SACK (tcp_schedule_loss_probe: TCP_CA_Open or CWR only, and
+		// !tcp_is_sack returns false: a kernel with tcp_sack = 0 waited for the RTO).
+		if s.prof.TailLossProbe && e.Backoff == 0 && !e.ProbeSent && e.SRTT > 0 && !s.sk[side].Recovery && s.sk[side].NSacked == 0 && e.SackOK {
 			// Probe timeout: 2·SRTT, plus rto_min for a lone segment in flight (its
 			// ACK may be delayed), else TCP_TIMEOUT_MIN (2 jiffies), but never later
 			// than the RTO (tcp_schedule_loss_probe: tp->packets_out == 1). A data

@@ -89,3 +89,56 @@ func TestSackPermittedOnSyns(t *testing.T) {
 		}
 	}
 }
+
+// TestRackKeepsItsTimerOnACumulativeAck: the second of two data segments is delayed
+// long, the first a little; the FIN and then the first arrive, so a cumulative ACK
+// (ack=21) comes while the FIN is still SACKed beyond the hole. RACK looks again at
+// that ACK and keeps its reordering timer: the hole is resent by RACK, and no tail
+// loss probe is armed while SACKed data is outstanding (tcp_schedule_loss_probe:
+// TCP_CA_Open only; tcp_fastretrans_alert → tcp_rack_mark_lost on every ACK). Before,
+// the cumulative ACK replaced the timer with a probe, which resent the FIN the peer
+// already had and never the hole.
+func TestRackKeepsItsTimerOnACumulativeAck(t *testing.T) {
+	sc, err := scenarios.Parse("two-reordered.yaml", []byte(`id: two-reordered
+title: two data segments and a FIN, reordered
+link:
+  delay: 40ms
+faults:
+  - {do: delay, side: server, has: PSH, nth: 1, delay: 10ms}
+  - {do: delay, side: server, has: PSH, nth: 2, delay: 200ms}
+client:
+  steps:
+    - do: shutdown
+    - {on: eof, do: close}
+server:
+  steps:
+    - {on: eof, after: 100ms, do: write, n: 10}
+    - {do: write, n: 10}
+    - do: close
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tl := model.Run(sc, model.Linux())
+	var rackAt time.Duration
+	for _, ev := range tl.Events {
+		if ev.Kind != model.EvSend || ev.Side != model.B {
+			continue
+		}
+		seg := &tl.Segments[ev.Seg]
+		switch seg.Cause {
+		case model.CauseProbe:
+			t.Errorf("a tail loss probe at %v while SACKed data was outstanding: %s", ev.T, seg.Label())
+		case model.CauseRACK:
+			if seg.RelSeq() != 21 || seg.Len != 10 {
+				t.Errorf("RACK resent %s, want the hole (seq=21 len=10)", seg.Label())
+			}
+			if rackAt == 0 {
+				rackAt = ev.T
+			}
+		}
+	}
+	if rackAt == 0 || rackAt > 260*time.Millisecond {
+		t.Errorf("the hole resent by RACK at %v, want soon after the cumulative ACK at 230 ms:\n%s", rackAt, tl.Trace())
+	}
+}
