@@ -90,7 +90,7 @@ func (s *Server) accept(ctx ssh.Context, conn net.Conn) net.Conn {
 	s.mu.Lock()
 	why := ""
 	switch {
-	case !s.dials.allow(ip, time.Now(), float64(s.cfg.ConnRate), float64(s.cfg.ConnBurst)):
+	case !s.dials.allow(ip, s.rateClock(), float64(s.cfg.ConnRate), float64(s.cfg.ConnBurst)):
 		why = "connecting too fast from this address"
 	case s.conns[ip] >= s.maxConnsPerIP():
 		why = "too many connections from this address"

@@ -4,6 +4,7 @@ import (
 	"net"
 	"strings"
 	"testing"
+	"sync"
 	"time"
 
 	gossh "golang.org/x/crypto/ssh"
@@ -157,7 +158,12 @@ func TestFloodDoesNotLockOutAnotherAddress(t *testing.T) {
 // affected. A client cut off for flooding could otherwise come straight back, over
 // and over.
 func TestConnectionRate(t *testing.T) {
-	ts := startServer(t, func(c *Config) { c.ConnRate, c.ConnBurst = 1, 5 })
+	// The buckets' clock stands still but when the test moves it: five dials may
+	// take over a second on a loaded machine under -race, which refilled a token.
+	var mu sync.Mutex
+	now := time.Now()
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	ts := startServer(t, func(c *Config) { c.ConnRate, c.ConnBurst, c.rateClock = 1, 5, clock })
 	var clients []*gossh.Client
 	for i := range 5 {
 		c, err := ts.tryDial("burst")
@@ -175,7 +181,9 @@ func TestConnectionRate(t *testing.T) {
 	} else {
 		c.Close()
 	}
-	time.Sleep(1100 * time.Millisecond) // a token back
+	mu.Lock()
+	now = now.Add(1100 * time.Millisecond) // a token back
+	mu.Unlock()
 	if c, err := ts.tryDial("later"); err != nil {
 		t.Fatalf("a second later: %v", err)
 	} else {

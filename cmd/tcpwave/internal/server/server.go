@@ -22,7 +22,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/tcpwave/tcpwave/view"
 	"io"
 	"net"
 	"os"
@@ -36,6 +35,8 @@ import (
 	"charm.land/ssh"
 	"charm.land/wish/v2"
 	gossh "golang.org/x/crypto/ssh"
+
+	"github.com/tcpwave/tcpwave/view"
 )
 
 // Factory builds the model for one session. arg is the command the client gave (for
@@ -51,6 +52,9 @@ type ClassFactory func(sess ssh.Session, arg string, role view.Role, class view.
 type Config struct {
 	// NewModel builds each session's model. Required.
 	NewModel Factory
+	// rateClock is the clock of the connection-rate buckets, for tests (nil:
+	// time.Now).
+	rateClock func() time.Time
 	// HostKey is the server's host key. Required (see LoadOrCreateHostKey).
 	HostKey gossh.Signer
 	// Commands are what a client may run without a terminal (ssh host list): each
@@ -188,11 +192,14 @@ func (c *Config) setDefaults() {
 
 // Server is an SSH server that runs one fresh model per session.
 type Server struct {
-	cfg     Config
-	log     *log.Logger
-	ssh     *ssh.Server
-	closing chan struct{} // closed when Shutdown starts
-	once    sync.Once
+	cfg Config
+	log *log.Logger
+	// rateClock is the clock of the connection-rate buckets: time.Now, or a test's
+	// own (Config.rateClock), so that their refill is not the test machine's speed.
+	rateClock func() time.Time
+	ssh       *ssh.Server
+	closing   chan struct{} // closed when Shutdown starts
+	once      sync.Once
 
 	mu           sync.Mutex
 	total        int            // sessions holding a slot
@@ -224,12 +231,16 @@ func New(cfg Config) (*Server, error) {
 	}
 	cfg.setDefaults()
 	s := &Server{
-		cfg:     cfg,
-		log:     cfg.Logger,
-		closing: make(chan struct{}),
-		perIP:   map[string]int{},
-		conns:   map[string]int{},
-		waiting: map[string]int{},
+		cfg:       cfg,
+		log:       cfg.Logger,
+		rateClock: cfg.rateClock,
+		closing:   make(chan struct{}),
+		perIP:     map[string]int{},
+		conns:     map[string]int{},
+		waiting:   map[string]int{},
+	}
+	if s.rateClock == nil {
+		s.rateClock = time.Now
 	}
 	opts := []ssh.Option{
 		// The host key first: wish.NewServer writes a key into the working directory

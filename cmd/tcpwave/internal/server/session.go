@@ -295,7 +295,7 @@ func (s *Server) handle(sess ssh.Session) {
 	_ = sess.Exit(code)
 	if reason == ReasonFlood {
 		s.mu.Lock()
-		s.dials.penalize(ipKey(sess.RemoteAddr()), floodCost, time.Now(), float64(s.cfg.ConnRate), float64(s.cfg.ConnBurst))
+		s.dials.penalize(ipKey(sess.RemoteAddr()), floodCost, s.rateClock(), float64(s.cfg.ConnRate), float64(s.cfg.ConnBurst))
 		s.mu.Unlock()
 		// The whole connection goes, after a moment for this line and the exit status
 		// to reach the client (closing a socket with input unread resets it): what
