@@ -3,8 +3,8 @@ package server
 import (
 	"net"
 	"strings"
-	"testing"
 	"sync"
+	"testing"
 	"time"
 
 	gossh "golang.org/x/crypto/ssh"

@@ -90,7 +90,10 @@ type mirrorMember struct {
 	overflow atomic.Bool // its queue was full: it missed a frame
 
 	// Guarded by mirrors.mu.
-	seq     uint64 // the position its model shows (from FollowMsg)
+	seq     uint64    // the position its model shows (from FollowMsg)
+	key     mirrorKey // its terminal's, as its last View was asked for
+	own     bool      // input of its own since its last View: that View may be its alone
+	cand    bool      // it waits in cands[key] for a twin
 	group   *mirrorGroup
 	queue   chan []byte
 	given   chan struct{} // closed once the output is its program's again (drain)
@@ -136,8 +139,15 @@ func (s *mirrors) view(mm *mirrorMember, key mirrorKey, v tea.View) tea.View {
 	if mm.ended {
 		return v
 	}
+	own := mm.own
+	mm.own, mm.key = false, key
 	if g := mm.group; g != nil {
 		switch {
+		case own:
+			// A key, a paste or a notice of its own: its View may be its alone (the
+			// help, a break-away), even at a new position; it must not become the
+			// group's frame.
+			s.leave(mm, "its own input")
 		case g.key != key:
 			s.leave(mm, "resized")
 		case mm.overflow.Load():
@@ -171,16 +181,44 @@ func (s *mirrors) view(mm *mirrorMember, key mirrorKey, v tea.View) tea.View {
 		return v
 	}
 	if c, ok := s.cands[key]; ok && c.m != mm && !c.m.ended && c.m.group == nil && !c.m.holding &&
-		c.seq == mm.seq && c.view.Content == v.Content {
+		c.m.key == key && c.seq == mm.seq && c.view.Content == v.Content {
 		g := s.newGroup(key, v.Content, mm.seq)
 		s.groups[key] = g
 		delete(s.cands, key)
+		c.m.cand = false
+		s.dropCandidate(mm)
 		s.join(g, c.m, c.view)
 		s.join(g, mm, v)
 		return mm.held
 	}
+	// One entry a member: its entry under its old terminal's key goes (a follower
+	// resizing over and over must not leave a frame behind for each size).
+	s.dropCandidate(mm)
 	s.cands[key] = candidate{m: mm, seq: mm.seq, view: v}
+	mm.cand = true
 	return v
+}
+
+// dropCandidate removes mm's entry from cands, if it has one.
+func (s *mirrors) dropCandidate(mm *mirrorMember) {
+	if !mm.cand {
+		return
+	}
+	mm.cand = false
+	for k, c := range s.cands {
+		if c.m == mm {
+			delete(s.cands, k)
+			return
+		}
+	}
+}
+
+// input notes input of a member's own (a key, a paste, a notice of dropped input):
+// its next View may be its alone.
+func (s *mirrors) input(mm *mirrorMember) {
+	s.mu.Lock()
+	mm.own = true
+	s.mu.Unlock()
 }
 
 // followed records the position a member's model shows.
@@ -212,6 +250,9 @@ func (s *mirrors) quit(mm *mirrorMember) {
 		select {
 		case <-given:
 		case <-time.After(mirrorQuitWait):
+			// A slow link still writes the group's frames: the program's last
+			// words (the main screen, the cursor) go out all the same, after them.
+			mm.sw.set(false)
 		}
 	}
 }
@@ -231,11 +272,7 @@ func (s *mirrors) endLocked(mm *mirrorMember) {
 	if mm.group != nil {
 		s.leave(mm, "ended")
 	}
-	for k, c := range s.cands {
-		if c.m == mm {
-			delete(s.cands, k)
-		}
-	}
+	s.dropCandidate(mm)
 }
 
 func (s *mirrors) newGroup(key mirrorKey, content string, seq uint64) *mirrorGroup {
@@ -275,7 +312,13 @@ func (s *mirrors) render(g *mirrorGroup, content string, seq uint64) {
 	_ = g.r.Flush()
 	g.cur, g.seq = content, seq
 	g.hist[seq] = content
-	delete(g.hist, seq-mirrorHistory)
+	// Positions reach a group with gaps (a member takes only the latest), so every
+	// frame older than the history goes, not only the one mirrorHistory back.
+	for old := range g.hist {
+		if old+mirrorHistory <= seq {
+			delete(g.hist, old)
+		}
+	}
 	if g.out.Len() == 0 {
 		return
 	}
@@ -372,6 +415,8 @@ func (m *wrapper) mirrorMsg(msg tea.Msg) {
 		return
 	}
 	switch msg := msg.(type) {
+	case tea.KeyPressMsg, tea.PasteMsg, tea.MouseMsg, inputNoticeMsg:
+		m.srv.mirrors.input(m.mir)
 	case view.FollowMsg:
 		m.srv.mirrors.followed(m.mir, msg.Seq)
 	case tea.ColorProfileMsg:

@@ -195,3 +195,90 @@ func TestMirrorsDropTheSlow(t *testing.T) {
 type writerFunc func([]byte) (int, error)
 
 func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
+
+// TestMirrorsKeepABoundedHistory: positions reach a group with gaps (a member takes
+// only the latest), and the group keeps only the last mirrorHistory positions' frames
+// however far apart they come (every 2nd or 3rd position once left 800 of 2000).
+func TestMirrorsKeepABoundedHistory(t *testing.T) {
+	s := newMirrors()
+	key := mirrorKey{w: 40, h: 5, term: "xterm-256color", profile: colorprofile.ANSI256}
+	a, b := newFakeFollower(), newFakeFollower()
+	seq := uint64(1)
+	for _, f := range []*fakeFollower{a, b} {
+		s.followed(f.mm, seq)
+		s.view(f.mm, key, frameOf(seq, ""))
+	}
+	g := a.mm.group
+	if g == nil {
+		t.Fatal("no group")
+	}
+	for i := 0; seq < 2000; i++ {
+		seq += uint64(2 + i%2)
+		for _, f := range []*fakeFollower{a, b} {
+			s.followed(f.mm, seq)
+			s.view(f.mm, key, frameOf(seq, ""))
+		}
+	}
+	s.mu.Lock()
+	n := len(g.hist)
+	s.mu.Unlock()
+	if n > mirrorHistory {
+		t.Errorf("the group holds %d frames, more than its history of %d", n, mirrorHistory)
+	}
+}
+
+// TestMirrorsLeaveOnOwnInput: a member's key (its help, a break-away) makes its next
+// View its own, even at a new position: it leaves, and that View never becomes the
+// group's frame (once, a follower's help was drawn on every screen of its group).
+func TestMirrorsLeaveOnOwnInput(t *testing.T) {
+	s := newMirrors()
+	key := mirrorKey{w: 40, h: 5, term: "xterm-256color", profile: colorprofile.ANSI256}
+	a, b, c := newFakeFollower(), newFakeFollower(), newFakeFollower()
+	for _, f := range []*fakeFollower{a, b, c} {
+		s.followed(f.mm, 1)
+		s.view(f.mm, key, frameOf(1, ""))
+	}
+	g := a.mm.group
+	if g == nil || len(g.members) != 3 {
+		t.Fatal("no group of three")
+	}
+	s.input(a.mm)
+	s.followed(a.mm, 2)
+	s.view(a.mm, key, frameOf(2, " HELP OF A"))
+	s.mu.Lock()
+	cur, inGroup := g.cur, a.mm.group != nil
+	s.mu.Unlock()
+	if inGroup || strings.Contains(cur, "HELP OF A") {
+		t.Errorf("a's own View: still in the group %v, the group's frame %q", inGroup, cur)
+	}
+	if b.mm.group != g || c.mm.group != g {
+		t.Error("b and c left with a")
+	}
+}
+
+// TestMirrorsCandidatesFollowTheTerminal: a follower waiting for a twin, then
+// resized, is no twin for a follower at its old size, and keeps one entry however
+// often it resizes.
+func TestMirrorsCandidatesFollowTheTerminal(t *testing.T) {
+	s := newMirrors()
+	small := mirrorKey{w: 40, h: 5, term: "xterm-256color", profile: colorprofile.ANSI256}
+	a, b := newFakeFollower(), newFakeFollower()
+	s.followed(a.mm, 1)
+	s.view(a.mm, small, frameOf(1, ""))
+	for w := 41; w < 300; w++ {
+		k := small
+		k.w = w
+		s.view(a.mm, k, frameOf(1, ""))
+	}
+	s.mu.Lock()
+	n := len(s.cands)
+	s.mu.Unlock()
+	if n != 1 {
+		t.Errorf("one follower resizing left %d candidates", n)
+	}
+	s.followed(b.mm, 1)
+	s.view(b.mm, small, frameOf(1, ""))
+	if a.mm.group != nil || b.mm.group != nil {
+		t.Error("a, now 299 wide, joined a group at 40×5")
+	}
+}
