@@ -473,6 +473,16 @@ func (s *sim) timeWaitSyn(side Side, seg *Segment) bool {
 // backoff reset, and the retransmission timer (RFC 6298 5.2-5.3).
 func (s *sim) ackAdvance(side Side, ack uint32) {
 	e := &s.ep[side]
+	if e.SackOK {
+		// What the ACK newly covers advances RACK, as a SACK does (Linux
+		// tcp_clean_rtx_queue → tcp_rack_advance); what was SACKed already has.
+		var buf [maxRtx]skb
+		for _, k := range s.rtxQueue(side, buf[:]) {
+			if seqLEQ(k.end(), ack) && !s.sk[side].sacked(k.seg.Seq, k.end()) {
+				s.rackAdvance(side, k)
+			}
+		}
+	}
 	e.SndUna = ack
 	if s.rttTiming[side] && seqGT(ack, s.rttSeq[side]) {
 		s.rttTiming[side] = false

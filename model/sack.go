@@ -314,20 +314,22 @@ func (s *sim) scoreboardPrune(side Side) {
 	}
 }
 
-// rackAdvance records a segment newly known delivered, if it was sent after the one
-// RACK holds: its send time, end and RTT become RACK's (RFC 8985 §6.2 step 2; Linux
-// tcp_rack_advance). A retransmitted segment SACKed sooner than min_RTT after its
-// last copy is ambiguous (the original may be what arrived) and is not used.
+// rackAdvance records a segment newly known delivered, SACKed or cumulatively
+// acknowledged: its RTT becomes RACK's, and if it was sent after the one RACK holds,
+// its send time and end too (RFC 8985 §6.2 step 2; Linux 6.18 tcp_rack_advance sets
+// rack.rtt_us for every such segment, rack.mstamp only for a later one). A
+// retransmitted segment delivered sooner than min_RTT after its last copy is
+// ambiguous (the original may be what arrived) and is not used.
 func (s *sim) rackAdvance(side Side, k skb) {
 	e := &s.sk[side]
-	if e.RackSet && !sentAfter(k.xmit, e.RackXmit, k.end(), e.RackEnd) {
-		return
-	}
 	rtt := s.now - k.xmit
 	if k.xmit != k.seg.SentAt && rtt < e.MinRTT {
 		return
 	}
-	e.RackXmit, e.RackEnd, e.RackRTT, e.RackSet = k.xmit, k.end(), rtt, true
+	e.RackRTT = rtt
+	if !e.RackSet || sentAfter(k.xmit, e.RackXmit, k.end(), e.RackEnd) {
+		e.RackXmit, e.RackEnd, e.RackSet = k.xmit, k.end(), true
+	}
 }
 
 // sentAfter is tcp_skb_sent_after: sent later, or at the same instant and ending
