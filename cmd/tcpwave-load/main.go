@@ -548,27 +548,11 @@ func load(t *target, o options, n int, base proc, w io.Writer) (loadResult, erro
 // replay starts playback again from the first event every d (a run at 8× ends in a
 // few seconds and then nothing moves), until the returned function is called.
 func replay(clients []*client, d time.Duration) (stop func()) {
-	if d <= 0 {
-		return func() {}
+	ins := make([]io.Writer, len(clients))
+	for i, c := range clients {
+		ins[i] = c.stdin
 	}
-	done := make(chan struct{})
-	finished := make(chan struct{})
-	go func() {
-		defer close(finished)
-		t := time.NewTicker(d)
-		defer t.Stop()
-		for {
-			select {
-			case <-done:
-				return
-			case <-t.C:
-				for _, c := range clients {
-					io.WriteString(c.stdin, "g ")
-				}
-			}
-		}
-	}()
-	return func() { close(done); <-finished }
+	return replayTo(ins, d)
 }
 
 func mb(b int64) float64 { return float64(b) / (1 << 20) }
